@@ -1,0 +1,6 @@
+//! One module per `mos` command.
+
+pub mod abi;
+pub mod decode_logs;
+pub mod message;
+pub mod order_id;

@@ -1,0 +1,51 @@
+//! Reading byte arguments: hex on the command line, or `@file` / `@-` holding hex.
+
+use std::io::Read;
+
+use alloy_primitives::hex;
+
+/// Why an argument could not be read as bytes.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file (or standard input) named with `@` could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The path, or `-` for standard input.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The text is not hex.
+    #[error("{what} is not hex: {source}")]
+    Hex {
+        /// What was being read.
+        what: String,
+        /// What the hex decoder found.
+        source: hex::FromHexError,
+    },
+}
+
+/// Reads `arg` as bytes: hex (with or without `0x`), or `@path` / `@-` naming a file or standard input
+/// that holds hex. Whitespace around and inside the hex (line breaks) is ignored.
+///
+/// # Errors
+/// [`InputError::Read`] when the file cannot be read, [`InputError::Hex`] when the text is not hex.
+pub fn read_hex(arg: &str) -> Result<Vec<u8>, InputError> {
+    let (text, what) = match arg.strip_prefix('@') {
+        Some("-") => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|source| InputError::Read { path: "-".into(), source })?;
+            (text, "standard input".to_string())
+        }
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|source| InputError::Read { path: path.into(), source })?;
+            (text, path.to_string())
+        }
+        None => (arg.to_string(), "the argument".to_string()),
+    };
+    let compact: String = text.split_whitespace().collect();
+    hex::decode(&compact).map_err(|source| InputError::Hex { what, source })
+}

@@ -1,0 +1,87 @@
+//! `mos`: the command-line tool of MOS for Stylus.
+//!
+//! Every command prints readable text, or JSON with `--json`, and exits non-zero with a message on
+//! stderr when its input is bad.
+
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+mod input;
+mod report;
+
+use report::Report;
+
+/// MOS for Stylus: encode, decode and inspect MAP Omnichain Service messages.
+#[derive(Debug, Parser)]
+#[command(name = "mos", version, about)]
+struct Cli {
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decode every log of an RLP log list; MOS events field by field.
+    DecodeLogs(commands::decode_logs::Args),
+    /// Decode MessageData bytes (either encoding).
+    DecodeMessage(commands::message::DecodeArgs),
+    /// Encode a MessageData.
+    EncodeMessage(commands::message::EncodeArgs),
+    /// Compute the orderId a MOS assigns to a message.
+    OrderId(commands::order_id::Args),
+    /// List every function selector and event topic of the MOS interfaces.
+    Abi,
+}
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    /// An argument could not be read.
+    #[error(transparent)]
+    Input(#[from] input::InputError),
+    /// The log list is not well-formed (the error names the part: log list, log, log address, ...).
+    #[error("{0}")]
+    Logs(light_client_iface::RlpError),
+    /// The bytes are not a MessageData.
+    #[error("MessageData: {0}")]
+    Message(#[from] mos_message::DecodeError),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::DecodeLogs(args) => commands::decode_logs::run(args),
+        Command::DecodeMessage(args) => commands::message::decode(args),
+        Command::EncodeMessage(args) => Ok(commands::message::encode(args)),
+        Command::OrderId(args) => Ok(commands::order_id::run(args)),
+        Command::Abi => Ok(commands::abi::run()),
+    };
+    match outcome {
+        Ok(report) => {
+            if cli.json {
+                println!("{:#}", report.json);
+            } else {
+                print!("{}", report.text);
+            }
+            for problem in &report.problems {
+                eprintln!("error: {problem}");
+            }
+            if report.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
