@@ -38,6 +38,8 @@ enum Command {
     OrderId(commands::order_id::Args),
     /// List every function selector and event topic of the MOS interfaces.
     Abi,
+    /// Run a local Stylus dev chain with Ethereum JSON-RPC.
+    Devnet(commands::devnet::Args),
 }
 
 /// Why a command failed.
@@ -52,6 +54,9 @@ enum CliError {
     /// The bytes are not a MessageData.
     #[error("MessageData: {0}")]
     Message(#[from] mos_message::DecodeError),
+    /// The dev chain could not start, load or save.
+    #[error("devnet: {0}")]
+    Devnet(String),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +67,15 @@ fn main() -> ExitCode {
         Command::EncodeMessage(args) => Ok(commands::message::encode(args)),
         Command::OrderId(args) => Ok(commands::order_id::run(args)),
         Command::Abi => Ok(commands::abi::run()),
+        Command::Devnet(args) => {
+            return match commands::devnet::run(args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     };
     match outcome {
         Ok(report) => {

@@ -1,0 +1,495 @@
+//! The chain: state, blocks, transactions and everything the JSON-RPC and the tests ask of it.
+
+use std::collections::HashMap;
+
+use alloy_consensus::{SignableTransaction, TxEnvelope, TypedTransaction};
+use alloy_primitives::{Address, BloomInput, Bytes, Log, B256, U256};
+use alloy_signer::SignerSync;
+use alloy_signer_local::PrivateKeySigner;
+
+use crate::{
+    block::{Block, BlockContents, BlockTx, TxReceipt},
+    config::ChainConfig,
+    dev_accounts,
+    exec::{self, BlockEnv, CallParams, CallResult, StateOverride},
+    persist::{SavedBlock, SavedChain},
+    state::{Journal, StateChange, WorldState},
+    stylus::ProgramCache,
+    tx::{self, TxError, ValidTx},
+};
+
+/// Which block a query is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockId {
+    /// The newest block.
+    Latest,
+    /// The state after pending transactions (the same as latest: the devnet mines at once).
+    Pending,
+    /// The genesis block.
+    Earliest,
+    /// A block by number.
+    Number(u64),
+    /// A block by hash.
+    Hash(B256),
+}
+
+/// Why a chain operation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    /// The transaction was refused.
+    #[error(transparent)]
+    Tx(#[from] TxError),
+    /// No such block.
+    #[error("block not found")]
+    UnknownBlock,
+    /// `eth_sendTransaction` from an account the node holds no key for.
+    #[error("unknown account {0}")]
+    UnknownAccount(Address),
+    /// The request is incomplete or inconsistent.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// No snapshot with that id.
+    #[error("no snapshot with id {0}")]
+    UnknownSnapshot(u64),
+    /// The call fails at every gas limit up to the cap.
+    #[error("gas required exceeds allowance ({0})")]
+    GasExceedsAllowance(u64),
+}
+
+/// A log with the position it has in its block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedLog {
+    /// The log.
+    pub log: Log,
+    /// Its block.
+    pub block_number: u64,
+    /// Its block's hash.
+    pub block_hash: B256,
+    /// The transaction that emitted it.
+    pub tx_hash: B256,
+    /// The transaction's index in the block.
+    pub tx_index: u64,
+    /// The log's index in the block.
+    pub log_index: u64,
+}
+
+/// What `eth_getLogs` selects.
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    /// First block (inclusive).
+    pub from_block: u64,
+    /// Last block (inclusive).
+    pub to_block: u64,
+    /// Emitters to match; empty matches all.
+    pub addresses: Vec<Address>,
+    /// Per position, the topics to match; an empty set matches anything.
+    pub topics: Vec<Vec<B256>>,
+}
+
+impl LogFilter {
+    fn matches(&self, log: &Log) -> bool {
+        (self.addresses.is_empty() || self.addresses.contains(&log.address))
+            && self.topics.iter().enumerate().all(|(i, wanted)| {
+                wanted.is_empty() || log.topics().get(i).is_some_and(|topic| wanted.contains(topic))
+            })
+    }
+}
+
+/// Native stack for executing transactions: 1024 nested frames of EVM code and Stylus programs need
+/// far more than a default thread's 2 MiB (about 7 KB per EVM level in debug builds, more through
+/// wasmi). Reserved, not committed, memory.
+const EXECUTION_STACK: usize = 512 * 1024 * 1024;
+
+/// Runs `work` on a thread with [`EXECUTION_STACK`] of stack.
+fn on_execution_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new().name("devnet-exec".into()).stack_size(EXECUTION_STACK).spawn_scoped(scope, work) {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(error) => panic!("cannot start an execution thread: {error}"),
+        }
+    })
+}
+
+/// A dev chain.
+pub struct Chain {
+    config: ChainConfig,
+    state: WorldState,
+    blocks: Vec<Block>,
+    tx_locations: HashMap<B256, (u64, usize)>,
+    programs: ProgramCache,
+    signers: HashMap<Address, PrivateKeySigner>,
+    /// State changes made outside transactions (anvil_setBalance); they join the next block's
+    /// undo log so history stays consistent.
+    dev_changes: Vec<StateChange>,
+    snapshots: Vec<u64>,
+}
+
+impl Chain {
+    /// A chain with the dev accounts funded and a genesis block.
+    pub fn new(config: ChainConfig) -> Self {
+        let mut state = WorldState::default();
+        let signers: HashMap<Address, PrivateKeySigner> =
+            dev_accounts::dev_signers().into_iter().map(|s| (s.address(), s)).collect();
+        for address in signers.keys() {
+            state.accounts.entry(*address).or_default().balance = config.dev_balance;
+        }
+        let genesis = Block::seal(BlockContents {
+            parent_hash: B256::ZERO,
+            number: 0,
+            timestamp: config.genesis_timestamp,
+            beneficiary: config.coinbase,
+            gas_limit: config.block_gas_limit,
+            base_fee: config.base_fee,
+            arbos_version: config.arbos_version,
+            state_root: crate::state::state_root(&state),
+            transactions: Vec::new(),
+            receipts: Vec::new(),
+            changes: Vec::new(),
+        });
+        Self {
+            config,
+            state,
+            blocks: vec![genesis],
+            tx_locations: HashMap::new(),
+            programs: ProgramCache::default(),
+            signers,
+            dev_changes: Vec::new(),
+            snapshots: Vec::new(),
+        }
+    }
+
+    /// The chain's configuration.
+    pub fn config(&self) -> &ChainConfig {
+        &self.config
+    }
+
+    /// The newest block.
+    pub fn latest(&self) -> &Block {
+        // `new` seals a genesis block and nothing removes it.
+        &self.blocks[self.blocks.len() - 1]
+    }
+
+    /// The addresses of the dev accounts (`eth_accounts`).
+    pub fn accounts(&self) -> Vec<Address> {
+        let mut accounts: Vec<Address> = dev_accounts::dev_addresses();
+        accounts.retain(|a| self.signers.contains_key(a));
+        accounts
+    }
+
+    /// The number a block id resolves to.
+    ///
+    /// # Errors
+    /// [`ChainError::UnknownBlock`] for a number past the head or an unknown hash.
+    pub fn resolve(&self, id: BlockId) -> Result<u64, ChainError> {
+        let head = self.latest().number();
+        match id {
+            BlockId::Latest | BlockId::Pending => Ok(head),
+            BlockId::Earliest => Ok(0),
+            BlockId::Number(n) if n <= head => Ok(n),
+            BlockId::Number(_) => Err(ChainError::UnknownBlock),
+            BlockId::Hash(hash) => {
+                self.blocks.iter().find(|b| b.hash == hash).map(Block::number).ok_or(ChainError::UnknownBlock)
+            }
+        }
+    }
+
+    /// A block.
+    pub fn block(&self, id: BlockId) -> Option<&Block> {
+        let number = self.resolve(id).ok()?;
+        self.blocks.get(usize::try_from(number).ok()?)
+    }
+
+    /// A transaction with its block and index.
+    pub fn transaction(&self, hash: &B256) -> Option<(&Block, usize)> {
+        let (number, index) = self.tx_locations.get(hash)?;
+        Some((self.blocks.get(*number as usize)?, *index))
+    }
+
+    /// Logs matching a filter, in chain order.
+    pub fn logs(&self, filter: &LogFilter) -> Vec<IndexedLog> {
+        let head = self.latest().number();
+        let mut found = Vec::new();
+        for number in filter.from_block..=filter.to_block.min(head) {
+            let Some(block) = self.blocks.get(number as usize) else { break };
+            let bloom = &block.header.logs_bloom;
+            let may_match = filter.topics.iter().all(|set| {
+                set.is_empty() || set.iter().any(|t| bloom.contains_input(BloomInput::Raw(t.as_slice())))
+            });
+            if !may_match {
+                continue;
+            }
+            for (tx_index, receipt) in block.receipts.iter().enumerate() {
+                for (i, log) in receipt.receipt.logs.iter().enumerate() {
+                    if filter.matches(log) {
+                        found.push(IndexedLog {
+                            log: log.clone(),
+                            block_number: number,
+                            block_hash: block.hash,
+                            tx_hash: block.transactions[tx_index].hash,
+                            tx_index: tx_index as u64,
+                            log_index: receipt.first_log_index + i as u64,
+                        });
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// The state after block `number`: the current state with the undo logs of later blocks applied.
+    fn state_at(&self, number: u64) -> WorldState {
+        let mut state = self.state.clone();
+        for change in self.dev_changes.iter().rev() {
+            change.clone().undo(&mut state);
+        }
+        for block in self.blocks.iter().skip(number as usize + 1).rev() {
+            for change in block.changes.iter().rev() {
+                change.clone().undo(&mut state);
+            }
+        }
+        state
+    }
+
+    /// Reads the state at a block.
+    ///
+    /// # Errors
+    /// [`ChainError::UnknownBlock`].
+    pub fn read_state<T>(&self, id: BlockId, read: impl FnOnce(&WorldState) -> T) -> Result<T, ChainError> {
+        let number = self.resolve(id)?;
+        if number == self.latest().number() {
+            Ok(read(&self.state))
+        } else {
+            Ok(read(&self.state_at(number)))
+        }
+    }
+
+    /// The environment a new block executes in.
+    fn next_env(&self) -> BlockEnv {
+        let parent = self.latest();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(parent.header.timestamp, |d| d.as_secs());
+        BlockEnv {
+            number: parent.number() + 1,
+            timestamp: now.max(parent.header.timestamp),
+            coinbase: self.config.coinbase,
+            gas_limit: self.config.block_gas_limit,
+            base_fee: self.config.base_fee,
+            chain_id: self.config.chain_id,
+            arbos_version: self.config.arbos_version,
+            debug_chain: self.config.debug_chain,
+            parent_hash: parent.hash,
+            recent_hashes: self.blocks.iter().rev().take(256).rev().map(|b| b.hash).collect(),
+        }
+    }
+
+    /// Decodes, checks and executes a signed transaction in a new block.
+    ///
+    /// # Errors
+    /// [`ChainError::Tx`] when the transaction is refused (it then changes nothing).
+    pub fn send_raw_transaction(&mut self, raw: &[u8]) -> Result<B256, ChainError> {
+        let (envelope, sender) = tx::decode_raw(raw)?;
+        self.submit(envelope, sender)
+    }
+
+    /// Signs a transaction with a dev account's key and submits it (`eth_sendTransaction`).
+    ///
+    /// # Errors
+    /// [`ChainError::UnknownAccount`] when the node has no key for `from`, [`ChainError::Tx`] when
+    /// the transaction is refused.
+    pub fn send_transaction(&mut self, from: Address, tx: TypedTransaction) -> Result<B256, ChainError> {
+        let signer = self.signers.get(&from).ok_or(ChainError::UnknownAccount(from))?;
+        let signature = signer
+            .sign_hash_sync(&tx.signature_hash())
+            .map_err(|e| ChainError::InvalidRequest(e.to_string()))?;
+        let envelope: TxEnvelope = match tx {
+            TypedTransaction::Legacy(t) => t.into_signed(signature).into(),
+            TypedTransaction::Eip2930(t) => t.into_signed(signature).into(),
+            TypedTransaction::Eip1559(t) => t.into_signed(signature).into(),
+            _ => return Err(TxError::UnsupportedType.into()),
+        };
+        self.submit(envelope, from)
+    }
+
+    fn submit(&mut self, envelope: TxEnvelope, sender: Address) -> Result<B256, ChainError> {
+        let hash = *envelope.tx_hash();
+        if self.tx_locations.contains_key(&hash) {
+            return Err(TxError::AlreadyKnown.into());
+        }
+        let valid = tx::validate(envelope, sender, &self.state, &self.config)?;
+        self.mine_block(vec![valid]);
+        Ok(hash)
+    }
+
+    /// Mines a block with no transactions (`evm_mine`); returns its number.
+    pub fn mine(&mut self) -> u64 {
+        self.mine_block(Vec::new())
+    }
+
+    fn mine_block(&mut self, transactions: Vec<ValidTx>) -> u64 {
+        let env = self.next_env();
+        let mut changes = std::mem::take(&mut self.dev_changes);
+        let mut block_txs = Vec::new();
+        let mut receipts: Vec<TxReceipt> = Vec::new();
+        let mut cumulative = 0u64;
+        let mut log_index = 0u64;
+        for valid in transactions {
+            let (state, programs) = (&mut self.state, &mut self.programs);
+            let outcome = on_execution_stack(|| exec::execute_transaction(state, programs, &env, &valid));
+            cumulative += outcome.gas_used;
+            let logs = outcome.effects.logs;
+            let receipt = TxReceipt {
+                receipt: light_client_iface::Receipt::new(
+                    valid.envelope.tx_type() as u8,
+                    outcome.success,
+                    cumulative,
+                    logs.clone(),
+                ),
+                gas_used: outcome.gas_used,
+                effective_gas_price: valid.effective_gas_price,
+                contract_address: outcome.contract_address,
+                first_log_index: log_index,
+                output: outcome.output,
+            };
+            log_index += logs.len() as u64;
+            changes.extend(outcome.effects.changes);
+            receipts.push(receipt);
+            block_txs.push(BlockTx { hash: valid.hash, sender: valid.sender, envelope: valid.envelope });
+        }
+        let number = env.number;
+        for (index, tx) in block_txs.iter().enumerate() {
+            self.tx_locations.insert(tx.hash, (number, index));
+        }
+        let block = Block::seal(BlockContents {
+            parent_hash: env.parent_hash,
+            number,
+            timestamp: env.timestamp,
+            beneficiary: env.coinbase,
+            gas_limit: env.gas_limit,
+            base_fee: env.base_fee,
+            arbos_version: env.arbos_version,
+            state_root: crate::state::state_root(&self.state),
+            transactions: block_txs,
+            receipts,
+            changes,
+        });
+        tracing::debug!(number, hash = %block.hash, txs = block.transactions.len(), "mined block");
+        self.blocks.push(block);
+        number
+    }
+
+    /// Executes a call against the state at `at` without changing anything (`eth_call`).
+    ///
+    /// # Errors
+    /// [`ChainError::UnknownBlock`].
+    pub fn call(&mut self, request: &CallParams, at: BlockId, overrides: &StateOverride) -> Result<CallResult, ChainError> {
+        let number = self.resolve(at)?;
+        let mut env = self.next_env();
+        if number != self.latest().number() || !overrides.is_empty() {
+            let mut state = self.state_at(number);
+            overrides.apply(&mut state);
+            env.number = number + 1;
+            let programs = &mut self.programs;
+            return Ok(on_execution_stack(|| exec::call(&mut state, programs, &env, request)));
+        }
+        let (state, programs) = (&mut self.state, &mut self.programs);
+        Ok(on_execution_stack(|| exec::call(state, programs, &env, request)))
+    }
+
+    /// The least gas limit at which a call succeeds (`eth_estimateGas`), by binary search.
+    ///
+    /// # Errors
+    /// [`ChainError::GasExceedsAllowance`] when it fails even with the cap; the revert of the
+    /// call at the cap is returned as a `CallResult` error by [`Chain::call`] first, so callers
+    /// can report revert data.
+    pub fn estimate_gas(&mut self, request: &CallParams, at: BlockId, overrides: &StateOverride) -> Result<Result<u64, CallResult>, ChainError> {
+        let cap = request.gas.unwrap_or(self.config.block_gas_limit);
+        let at_cap = self.call(&CallParams { gas: Some(cap), ..request.clone() }, at, overrides)?;
+        if !at_cap.success {
+            return Ok(Err(at_cap));
+        }
+        let mut low = at_cap.gas_used.saturating_sub(1);
+        let mut high = cap;
+        while low + 1 < high {
+            let mid = low + (high - low) / 2;
+            let result = self.call(&CallParams { gas: Some(mid), ..request.clone() }, at, overrides)?;
+            if result.success {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        Ok(Ok(high))
+    }
+
+    /// Sets a balance outside any transaction (`anvil_setBalance`).
+    pub fn set_balance(&mut self, address: Address, balance: U256) {
+        let mut journal = Journal::new(&mut self.state);
+        journal.set_balance(address, balance);
+        self.dev_changes.extend(journal.finish().changes);
+    }
+
+    /// Records the current head; [`Chain::revert_to_snapshot`] returns to it (`evm_snapshot`).
+    pub fn snapshot(&mut self) -> u64 {
+        self.snapshots.push(self.latest().number());
+        self.snapshots.len() as u64 - 1
+    }
+
+    /// Drops every block after the snapshot's head and the snapshots taken after it (`evm_revert`).
+    ///
+    /// # Errors
+    /// [`ChainError::UnknownSnapshot`].
+    pub fn revert_to_snapshot(&mut self, id: u64) -> Result<(), ChainError> {
+        let head = *self.snapshots.get(id as usize).ok_or(ChainError::UnknownSnapshot(id))?;
+        for change in std::mem::take(&mut self.dev_changes).into_iter().rev() {
+            change.undo(&mut self.state);
+        }
+        while self.latest().number() > head {
+            let Some(block) = self.blocks.pop() else { break };
+            for change in block.changes.into_iter().rev() {
+                change.undo(&mut self.state);
+            }
+            for tx in &block.transactions {
+                self.tx_locations.remove(&tx.hash);
+            }
+        }
+        self.snapshots.truncate(id as usize);
+        Ok(())
+    }
+
+    /// The chain in the form [`crate::persist`] saves.
+    pub fn to_saved(&self) -> SavedChain {
+        SavedChain {
+            config: self.config.clone(),
+            state: self.state.clone(),
+            blocks: self.blocks.iter().map(SavedBlock::from_block).collect(),
+        }
+    }
+
+    /// A chain loaded from its saved form.
+    ///
+    /// # Errors
+    /// A description of the first block that does not decode.
+    pub fn from_saved(saved: SavedChain) -> Result<Self, String> {
+        let mut chain = Self::new(saved.config);
+        chain.state = saved.state;
+        chain.blocks = saved.blocks.into_iter().map(SavedBlock::into_block).collect::<Result<_, _>>()?;
+        if chain.blocks.is_empty() {
+            return Err("no blocks".into());
+        }
+        chain.tx_locations = chain
+            .blocks
+            .iter()
+            .flat_map(|b| b.transactions.iter().enumerate().map(move |(i, tx)| (tx.hash, (b.number(), i))))
+            .collect();
+        Ok(chain)
+    }
+
+    /// The code at an address at a block.
+    ///
+    /// # Errors
+    /// [`ChainError::UnknownBlock`].
+    pub fn code(&self, address: Address, at: BlockId) -> Result<Bytes, ChainError> {
+        self.read_state(at, |s| s.code(&address))
+    }
+}

@@ -1,0 +1,41 @@
+//! Stylus programs on the devnet: the records ArbWasm keeps, the compiled-module cache, and the
+//! runtime that executes a program's wasm with Nitro's hostios and ink metering.
+
+mod data_pricer;
+mod env;
+mod hostio;
+mod program;
+mod runtime;
+mod storage_cache;
+
+pub use data_pricer::DataPricer;
+pub use program::{CompiledProgram, ProgramCache, ProgramRecord};
+pub use runtime::call_program;
+pub use storage_cache::StorageCache;
+
+/// Why a program cannot run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StylusError {
+    /// No activation record for the code hash (`ProgramNotActivated()`).
+    #[error("ProgramNotActivated")]
+    NotActivated,
+    /// Activated under another Stylus version (`ProgramNeedsUpgrade(version, stylusVersion)`).
+    #[error("ProgramNeedsUpgrade({have}, {want})")]
+    NeedsUpgrade {
+        /// The program's version.
+        have: u16,
+        /// The chain's.
+        want: u16,
+    },
+    /// The code does not activate.
+    #[error("program activation failed: {0}")]
+    Activation(String),
+    /// wasmi rejected the instrumented module or a required export is missing.
+    #[error("program cannot be instantiated: {0}")]
+    Compile(String),
+}
+
+/// Whether `code` is a classic Stylus program (`EF F0 00` + dictionary + brotli, reference §5.1).
+pub fn is_program(code: &[u8]) -> bool {
+    code.len() > 3 && code.starts_with(&[0xEF, 0xF0, 0x00])
+}

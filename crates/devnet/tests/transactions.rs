@@ -1,0 +1,144 @@
+//! Transactions on the devnet: transfers, refusals with geth's messages, EVM contracts, blocks.
+
+mod common;
+
+use alloy_primitives::{keccak256, Bytes, TxKind, U256};
+use common::{Dev, GAS_PRICE};
+use devnet::{tx::TxError, BlockId, ChainError};
+
+#[test]
+fn genesis_funds_the_ten_dev_accounts_and_hashes_its_header() {
+    let dev = Dev::new();
+    let accounts = dev.chain.accounts();
+    assert_eq!(accounts.len(), 10);
+    for account in accounts {
+        assert_eq!(dev.chain.read_state(BlockId::Latest, |s| s.balance(&account)).unwrap(), dev.chain.config().dev_balance);
+    }
+    let genesis = dev.chain.block(BlockId::Number(0)).unwrap();
+    assert_eq!(genesis.hash, keccak256(genesis.header.encode()));
+}
+
+#[test]
+fn a_transfer_moves_value_charges_21000_gas_and_mines_a_block() {
+    let mut dev = Dev::new();
+    let (from, to) = (Dev::address(1), Dev::address(2));
+    let before = |dev: &Dev, a| dev.chain.read_state(BlockId::Latest, |s| s.balance(&a)).unwrap();
+    let (from_before, to_before) = (before(&dev, from), before(&dev, to));
+    let receipt = dev.send(1, TxKind::Call(to), U256::from(12_345), Bytes::new(), 21_000);
+    assert!(receipt.receipt.success);
+    assert_eq!(receipt.gas_used, 21_000);
+    assert_eq!(dev.chain.latest().number(), 1);
+    let base_fee = U256::from(dev.chain.config().base_fee);
+    assert_eq!(before(&dev, to), to_before + U256::from(12_345));
+    assert_eq!(before(&dev, from), from_before - U256::from(12_345) - U256::from(21_000) * base_fee);
+    assert_eq!(dev.chain.read_state(BlockId::Latest, |s| s.nonce(&from)).unwrap(), 1);
+    // History: the balance at the genesis block is the old one.
+    assert_eq!(dev.chain.read_state(BlockId::Number(0), |s| s.balance(&to)).unwrap(), to_before);
+}
+
+#[test]
+fn refused_transactions_change_nothing_and_say_why() {
+    let mut dev = Dev::new();
+    let to = TxKind::Call(Dev::address(2));
+    let stale = dev.sign_with_nonce(1, 0, to, U256::ZERO, Bytes::new(), 21_000);
+    dev.chain.send_raw_transaction(&stale).unwrap();
+    assert_eq!(
+        dev.chain.send_raw_transaction(&stale),
+        Err(ChainError::Tx(TxError::AlreadyKnown))
+    );
+    let replay = dev.sign_with_nonce(1, 0, to, U256::ONE, Bytes::new(), 21_000);
+    let error = dev.chain.send_raw_transaction(&replay).unwrap_err();
+    assert_eq!(error.to_string(), "nonce too low: next nonce 1, tx nonce 0");
+    let future = dev.sign_with_nonce(1, 5, to, U256::ZERO, Bytes::new(), 21_000);
+    assert_eq!(dev.chain.send_raw_transaction(&future).unwrap_err().to_string(), "nonce too high: next nonce 1, tx nonce 5");
+    let low_gas = dev.sign(1, to, U256::ZERO, Bytes::new(), 20_000);
+    assert_eq!(
+        dev.chain.send_raw_transaction(&low_gas).unwrap_err().to_string(),
+        "intrinsic gas too low: gas 20000, minimum needed 21000"
+    );
+    let rich = dev.sign(1, to, U256::MAX / U256::from(2), Bytes::new(), 21_000);
+    assert!(dev
+        .chain
+        .send_raw_transaction(&rich)
+        .unwrap_err()
+        .to_string()
+        .starts_with("insufficient funds for gas * price + value"));
+    assert!(dev.chain.send_raw_transaction(&[0x02, 0xc0]).unwrap_err().to_string().starts_with("transaction could not be decoded"));
+    assert_eq!(dev.chain.latest().number(), 1, "no block for refused transactions");
+}
+
+/// EVM init code that deploys `runtime`.
+fn deploy_code(runtime: &[u8]) -> Bytes {
+    // PUSH1 len DUP1 PUSH1 12 PUSH1 0 CODECOPY PUSH1 0 RETURN, then the runtime.
+    let mut code = vec![0x60, runtime.len() as u8, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00];
+    code.extend_from_slice(runtime);
+    code.into()
+}
+
+#[test]
+fn an_evm_contract_stores_logs_and_answers_calls() {
+    let mut dev = Dev::new();
+    // Runtime: SSTORE(0, CALLDATALOAD(0)); LOG1(0, 0, topic = CALLDATALOAD(0)); then return SLOAD(0).
+    let runtime = [
+        0x60, 0x00, 0x35, // CALLDATALOAD(0)
+        0x80, // DUP1
+        0x60, 0x00, 0x55, // SSTORE(0, v)
+        0x60, 0x00, 0x60, 0x00, 0xa1, // LOG1(0, 0, v)
+        0x60, 0x00, 0x54, // SLOAD(0)
+        0x60, 0x00, 0x52, // MSTORE(0, v)
+        0x60, 0x20, 0x60, 0x00, 0xf3, // RETURN(0, 32)
+    ];
+    let receipt = dev.send(0, TxKind::Create, U256::ZERO, deploy_code(&runtime), 200_000);
+    let contract = receipt.contract_address.unwrap();
+    assert_eq!(dev.chain.code(contract, BlockId::Latest).unwrap().as_ref(), runtime.as_slice());
+
+    let value = U256::from(0xbeefu64).to_be_bytes::<32>();
+    let receipt = dev.send(0, TxKind::Call(contract), U256::ZERO, Bytes::copy_from_slice(&value), 100_000);
+    assert!(receipt.receipt.success);
+    assert_eq!(receipt.receipt.logs.len(), 1);
+    assert_eq!(receipt.receipt.logs[0].address, contract);
+    assert_eq!(receipt.receipt.logs[0].topics()[0].0, value);
+    // 21000 + calldata (30 zero bytes × 4 + 2 × 16) + SSTORE 20000 + cold slot 2100 + LOG1 750 + ...
+    assert!(receipt.gas_used > 43_000 && receipt.gas_used < 45_000, "{}", receipt.gas_used);
+    assert_eq!(
+        dev.chain.read_state(BlockId::Latest, |s| s.storage(&contract, &U256::ZERO)).unwrap(),
+        U256::from(0xbeefu64)
+    );
+    let answer = dev.call(contract, Bytes::copy_from_slice(&U256::from(7).to_be_bytes::<32>()));
+    assert!(answer.success);
+    assert_eq!(answer.output.as_ref(), U256::from(7).to_be_bytes::<32>().as_slice());
+    assert_eq!(
+        dev.chain.read_state(BlockId::Latest, |s| s.storage(&contract, &U256::ZERO)).unwrap(),
+        U256::from(0xbeefu64),
+        "eth_call leaves no trace"
+    );
+}
+
+#[test]
+fn a_reverting_transaction_is_mined_with_status_zero_and_pays_its_gas() {
+    let mut dev = Dev::new();
+    // Runtime: REVERT(0, 0)
+    let receipt = dev.send(0, TxKind::Create, U256::ZERO, deploy_code(&[0x60, 0x00, 0x60, 0x00, 0xfd]), 100_000);
+    let contract = receipt.contract_address.unwrap();
+    let balance = dev.chain.read_state(BlockId::Latest, |s| s.balance(&Dev::address(0))).unwrap();
+    let receipt = dev.send(0, TxKind::Call(contract), U256::from(5), Bytes::new(), 50_000);
+    assert!(!receipt.receipt.success);
+    let after = dev.chain.read_state(BlockId::Latest, |s| s.balance(&Dev::address(0))).unwrap();
+    let charged = U256::from(receipt.gas_used) * U256::from(dev.chain.config().base_fee);
+    assert_eq!(after, balance - charged, "value returned, gas paid");
+    assert!(receipt.gas_used < 50_000);
+    let _ = GAS_PRICE;
+}
+
+#[test]
+fn snapshots_revert_blocks_and_state() {
+    let mut dev = Dev::new();
+    let snapshot = dev.chain.snapshot();
+    dev.send(1, TxKind::Call(Dev::address(2)), U256::from(1), Bytes::new(), 21_000);
+    dev.send(1, TxKind::Call(Dev::address(2)), U256::from(1), Bytes::new(), 21_000);
+    assert_eq!(dev.chain.latest().number(), 2);
+    dev.chain.revert_to_snapshot(snapshot).unwrap();
+    assert_eq!(dev.chain.latest().number(), 0);
+    assert_eq!(dev.chain.read_state(BlockId::Latest, |s| s.nonce(&Dev::address(1))).unwrap(), 0);
+    assert_eq!(dev.chain.revert_to_snapshot(snapshot), Err(ChainError::UnknownSnapshot(snapshot)));
+}

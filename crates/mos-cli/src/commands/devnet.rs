@@ -1,0 +1,73 @@
+//! `mos devnet`: a local Stylus dev chain over JSON-RPC.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use devnet::{persist, rpc::RpcServer, Chain, ChainConfig};
+
+use crate::CliError;
+
+/// Arguments of `mos devnet`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8547)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub host: IpAddr,
+    /// EIP-155 chain id.
+    #[arg(long, default_value_t = ChainConfig::default().chain_id)]
+    pub chain_id: u64,
+    /// ArbOS version whose Stylus rules apply.
+    #[arg(long, default_value_t = ChainConfig::default().arbos_version)]
+    pub arbos_version: u64,
+    /// Mine a block every this many seconds as well as one per transaction.
+    #[arg(long)]
+    pub block_time: Option<u64>,
+    /// Load the chain from this file if it exists, and save it there on exit.
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+}
+
+/// Runs the chain until Ctrl-C.
+///
+/// # Errors
+/// [`CliError::Devnet`] when the state file cannot be read or written or the port cannot be bound.
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let chain = match &args.state {
+        Some(path) if path.exists() => {
+            let saved = persist::load(path).map_err(|e| CliError::Devnet(e.to_string()))?;
+            Chain::from_saved(saved).map_err(|e| CliError::Devnet(format!("{}: {e}", path.display())))?
+        }
+        _ => Chain::new(ChainConfig { chain_id: args.chain_id, arbos_version: args.arbos_version, ..ChainConfig::default() }),
+    };
+    let accounts = chain.accounts();
+    let chain = Arc::new(Mutex::new(chain));
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::Devnet(e.to_string()))?;
+    runtime.block_on(async {
+        let address = SocketAddr::new(args.host, args.port);
+        let server = RpcServer::start(Arc::clone(&chain), address, args.block_time.map(Duration::from_secs))
+            .await
+            .map_err(|e| CliError::Devnet(format!("cannot listen on {address}: {e}")))?;
+        println!("MOS devnet (Arbitrum Stylus dev chain), chain id {}", args.chain_id);
+        println!("JSON-RPC: {}", server.url());
+        println!("Dev accounts (mnemonic \"{}\"):", devnet::dev_accounts::DEV_MNEMONIC);
+        for (index, account) in accounts.iter().enumerate() {
+            println!("  ({index}) {account}");
+        }
+        tokio::signal::ctrl_c().await.map_err(|e| CliError::Devnet(e.to_string()))?;
+        server.stop();
+        Ok::<(), CliError>(())
+    })?;
+    if let Some(path) = &args.state {
+        let saved = chain.lock().map_err(|_| CliError::Devnet("the chain panicked".into()))?.to_saved();
+        persist::save(&saved, path).map_err(|e| CliError::Devnet(e.to_string()))?;
+        println!("saved the chain to {}", path.display());
+    }
+    Ok(())
+}
