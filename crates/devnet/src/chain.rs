@@ -13,7 +13,7 @@ use crate::{
     dev_accounts,
     exec::{self, BlockEnv, CallParams, CallResult, StateOverride},
     persist::{SavedBlock, SavedChain},
-    state::{Journal, StateChange, WorldState},
+    state::{Journal, StateChange, StateRootCache, WorldState},
     stylus::ProgramCache,
     tx::{self, TxError, ValidTx},
 };
@@ -89,9 +89,11 @@ pub struct LogFilter {
 impl LogFilter {
     fn matches(&self, log: &Log) -> bool {
         (self.addresses.is_empty() || self.addresses.contains(&log.address))
-            && self.topics.iter().enumerate().all(|(i, wanted)| {
-                wanted.is_empty() || log.topics().get(i).is_some_and(|topic| wanted.contains(topic))
-            })
+            && self
+                .topics
+                .iter()
+                .enumerate()
+                .all(|(i, wanted)| wanted.is_empty() || log.topics().get(i).is_some_and(|topic| wanted.contains(topic)))
     }
 }
 
@@ -103,7 +105,11 @@ const EXECUTION_STACK: usize = 512 * 1024 * 1024;
 /// Runs `work` on a thread with [`EXECUTION_STACK`] of stack.
 fn on_execution_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|scope| {
-        match std::thread::Builder::new().name("devnet-exec".into()).stack_size(EXECUTION_STACK).spawn_scoped(scope, work) {
+        match std::thread::Builder::new()
+            .name("devnet-exec".into())
+            .stack_size(EXECUTION_STACK)
+            .spawn_scoped(scope, work)
+        {
             Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             Err(error) => panic!("cannot start an execution thread: {error}"),
         }
@@ -122,6 +128,10 @@ pub struct Chain {
     /// undo log so history stays consistent.
     dev_changes: Vec<StateChange>,
     snapshots: Vec<u64>,
+    /// Mine a block for every transaction (the default), or queue them for [`Chain::mine`].
+    auto_mine: bool,
+    pending: Vec<ValidTx>,
+    roots: StateRootCache,
 }
 
 impl Chain {
@@ -155,7 +165,25 @@ impl Chain {
             signers,
             dev_changes: Vec::new(),
             snapshots: Vec::new(),
+            auto_mine: true,
+            pending: Vec::new(),
+            roots: StateRootCache::default(),
         }
+    }
+
+    /// With `false`, transactions wait in a pool until [`Chain::mine`] (interval mining).
+    pub fn set_auto_mine(&mut self, auto_mine: bool) {
+        self.auto_mine = auto_mine;
+    }
+
+    /// The nonce the next transaction of `address` must carry, counting queued ones.
+    pub fn next_nonce(&self, address: &Address) -> u64 {
+        self.state.nonce(address) + self.pending.iter().filter(|tx| tx.sender == *address).count() as u64
+    }
+
+    /// Transactions waiting to be mined.
+    pub fn pending(&self) -> &[ValidTx] {
+        &self.pending
     }
 
     /// The chain's configuration.
@@ -212,9 +240,10 @@ impl Chain {
         for number in filter.from_block..=filter.to_block.min(head) {
             let Some(block) = self.blocks.get(number as usize) else { break };
             let bloom = &block.header.logs_bloom;
-            let may_match = filter.topics.iter().all(|set| {
-                set.is_empty() || set.iter().any(|t| bloom.contains_input(BloomInput::Raw(t.as_slice())))
-            });
+            let may_match = filter
+                .topics
+                .iter()
+                .all(|set| set.is_empty() || set.iter().any(|t| bloom.contains_input(BloomInput::Raw(t.as_slice()))));
             if !may_match {
                 continue;
             }
@@ -299,9 +328,8 @@ impl Chain {
     /// the transaction is refused.
     pub fn send_transaction(&mut self, from: Address, tx: TypedTransaction) -> Result<B256, ChainError> {
         let signer = self.signers.get(&from).ok_or(ChainError::UnknownAccount(from))?;
-        let signature = signer
-            .sign_hash_sync(&tx.signature_hash())
-            .map_err(|e| ChainError::InvalidRequest(e.to_string()))?;
+        let signature =
+            signer.sign_hash_sync(&tx.signature_hash()).map_err(|e| ChainError::InvalidRequest(e.to_string()))?;
         let envelope: TxEnvelope = match tx {
             TypedTransaction::Legacy(t) => t.into_signed(signature).into(),
             TypedTransaction::Eip2930(t) => t.into_signed(signature).into(),
@@ -313,17 +341,23 @@ impl Chain {
 
     fn submit(&mut self, envelope: TxEnvelope, sender: Address) -> Result<B256, ChainError> {
         let hash = *envelope.tx_hash();
-        if self.tx_locations.contains_key(&hash) {
+        if self.tx_locations.contains_key(&hash) || self.pending.iter().any(|tx| tx.hash == hash) {
             return Err(TxError::AlreadyKnown.into());
         }
-        let valid = tx::validate(envelope, sender, &self.state, &self.config)?;
-        self.mine_block(vec![valid]);
+        let next = self.next_nonce(&sender);
+        let valid = tx::validate(envelope, sender, next, &self.state, &self.config)?;
+        if self.auto_mine {
+            self.mine_block(vec![valid]);
+        } else {
+            self.pending.push(valid);
+        }
         Ok(hash)
     }
 
-    /// Mines a block with no transactions (`evm_mine`); returns its number.
+    /// Mines a block with the queued transactions, or none (`evm_mine`); returns its number.
     pub fn mine(&mut self) -> u64 {
-        self.mine_block(Vec::new())
+        let pending = std::mem::take(&mut self.pending);
+        self.mine_block(pending)
     }
 
     fn mine_block(&mut self, transactions: Vec<ValidTx>) -> u64 {
@@ -334,6 +368,15 @@ impl Chain {
         let mut cumulative = 0u64;
         let mut log_index = 0u64;
         for valid in transactions {
+            // A queued transaction was checked against the state when it arrived; check it again.
+            let next = self.state.nonce(&valid.sender);
+            let valid = match tx::validate(valid.envelope, valid.sender, next, &self.state, &self.config) {
+                Ok(valid) => valid,
+                Err(error) => {
+                    tracing::warn!(%error, "dropped a queued transaction that is no longer valid");
+                    continue;
+                }
+            };
             let (state, programs) = (&mut self.state, &mut self.programs);
             let outcome = on_execution_stack(|| exec::execute_transaction(state, programs, &env, &valid));
             cumulative += outcome.gas_used;
@@ -368,7 +411,10 @@ impl Chain {
             gas_limit: env.gas_limit,
             base_fee: env.base_fee,
             arbos_version: env.arbos_version,
-            state_root: crate::state::state_root(&self.state),
+            state_root: {
+                self.roots.invalidate(&changes);
+                self.roots.state_root(&self.state)
+            },
             transactions: block_txs,
             receipts,
             changes,
@@ -382,7 +428,12 @@ impl Chain {
     ///
     /// # Errors
     /// [`ChainError::UnknownBlock`].
-    pub fn call(&mut self, request: &CallParams, at: BlockId, overrides: &StateOverride) -> Result<CallResult, ChainError> {
+    pub fn call(
+        &mut self,
+        request: &CallParams,
+        at: BlockId,
+        overrides: &StateOverride,
+    ) -> Result<CallResult, ChainError> {
         let number = self.resolve(at)?;
         let mut env = self.next_env();
         if number != self.latest().number() || !overrides.is_empty() {
@@ -402,7 +453,12 @@ impl Chain {
     /// [`ChainError::GasExceedsAllowance`] when it fails even with the cap; the revert of the
     /// call at the cap is returned as a `CallResult` error by [`Chain::call`] first, so callers
     /// can report revert data.
-    pub fn estimate_gas(&mut self, request: &CallParams, at: BlockId, overrides: &StateOverride) -> Result<Result<u64, CallResult>, ChainError> {
+    pub fn estimate_gas(
+        &mut self,
+        request: &CallParams,
+        at: BlockId,
+        overrides: &StateOverride,
+    ) -> Result<Result<u64, CallResult>, ChainError> {
         let cap = request.gas.unwrap_or(self.config.block_gas_limit);
         let at_cap = self.call(&CallParams { gas: Some(cap), ..request.clone() }, at, overrides)?;
         if !at_cap.success {
@@ -454,6 +510,8 @@ impl Chain {
             }
         }
         self.snapshots.truncate(id as usize);
+        self.pending.clear();
+        self.roots.clear();
         Ok(())
     }
 

@@ -96,7 +96,9 @@ pub enum TxError {
         overshot: U256,
     },
     /// The max fee is below the base fee.
-    #[error("max fee per gas less than block base fee: address {sender}, maxFeePerGas: {max_fee}, baseFee: {base_fee}")]
+    #[error(
+        "max fee per gas less than block base fee: address {sender}, maxFeePerGas: {max_fee}, baseFee: {base_fee}"
+    )]
     FeeCapTooLow {
         /// The sender.
         sender: Address,
@@ -146,13 +148,15 @@ pub fn recover(envelope: TxEnvelope) -> Result<(TxEnvelope, Address), TxError> {
     Ok((envelope, sender))
 }
 
-/// Checks a transaction against the chain and the sender's account.
+/// Checks a transaction against the chain and the sender's account; `next` is the nonce the sender
+/// must use (its account nonce, plus its transactions waiting in the pool).
 ///
 /// # Errors
 /// The [`TxError`] geth would give.
 pub fn validate(
     envelope: TxEnvelope,
     sender: Address,
+    next: u64,
     state: &WorldState,
     config: &ChainConfig,
 ) -> Result<ValidTx, TxError> {
@@ -161,7 +165,6 @@ pub fn validate(
         Some(_) => {}
         None => return Err(TxError::Unprotected),
     }
-    let next = state.nonce(&sender);
     let nonce = envelope.nonce();
     if nonce < next {
         return Err(TxError::NonceTooLow { next, tx: nonce });

@@ -45,7 +45,8 @@ async fn deploy_activate_call_filter_and_prove_over_json_rpc() {
     let server = start().await;
     let signer = dev_signer(3).unwrap();
     let from = signer.address();
-    let provider = ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_hyper_http(server.url().parse().unwrap());
+    let provider =
+        ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_hyper_http(server.url().parse().unwrap());
     assert_eq!(provider.get_chain_id().await.unwrap(), ChainConfig::default().chain_id);
 
     // Deploy: a creation transaction carrying cargo-stylus's init code.
@@ -64,7 +65,11 @@ async fn deploy_activate_call_filter_and_prove_over_json_rpc() {
     let receipt = provider.send_transaction(activate).await.unwrap().get_receipt().await.unwrap();
     assert!(receipt.status(), "activation failed");
     let version = provider
-        .call(TransactionRequest::default().with_to(devnet::exec::ARB_WASM).with_input(ArbWasm::programVersionCall { program }.abi_encode()))
+        .call(
+            TransactionRequest::default()
+                .with_to(devnet::exec::ARB_WASM)
+                .with_input(ArbWasm::programVersionCall { program }.abi_encode()),
+        )
         .await
         .unwrap();
     assert_eq!(ArbWasm::programVersionCall::abi_decode_returns(&version).unwrap(), 2);
@@ -80,7 +85,8 @@ async fn deploy_activate_call_filter_and_prove_over_json_rpc() {
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].block_number, Some(block));
     assert_eq!(logs[0].transaction_hash, Some(receipt.transaction_hash));
-    let none = provider.get_logs(&Filter::new().address(program).event_signature(alloy_primitives::B256::ZERO)).await.unwrap();
+    let none =
+        provider.get_logs(&Filter::new().address(program).event_signature(alloy_primitives::B256::ZERO)).await.unwrap();
     assert!(none.is_empty());
     let slot = provider.get_storage_at(program, U256::ZERO).await.unwrap();
     assert_eq!(slot, U256::from(0xc0ffeeu64));
@@ -135,7 +141,9 @@ async fn reverts_and_bad_requests_get_json_rpc_errors() {
     assert_eq!(reply["error"]["code"], -32700);
     let reply = client(r#"{"jsonrpc":"2.0","id":2,"method":"eth_getBalance","params":["0x12"]}"#).await;
     assert_eq!(reply["error"]["code"], -32602);
-    let reply = client(r#"[{"jsonrpc":"2.0","id":1,"method":"eth_chainId"},{"jsonrpc":"2.0","id":2,"method":"net_version"}]"#).await;
+    let reply =
+        client(r#"[{"jsonrpc":"2.0","id":1,"method":"eth_chainId"},{"jsonrpc":"2.0","id":2,"method":"net_version"}]"#)
+            .await;
     assert_eq!(reply[0]["result"], "0x64aba");
     assert_eq!(reply[1]["result"], "412346");
     let reply = client(r#"{"jsonrpc":"2.0","id":3,"method":"eth_sendRawTransaction","params":["0x02c0"]}"#).await;
@@ -163,9 +171,13 @@ async fn reverts_and_bad_requests_get_json_rpc_errors() {
     ))
     .await;
     let hash = reply["result"].as_str().unwrap().to_string();
-    let reply = client(&format!(r#"{{"jsonrpc":"2.0","id":5,"method":"eth_getTransactionReceipt","params":["{hash}"]}}"#)).await;
+    let reply =
+        client(&format!(r#"{{"jsonrpc":"2.0","id":5,"method":"eth_getTransactionReceipt","params":["{hash}"]}}"#))
+            .await;
     let contract = reply["result"]["contractAddress"].as_str().unwrap().to_string();
-    let reply = client(&format!(r#"{{"jsonrpc":"2.0","id":6,"method":"eth_call","params":[{{"to":"{contract}"}},"latest"]}}"#)).await;
+    let reply =
+        client(&format!(r#"{{"jsonrpc":"2.0","id":6,"method":"eth_call","params":[{{"to":"{contract}"}},"latest"]}}"#))
+            .await;
     assert_eq!(reply["error"]["code"], 3);
     assert_eq!(reply["error"]["message"], "execution reverted: no");
     assert_eq!(reply["error"]["data"], format!("0x{}", alloy_primitives::hex::encode(&data)));
@@ -174,7 +186,9 @@ async fn reverts_and_bad_requests_get_json_rpc_errors() {
 }
 
 /// A function that POSTs a body to the server and parses the JSON reply.
-fn hyper_post(address: SocketAddr) -> impl Fn(&str) -> std::pin::Pin<Box<dyn std::future::Future<Output = serde_json::Value> + Send>> {
+fn hyper_post(
+    address: SocketAddr,
+) -> impl Fn(&str) -> std::pin::Pin<Box<dyn std::future::Future<Output = serde_json::Value> + Send>> {
     move |body: &str| {
         let body = body.to_string();
         Box::pin(async move {

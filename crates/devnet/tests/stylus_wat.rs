@@ -75,7 +75,10 @@ fn a_program_stores_logs_returns_and_reverts() {
     assert_eq!(receipt.receipt.logs[0].address, program);
     assert_eq!(receipt.receipt.logs[0].topics()[0].0, value);
     assert!(receipt.receipt.logs[0].data.data.is_empty());
-    assert_eq!(dev.chain.read_state(BlockId::Latest, |s| s.storage(&program, &U256::ZERO)).unwrap(), U256::from(0x1234u64));
+    assert_eq!(
+        dev.chain.read_state(BlockId::Latest, |s| s.storage(&program, &U256::ZERO)).unwrap(),
+        U256::from(0x1234u64)
+    );
 
     let read = dev.call(program, Bytes::new());
     assert!(read.success);
@@ -98,4 +101,136 @@ fn a_program_out_of_gas_consumes_its_gas_and_changes_nothing() {
     assert_eq!(receipt.gas_used, 40_000);
     assert_eq!(dev.chain.read_state(BlockId::Latest, |s| s.storage(&program, &U256::ZERO)).unwrap(), U256::ZERO);
     assert!(receipt.receipt.logs.is_empty());
+}
+
+/// Recurses forever on wasm locals only, so Nitro's depth checker ends it (reference §1.7).
+const RECURSE: &str = r#"
+(module
+  (import "vm_hooks" "read_args" (func $read_args (param i32)))
+  (memory (export "memory") 1 1)
+  (func $down (param $n i64) (result i64)
+    (i64.add (call $down (i64.add (local.get $n) (i64.const 1))) (i64.const 1)))
+  (func (export "user_entrypoint") (param $len i32) (result i32)
+    (drop (call $down (i64.const 0)))
+    (i32.const 0)))
+"#;
+
+#[test]
+fn out_of_stack_consumes_all_gas() {
+    let mut dev = Dev::new();
+    let program = dev.deploy_program(&program_code(RECURSE));
+    let receipt = dev.send(0, TxKind::Call(program), U256::ZERO, Bytes::new(), 3_000_000);
+    assert!(!receipt.receipt.success);
+    assert_eq!(receipt.gas_used, 3_000_000, "out of stack leaves no gas (reference §1.7, §7)");
+}
+
+#[test]
+fn activation_failures_follow_arbwasms_three_ways_of_failing() {
+    let mut dev = Dev::new();
+    let arbwasm = devnet::exec::ARB_WASM;
+    let activate = |dev: &mut Dev, program| {
+        dev.send(
+            0,
+            TxKind::Call(arbwasm),
+            U256::from(10u64).pow(U256::from(17)),
+            ArbWasm::activateProgramCall { program }.abi_encode().into(),
+            5_000_000,
+        )
+    };
+    // Activation burns its fixed 1 659 168 gas first (§6.2 step 1); what is left depends on how it fails.
+    let fixed_only = |gas: u64| (1_659_168..1_759_168).contains(&gas);
+    // No code: a Solidity error, the rest of the gas kept.
+    let receipt = activate(&mut dev, alloy_primitives::Address::repeat_byte(0x42));
+    assert!(!receipt.receipt.success);
+    assert_eq!(receipt.output.as_ref(), ArbWasm::ProgramNotWasm {}.abi_encode().as_slice());
+    assert!(fixed_only(receipt.gas_used), "{}", receipt.gas_used);
+
+    // EVM code: a plain revert without data, gas kept.
+    let evm = dev.send(
+        0,
+        TxKind::Create,
+        U256::ZERO,
+        Bytes::from_static(&[0x60, 0x01, 0x60, 0x00, 0x53, 0x60, 0x01, 0x60, 0x00, 0xf3]),
+        100_000,
+    );
+    let receipt = activate(&mut dev, evm.contract_address.unwrap());
+    assert!(!receipt.receipt.success);
+    assert!(receipt.output.is_empty());
+    assert!(fixed_only(receipt.gas_used), "{}", receipt.gas_used);
+
+    // A program Nitro refuses (a start function): activation fails and burns all gas (§6.3).
+    let code = program_code(
+        r#"(module (import "vm_hooks" "read_args" (func (param i32))) (memory (export "memory") 1 1)
+             (func $start) (start $start)
+             (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+    );
+    let init = stylus_wasm::deploy::init_code(&code);
+    let deployed = dev.send(0, TxKind::Create, U256::ZERO, init.into(), 10_000_000).contract_address.unwrap();
+    let receipt = activate(&mut dev, deployed);
+    assert!(!receipt.receipt.success);
+    assert_eq!(receipt.gas_used, 5_000_000);
+    let call = dev.call(deployed, Bytes::new());
+    assert!(!call.success, "still not activated");
+}
+
+#[test]
+fn program_views_report_the_activated_costs() {
+    let mut dev = Dev::new();
+    let program = dev.deploy_program(&program_code(STORE));
+    let wasm = stylus_wasm::deploy::decompress_program(&dev.chain.code(program, BlockId::Latest).unwrap(), 128 * 1024)
+        .unwrap();
+    let info = stylus_wasm::activate::activate(&wasm, &Default::default()).unwrap().info;
+    let params = stylus_wasm::pricing::StylusParams::default();
+    let arbwasm = devnet::exec::ARB_WASM;
+    let call = |dev: &mut Dev, data: Vec<u8>| dev.call(arbwasm, data.into()).output;
+    let init = ArbWasm::programInitGasCall::abi_decode_returns(&call(
+        &mut dev,
+        ArbWasm::programInitGasCall { program }.abi_encode(),
+    ))
+    .unwrap();
+    assert_eq!(init.gas, stylus_wasm::pricing::call_init_gas(&info, &params, false));
+    assert_eq!(init.gasWhenCached, stylus_wasm::pricing::cached_init_gas(&info, &params));
+    let footprint = ArbWasm::programMemoryFootprintCall::abi_decode_returns(&call(
+        &mut dev,
+        ArbWasm::programMemoryFootprintCall { program }.abi_encode(),
+    ))
+    .unwrap();
+    assert_eq!(footprint, info.footprint);
+    let version =
+        ArbWasm::stylusVersionCall::abi_decode_returns(&call(&mut dev, ArbWasm::stylusVersionCall {}.abi_encode()))
+            .unwrap();
+    assert_eq!(version, 2);
+    let depth =
+        ArbWasm::maxStackDepthCall::abi_decode_returns(&call(&mut dev, ArbWasm::maxStackDepthCall {}.abi_encode()))
+            .unwrap();
+    assert_eq!(depth, 22_000);
+    let unknown = dev.call(arbwasm, Bytes::from_static(&[1, 2, 3, 4]));
+    assert!(!unknown.success);
+    assert!(unknown.halted.is_some(), "an unknown selector burns all gas");
+}
+
+#[test]
+fn cargo_stylus_check_can_price_activation_with_state_overrides() {
+    // What `cargo stylus check` does: eth_call activateProgram for code placed at a random address
+    // by a state override, from a random sender with a large balance, sending 1 ETH.
+    let mut dev = Dev::new();
+    let code = program_code(STORE);
+    let program = alloy_primitives::Address::repeat_byte(0x77);
+    let sender = alloy_primitives::Address::repeat_byte(0x88);
+    let mut overrides = devnet::exec::StateOverride::default();
+    overrides.accounts.insert(program, devnet::exec::AccountOverride { code: Some(code.into()), ..Default::default() });
+    overrides.accounts.insert(sender, devnet::exec::AccountOverride { balance: Some(U256::MAX), ..Default::default() });
+    let params = devnet::exec::CallParams {
+        from: Some(sender),
+        to: Some(devnet::exec::ARB_WASM),
+        data: ArbWasm::activateProgramCall { program }.abi_encode().into(),
+        value: U256::from(10u64).pow(U256::from(18)),
+        ..Default::default()
+    };
+    let result = dev.chain.call(&params, BlockId::Latest, &overrides).unwrap();
+    assert!(result.success, "{result:?}");
+    let answer = ArbWasm::activateProgramCall::abi_decode_returns(&result.output).unwrap();
+    assert_eq!(answer.version, 2);
+    assert!(answer.dataFee > U256::ZERO);
+    assert!(dev.chain.code(program, BlockId::Latest).unwrap().is_empty(), "the override left no trace");
 }

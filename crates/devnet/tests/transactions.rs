@@ -12,7 +12,10 @@ fn genesis_funds_the_ten_dev_accounts_and_hashes_its_header() {
     let accounts = dev.chain.accounts();
     assert_eq!(accounts.len(), 10);
     for account in accounts {
-        assert_eq!(dev.chain.read_state(BlockId::Latest, |s| s.balance(&account)).unwrap(), dev.chain.config().dev_balance);
+        assert_eq!(
+            dev.chain.read_state(BlockId::Latest, |s| s.balance(&account)).unwrap(),
+            dev.chain.config().dev_balance
+        );
     }
     let genesis = dev.chain.block(BlockId::Number(0)).unwrap();
     assert_eq!(genesis.hash, keccak256(genesis.header.encode()));
@@ -42,15 +45,15 @@ fn refused_transactions_change_nothing_and_say_why() {
     let to = TxKind::Call(Dev::address(2));
     let stale = dev.sign_with_nonce(1, 0, to, U256::ZERO, Bytes::new(), 21_000);
     dev.chain.send_raw_transaction(&stale).unwrap();
-    assert_eq!(
-        dev.chain.send_raw_transaction(&stale),
-        Err(ChainError::Tx(TxError::AlreadyKnown))
-    );
+    assert_eq!(dev.chain.send_raw_transaction(&stale), Err(ChainError::Tx(TxError::AlreadyKnown)));
     let replay = dev.sign_with_nonce(1, 0, to, U256::ONE, Bytes::new(), 21_000);
     let error = dev.chain.send_raw_transaction(&replay).unwrap_err();
     assert_eq!(error.to_string(), "nonce too low: next nonce 1, tx nonce 0");
     let future = dev.sign_with_nonce(1, 5, to, U256::ZERO, Bytes::new(), 21_000);
-    assert_eq!(dev.chain.send_raw_transaction(&future).unwrap_err().to_string(), "nonce too high: next nonce 1, tx nonce 5");
+    assert_eq!(
+        dev.chain.send_raw_transaction(&future).unwrap_err().to_string(),
+        "nonce too high: next nonce 1, tx nonce 5"
+    );
     let low_gas = dev.sign(1, to, U256::ZERO, Bytes::new(), 20_000);
     assert_eq!(
         dev.chain.send_raw_transaction(&low_gas).unwrap_err().to_string(),
@@ -63,7 +66,12 @@ fn refused_transactions_change_nothing_and_say_why() {
         .unwrap_err()
         .to_string()
         .starts_with("insufficient funds for gas * price + value"));
-    assert!(dev.chain.send_raw_transaction(&[0x02, 0xc0]).unwrap_err().to_string().starts_with("transaction could not be decoded"));
+    assert!(dev
+        .chain
+        .send_raw_transaction(&[0x02, 0xc0])
+        .unwrap_err()
+        .to_string()
+        .starts_with("transaction could not be decoded"));
     assert_eq!(dev.chain.latest().number(), 1, "no block for refused transactions");
 }
 
@@ -141,4 +149,42 @@ fn snapshots_revert_blocks_and_state() {
     assert_eq!(dev.chain.latest().number(), 0);
     assert_eq!(dev.chain.read_state(BlockId::Latest, |s| s.nonce(&Dev::address(1))).unwrap(), 0);
     assert_eq!(dev.chain.revert_to_snapshot(snapshot), Err(ChainError::UnknownSnapshot(snapshot)));
+}
+
+#[test]
+fn without_auto_mining_transactions_wait_for_the_next_block() {
+    let mut dev = Dev::new();
+    dev.chain.set_auto_mine(false);
+    let to = TxKind::Call(Dev::address(2));
+    let first = dev.sign_with_nonce(1, 0, to, U256::from(1), Bytes::new(), 21_000);
+    let second = dev.sign_with_nonce(1, 1, to, U256::from(2), Bytes::new(), 21_000);
+    let a = dev.chain.send_raw_transaction(&first).unwrap();
+    let b = dev.chain.send_raw_transaction(&second).unwrap();
+    assert_eq!(dev.chain.latest().number(), 0);
+    assert!(dev.chain.transaction(&a).is_none(), "not mined yet");
+    assert_eq!(dev.chain.next_nonce(&Dev::address(1)), 2);
+    assert_eq!(dev.chain.mine(), 1);
+    let block = dev.chain.latest();
+    assert_eq!(block.transactions.len(), 2);
+    assert_eq!(block.receipts[1].receipt.cumulative_gas_used, 42_000);
+    assert_eq!(block.receipts[1].first_log_index, 0);
+    assert_eq!(dev.chain.transaction(&b).unwrap().1, 1);
+}
+
+#[test]
+fn a_saved_chain_loads_with_its_blocks_state_and_transactions() {
+    let mut dev = Dev::new();
+    let receipt = dev.send(1, TxKind::Call(Dev::address(2)), U256::from(77), Bytes::new(), 21_000);
+    let tx_hash = dev.chain.latest().transactions[0].hash;
+    let path = std::env::temp_dir().join(format!("devnet-state-{}.json", std::process::id()));
+    devnet::persist::save(&dev.chain.to_saved(), &path).unwrap();
+    let loaded = devnet::Chain::from_saved(devnet::persist::load(&path).unwrap()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(loaded.latest().hash, dev.chain.latest().hash);
+    assert_eq!(loaded.transaction(&tx_hash).unwrap().0.receipts[0], receipt);
+    assert_eq!(
+        loaded.read_state(BlockId::Latest, |s| s.balance(&Dev::address(2))).unwrap(),
+        dev.chain.read_state(BlockId::Latest, |s| s.balance(&Dev::address(2))).unwrap()
+    );
+    assert!(devnet::persist::load(std::path::Path::new("/nonexistent/state.json")).is_err());
 }

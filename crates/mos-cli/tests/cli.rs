@@ -331,3 +331,35 @@ fn abi_lists_every_selector_and_topic_of_the_spec() {
         assert!(got.starts_with(topic), "{signature}: {got} does not start with {topic}");
     }
 }
+
+#[test]
+fn devnet_serves_json_rpc_until_interrupted_and_saves_its_state() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let state = std::env::temp_dir().join(format!("mos-devnet-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&state);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mos"))
+        .args(["devnet", "--port", "0", "--state", state.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(url) = line.strip_prefix("JSON-RPC: http://") {
+            break url.to_string();
+        }
+    };
+    let mut stream = std::net::TcpStream::connect(&url).unwrap();
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}"#;
+    write!(stream, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.contains(r#""result":"0x64aba""#), "{reply}");
+    // SIGINT, as Ctrl-C sends it.
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(state.exists(), "the chain was saved on exit");
+    std::fs::remove_file(&state).unwrap();
+}

@@ -71,9 +71,8 @@ pub(crate) fn build(spec: &BuildSpec, target_dir: &Path) -> Result<BuiltProgram,
     }
     command.env("CARGO_ENCODED_RUSTFLAGS", encoded_rustflags(spec));
 
-    let output = command
-        .output()
-        .map_err(|source| BuildError::CargoNotFound { program: spec.cargo.clone(), source })?;
+    let output =
+        command.output().map_err(|source| BuildError::CargoNotFound { program: spec.cargo.clone(), source })?;
     if !output.status.success() {
         return Err(BuildError::BuildFailed {
             package: spec.package.clone(),
@@ -125,9 +124,9 @@ fn stderr_tail(output: &Output) -> String {
 fn find_wasm(stdout: &[u8]) -> Option<BuiltProgram> {
     String::from_utf8_lossy(stdout)
         .lines()
+        .rev()
         .filter_map(|line| serde_json::from_str::<Message>(line).ok())
-        .filter(|message| message.reason == "compiler-artifact")
-        .last()
+        .find(|message| message.reason == "compiler-artifact")
         .and_then(|message| {
             let wasm_path =
                 message.filenames.into_iter().find(|path| path.extension().is_some_and(|ext| ext == "wasm"))?;
@@ -141,7 +140,8 @@ mod tests {
 
     #[test]
     fn the_wasm_of_the_last_artifact_is_the_program() {
-        let stdout = br#"{"reason":"compiler-artifact","manifest_path":"/ws/dep/Cargo.toml","filenames":["/t/libdep.rlib"]}
+        let stdout =
+            br#"{"reason":"compiler-artifact","manifest_path":"/ws/dep/Cargo.toml","filenames":["/t/libdep.rlib"]}
 not json at all
 {"reason":"compiler-artifact","manifest_path":"/ws/prog/Cargo.toml","filenames":["/t/libprog.rlib","/t/prog.wasm"]}
 {"reason":"build-finished","success":true}
@@ -154,7 +154,8 @@ not json at all
 
     #[test]
     fn a_library_without_cdylib_has_no_wasm() {
-        let stdout = br#"{"reason":"compiler-artifact","manifest_path":"/ws/lib/Cargo.toml","filenames":["/t/liblib.rlib"]}"#;
+        let stdout =
+            br#"{"reason":"compiler-artifact","manifest_path":"/ws/lib/Cargo.toml","filenames":["/t/liblib.rlib"]}"#;
         assert!(find_wasm(stdout).is_none());
     }
 }

@@ -1,20 +1,4 @@
-//! The `project_hash` a program's wasm carries: a digest of what it was built from.
-//!
-//! cargo-stylus (`stylus-tools/src/core/project/hash.rs`) hashes, with keccak256: the output of
-//! `cargo version`, a byte for the optimisation level, the wasm-opt recipe, then every `.rs`,
-//! `Cargo.toml` and `Cargo.lock` under the directory it runs in plus the `rust-toolchain.toml` it
-//! finds above it, sorted by path, each as `u64 BE path length ‖ path ‖ u64 BE file length ‖
-//! contents`. Its paths are absolute, so the hash changes with where the checkout lives.
-//!
-//! This keeps that shape with three differences, so the hash is the same on every checkout and
-//! covers exactly what the program is built from:
-//!
-//! 1. The build settings hashed are the ones this crate varies: profile, features and stack size.
-//! 2. The files are the workspace sources cargo's dep-info says the program was compiled from (its
-//!    own and those of its path dependencies), its `Cargo.toml`, and the workspace's `Cargo.toml`,
-//!    `Cargo.lock` and `rust-toolchain.toml`. Registry crates are pinned by `Cargo.lock` and the
-//!    standard library by the toolchain, so files outside the workspace are not read.
-//! 3. Paths are relative to the workspace root, with `/` separators.
+//! The `project_hash` a program's wasm carries; the crate docs say what it covers and why.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -46,7 +30,8 @@ pub(crate) fn project_hash(
     }
 
     let dep_info = fs::read_to_string(dep_info_path).map_err(BuildError::io(dep_info_path))?;
-    let workspace_files = WORKSPACE_FILES.iter().map(|name| spec.workspace_root.join(name)).filter(|path| path.is_file());
+    let workspace_files =
+        WORKSPACE_FILES.iter().map(|name| spec.workspace_root.join(name)).filter(|path| path.is_file());
     let files: BTreeSet<String> = dep_info_sources(&dep_info)
         .into_iter()
         .chain([manifest_path.to_path_buf()])
@@ -125,7 +110,10 @@ mod tests {
     #[test]
     fn only_paths_inside_the_workspace_are_hashed() {
         let root = Path::new("/ws");
-        assert_eq!(workspace_relative(root, Path::new("/ws/crates/p/src/lib.rs")).as_deref(), Some("crates/p/src/lib.rs"));
+        assert_eq!(
+            workspace_relative(root, Path::new("/ws/crates/p/src/lib.rs")).as_deref(),
+            Some("crates/p/src/lib.rs")
+        );
         assert_eq!(workspace_relative(root, Path::new("crates/p/src/lib.rs")).as_deref(), Some("crates/p/src/lib.rs"));
         assert_eq!(workspace_relative(root, Path::new("/home/u/.cargo/registry/src/a.rs")), None);
         assert_eq!(workspace_relative(root, Path::new("../outside.rs")), None);

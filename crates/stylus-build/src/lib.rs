@@ -19,12 +19,36 @@
 //!
 //! # Flags
 //!
-//! The flags go to rustc through `CARGO_ENCODED_RUSTFLAGS`, set for the nested cargo only, rather
+//! Programs are linked with a [`DEFAULT_STACK_SIZE`] shadow stack (`-zstack-size`), and cargo's
+//! home is remapped (`--remap-path-prefix`) so that the panic locations of dependencies, which
+//! carry their source paths, are the same bytes on every machine. The flags go to rustc through `CARGO_ENCODED_RUSTFLAGS`, set for the nested cargo only, rather
 //! than through a `.cargo/config.toml`: cargo reads config files from the directory it runs in,
 //! not from the package it builds, so a file under this crate would not apply, and one at the
 //! repository root would change every other build of the workspace. The variable also takes
 //! precedence over any `RUSTFLAGS` or config a developer has, which is what makes the bytes
 //! depend on the spec alone; with `--target` it reaches only the wasm, not build scripts.
+//!
+//! # Project hash
+//!
+//! The processed wasm carries a 32-byte `project_hash` custom section: a digest of what it was
+//! built from, for reproducible verification.
+//!
+//! cargo-stylus (`stylus-tools/src/core/project/hash.rs`) hashes, with keccak256: the output of
+//! `cargo version`, a byte for the optimisation level, the wasm-opt recipe, then every `.rs`,
+//! `Cargo.toml` and `Cargo.lock` under the directory it runs in plus the `rust-toolchain.toml` it
+//! finds above it, sorted by path, each as `u64 BE path length ‖ path ‖ u64 BE file length ‖
+//! contents`. Its paths are absolute, so the hash changes with where the checkout lives.
+//!
+//! This keeps that shape with three differences, so the hash is the same on every checkout and
+//! covers exactly what the program is built from:
+//!
+//! 1. After `cargo --version` come the build settings this crate varies: profile, features and
+//!    stack size.
+//! 2. The files are the workspace sources cargo's dep-info says the program was compiled from (its
+//!    own and those of its path dependencies), its `Cargo.toml`, and the workspace's `Cargo.toml`,
+//!    `Cargo.lock` and `rust-toolchain.toml`. Registry crates are pinned by `Cargo.lock` and the
+//!    standard library by the toolchain, so files outside the workspace are not read.
+//! 3. Paths are relative to the workspace root, with `/` separators.
 
 mod cargo;
 mod error;
@@ -98,7 +122,7 @@ pub struct ProgramArtifacts {
     pub package: String,
     /// Where cargo wrote the raw wasm.
     pub wasm_path: PathBuf,
-    /// The `project_hash` section's contents (see the `hash` module docs for what it covers).
+    /// The `project_hash` section's contents (see the crate docs for what it covers).
     pub project_hash: [u8; 32],
     /// rustc's wasm.
     pub raw_wasm: Vec<u8>,
@@ -149,8 +173,7 @@ pub fn build_program(spec: &BuildSpec) -> Result<ProgramArtifacts, BuildError> {
     let package = spec.package.clone();
     let wasm = process_wasm(&raw_wasm, project_hash)
         .map_err(|source| BuildError::Processing { package: package.clone(), source })?;
-    let code =
-        contract_code(&wasm).map_err(|source| BuildError::Compression { package: package.clone(), source })?;
+    let code = contract_code(&wasm).map_err(|source| BuildError::Compression { package: package.clone(), source })?;
     let sizes = ProgramSizes::new(&wasm, &code);
     check_limits(&package, &sizes, &spec.limits)?;
     let activated = activate(&wasm, &ActivationParams::default())
@@ -224,7 +247,10 @@ mod tests {
     #[test]
     fn wasm_over_max_wasm_size_says_by_how_much() {
         let err = check_limits("p", &sizes(MAX_WASM_SIZE + 1, 20_000), &SizeLimits::default()).unwrap_err();
-        assert_eq!(err.to_string(), "`p` breaks a Nitro size limit: wasm is 131073 bytes, above MaxWasmSize 131072 (1 bytes over)");
+        assert_eq!(
+            err.to_string(),
+            "`p` breaks a Nitro size limit: wasm is 131073 bytes, above MaxWasmSize 131072 (1 bytes over)"
+        );
     }
 
     #[test]

@@ -72,7 +72,10 @@ fn run(args: &Args) -> Result<bool, String> {
             ..BuildSpec::new(package, &workspace)
         };
         eprintln!("building {package}");
-        match build_program(&spec).map_err(|err| err.to_string()).and_then(|program| write(&program, &out_dir).map(|()| program)) {
+        match build_program(&spec)
+            .map_err(|err| err.to_string())
+            .and_then(|program| write(&program, &out_dir).map(|()| program))
+        {
             Ok(program) => {
                 println!(
                     "{package}: raw {} B, wasm {} B, code {} B, {} page(s) at entry",
@@ -101,7 +104,10 @@ fn write(program: &ProgramArtifacts, out_dir: &Path) -> Result<(), String> {
     let files = [
         (format!("{}.wasm", program.package), program.wasm.clone()),
         (format!("{}.code.hex", program.package), format!("{}\n", hex::encode_prefixed(&program.code)).into_bytes()),
-        (format!("{}.init.hex", program.package), format!("{}\n", hex::encode_prefixed(&program.init_code)).into_bytes()),
+        (
+            format!("{}.init.hex", program.package),
+            format!("{}\n", hex::encode_prefixed(&program.init_code)).into_bytes(),
+        ),
     ];
     for (name, contents) in files {
         let path = out_dir.join(name);
@@ -120,5 +126,8 @@ fn locate_workspace(cargo: &Path) -> Result<PathBuf, String> {
         return Err(format!("no cargo workspace here: {}", String::from_utf8_lossy(&output.stderr).trim()));
     }
     let manifest = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-    manifest.parent().map(Path::to_path_buf).ok_or_else(|| format!("cargo located no workspace: {}", manifest.display()))
+    manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| format!("cargo located no workspace: {}", manifest.display()))
 }

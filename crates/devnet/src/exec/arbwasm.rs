@@ -81,7 +81,8 @@ pub fn run(exec: &mut Executor<'_, '_>, request: &CallRequest) -> CallOutcome {
     let Ok(call) = ArbWasm::ArbWasmCalls::abi_decode(&request.input) else {
         return burned();
     };
-    let payable = matches!(call, ArbWasm::ArbWasmCalls::activateProgram(_) | ArbWasm::ArbWasmCalls::codehashKeepalive(_));
+    let payable =
+        matches!(call, ArbWasm::ArbWasmCalls::activateProgram(_) | ArbWasm::ArbWasmCalls::codehashKeepalive(_));
     if !payable && !request.value.is_zero() {
         return burned();
     }
@@ -142,7 +143,12 @@ fn active_program(exec: &Executor<'_, '_>, codehash: &B256) -> Result<ProgramRec
 }
 
 /// `activateProgram(address)` (reference §6.2).
-fn activate_program(exec: &mut Executor<'_, '_>, request: &CallRequest, program: Address, gas: &mut u64) -> MethodResult {
+fn activate_program(
+    exec: &mut Executor<'_, '_>,
+    request: &CallRequest,
+    program: Address,
+    gas: &mut u64,
+) -> MethodResult {
     *gas = gas.checked_sub(ACTIVATION_FIXED_GAS).ok_or_else(|| Failure::BurnOut("out of gas".into()))?;
     let code = exec.journal.code(&program);
     if code.is_empty() {
@@ -157,9 +163,10 @@ fn activate_program(exec: &mut Executor<'_, '_>, request: &CallRequest, program:
     }
     let params = exec.activation_params();
     let max_wasm_size = exec.stylus_params().max_wasm_size as usize;
-    let wasm = stylus_wasm::deploy::decompress_program(&code, max_wasm_size)
-        .map_err(|e| Failure::Plain(e.to_string()))?;
-    let activated = activate(&wasm, &params).map_err(|e| Failure::BurnOut(format!("program activation failed: {e}")))?;
+    let wasm =
+        stylus_wasm::deploy::decompress_program(&code, max_wasm_size).map_err(|e| Failure::Plain(e.to_string()))?;
+    let activated =
+        activate(&wasm, &params).map_err(|e| Failure::BurnOut(format!("program activation failed: {e}")))?;
     *gas = gas
         .checked_sub(activated.activation_gas.total())
         .ok_or_else(|| Failure::BurnOut("program activation failed: out of gas".into()))?;
@@ -234,7 +241,9 @@ fn view(exec: &mut Executor<'_, '_>, call: ArbWasm::ArbWasmCalls) -> MethodResul
             exec.journal.set_program(c.codehash, renewed);
             Vec::new()
         }
-        C::programVersion(c) => ArbWasm::programVersionCall::abi_encode_returns(&program_record(exec, c.program)?.version),
+        C::programVersion(c) => {
+            ArbWasm::programVersionCall::abi_encode_returns(&program_record(exec, c.program)?.version)
+        }
         C::programInitGas(c) => {
             let record = program_record(exec, c.program)?;
             let info = record.info();

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use alloy_primitives::{Address, Bytes, Log, B256, U256};
 use evm_interpreter::{
-    gas, CallKind, CallOutcome, CallRequest, CallStatus, CreateOutcome, CreateRequest, CreateScheme, FrameInput, FrameKind,
-    Host, SStoreResult, StateLoad,
+    gas, CallKind, CallOutcome, CallRequest, CallStatus, CreateOutcome, CreateRequest, CreateScheme, FrameInput,
+    FrameKind, Host, SStoreResult, StateLoad,
 };
 use stylus_wasm::{
     activate::ActivationParams,
@@ -116,9 +116,7 @@ impl<'a, 's> Executor<'a, 's> {
             return refused;
         }
         let checkpoint = self.journal.checkpoint();
-        if request.transfers_value()
-            && self.journal.transfer(request.caller, request.target, request.value).is_err()
-        {
+        if request.transfers_value() && self.journal.transfer(request.caller, request.target, request.value).is_err() {
             return refused;
         }
         let counted = matches!(request.kind, CallKind::Call | CallKind::StaticCall);
@@ -183,9 +181,11 @@ impl<'a, 's> Executor<'a, 's> {
             CreateScheme::Create2 { salt } => request.caller.create2_from_code(salt, &request.init_code),
         };
         self.journal.warm_account(address);
-        let collision = self.journal.state().account(&address).is_some_and(|a| {
-            a.nonce != 0 || !a.code.is_empty() || !a.storage.is_empty()
-        });
+        let collision = self
+            .journal
+            .state()
+            .account(&address)
+            .is_some_and(|a| a.nonce != 0 || !a.code.is_empty() || !a.storage.is_empty());
         if collision {
             return CreateOutcome { gas_left: 0, ..refused };
         }

@@ -34,7 +34,7 @@ struct TopLevel {
 /// Addresses warm at the start of every transaction (EIP-2929, EIP-3651): the precompiles and the
 /// Arbitrum precompiles the devnet serves.
 fn precompile_addresses() -> impl Iterator<Item = Address> {
-    (1u8..=0x11).map(|i| Address::with_last_byte(i)).chain([ARB_SYS, ARB_WASM])
+    (1u8..=0x11).map(Address::with_last_byte).chain([ARB_SYS, ARB_WASM])
 }
 
 /// Runs the top-level call or create of a transaction-like request.
@@ -121,7 +121,13 @@ fn journal_refund(journal: &Journal<'_>) -> i64 {
 }
 
 /// Warms the sender, the recipient, the coinbase (EIP-3651), the precompiles and the access list.
-fn warm_up(journal: &mut Journal<'_>, sender: Address, kind: TxKind, coinbase: Address, access_list: &[(Address, Vec<alloy_primitives::B256>)]) {
+fn warm_up(
+    journal: &mut Journal<'_>,
+    sender: Address,
+    kind: TxKind,
+    coinbase: Address,
+    access_list: &[(Address, Vec<alloy_primitives::B256>)],
+) {
     journal.warm_account(sender);
     if let TxKind::Call(to) = kind {
         journal.warm_account(to);

@@ -3,7 +3,9 @@
 
 use alloy_consensus::{Eip658Value, Receipt, ReceiptEnvelope, ReceiptWithBloom, Transaction as _, TxType};
 use alloy_primitives::{Log as PrimitiveLog, U256};
-use alloy_rpc_types_eth::{Block as RpcBlock, BlockTransactions, Header as RpcHeader, Log, Transaction, TransactionReceipt};
+use alloy_rpc_types_eth::{
+    Block as RpcBlock, BlockTransactions, Header as RpcHeader, Log, Transaction, TransactionReceipt,
+};
 
 use crate::{
     block::{Block, BlockTx},

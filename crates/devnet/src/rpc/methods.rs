@@ -77,6 +77,9 @@ pub fn dispatch(chain: &mut Chain, method: &str, params: &[Value]) -> Result<Val
         }
         "eth_getTransactionCount" => {
             let address: Address = required(params, 0)?;
+            if block_id(params, 1)? == BlockId::Pending {
+                return Ok(json!(U64::from(chain.next_nonce(&address))));
+            }
             state_read(chain, params, 1, |s| json!(U64::from(s.nonce(&address))))
         }
         "eth_getCode" => {
@@ -184,7 +187,9 @@ fn call_params(params: &[Value]) -> Result<(CallParams, BlockId, StateOverride),
             .flatten()
             .map(|(address, o)| {
                 let slots = |map: Option<alloy_primitives::map::B256HashMap<B256>>| {
-                    map.map(|m| m.into_iter().map(|(k, v)| (U256::from_be_bytes(k.0), U256::from_be_bytes(v.0))).collect())
+                    map.map(|m| {
+                        m.into_iter().map(|(k, v)| (U256::from_be_bytes(k.0), U256::from_be_bytes(v.0))).collect()
+                    })
                 };
                 (
                     address,
@@ -216,10 +221,7 @@ fn call_answer(result: CallResult) -> Result<Bytes, RpcError> {
 fn typed_transaction(chain: &Chain, request: TransactionRequest) -> Result<(Address, TypedTransaction), RpcError> {
     let from = request.from.ok_or_else(|| RpcError::invalid_params("missing from".into()))?;
     let config = chain.config();
-    let nonce = match request.nonce {
-        Some(nonce) => nonce,
-        None => chain.read_state(BlockId::Latest, |s| s.nonce(&from)).map_err(RpcError::from)?,
-    };
+    let nonce = request.nonce.unwrap_or_else(|| chain.next_nonce(&from));
     let to = request.to.unwrap_or(TxKind::Create);
     let input = request.input.clone().into_input().unwrap_or_default();
     let value = request.value.unwrap_or_default();

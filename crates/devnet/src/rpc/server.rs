@@ -27,8 +27,8 @@ pub struct RpcServer {
 }
 
 impl RpcServer {
-    /// Serves `chain` on `address` (port 0: any free port). With `block_time`, also mines a block
-    /// at that interval.
+    /// Serves `chain` on `address` (port 0: any free port). With `block_time`, transactions wait in
+    /// a pool and a block is mined at that interval; without it, every transaction is mined at once.
     ///
     /// # Errors
     /// The I/O error when the address cannot be bound.
@@ -52,6 +52,11 @@ impl RpcServer {
                 });
             }
         });
+        if block_time.is_some() {
+            if let Ok(mut chain) = chain.lock() {
+                chain.set_auto_mine(false);
+            }
+        }
         let miner = block_time.map(|interval| {
             tokio::spawn(async move {
                 let mut ticker = tokio::time::interval(interval);
@@ -87,7 +92,10 @@ impl RpcServer {
     }
 }
 
-async fn respond(chain: Arc<Mutex<Chain>>, request: Request<hyper::body::Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn respond(
+    chain: Arc<Mutex<Chain>>,
+    request: Request<hyper::body::Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     if request.method() == Method::OPTIONS {
         return Ok(reply(StatusCode::NO_CONTENT, Bytes::new()));
     }

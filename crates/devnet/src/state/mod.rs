@@ -5,5 +5,5 @@ mod root;
 mod world;
 
 pub use journal::{Checkpoint, InsufficientBalance, Journal, SlotWrite, StateChange, TxEffects};
-pub use root::state_root;
+pub use root::{state_root, StateRootCache};
 pub use world::{Account, WorldState};

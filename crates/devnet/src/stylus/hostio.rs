@@ -187,17 +187,20 @@ fn transient_store_bytes32(mut c: Ctx, key: u32, value: u32) -> HostResult<()> {
     Ok(())
 }
 
-/// The three call hostios (reference §2.4, Nitro's `doCall`).
-fn do_call(
-    c: &mut Ctx,
-    kind: CallKind,
+/// The guest pointers and values a call hostio takes.
+struct CallArgs {
     contract: u32,
     data: u32,
     data_len: u32,
+    /// The value's pointer; `None` for delegate and static calls.
     value: Option<u32>,
-    gas_req: u64,
+    gas: u64,
     ret_len: u32,
-) -> HostResult<u8> {
+}
+
+/// The three call hostios (reference §2.4, Nitro's `doCall`).
+fn do_call(c: &mut Ctx, kind: CallKind, args: CallArgs) -> HostResult<u8> {
+    let CallArgs { contract, data, data_len, value, gas: gas_req, ret_len } = args;
     c.buy_ink(pricing::HOSTIO_INK + pricing::EVM_API_INK + 3 * pricing::PTR_INK + 2 * pricing::read_price(data_len))?;
     let target = c.read_address(contract)?;
     let input = Bytes::from(c.read(data, data_len)?);
@@ -259,16 +262,27 @@ fn do_call(
     Ok(status)
 }
 
-fn call_contract(mut c: Ctx, contract: u32, data: u32, len: u32, value: u32, gas: u64, ret_len: u32) -> HostResult<u32> {
-    do_call(&mut c, CallKind::Call, contract, data, len, Some(value), gas, ret_len).map(u32::from)
+fn call_contract(
+    mut c: Ctx,
+    contract: u32,
+    data: u32,
+    len: u32,
+    value: u32,
+    gas: u64,
+    ret_len: u32,
+) -> HostResult<u32> {
+    let args = CallArgs { contract, data, data_len: len, value: Some(value), gas, ret_len };
+    do_call(&mut c, CallKind::Call, args).map(u32::from)
 }
 
 fn delegate_call_contract(mut c: Ctx, contract: u32, data: u32, len: u32, gas: u64, ret_len: u32) -> HostResult<u32> {
-    do_call(&mut c, CallKind::DelegateCall, contract, data, len, None, gas, ret_len).map(u32::from)
+    let args = CallArgs { contract, data, data_len: len, value: None, gas, ret_len };
+    do_call(&mut c, CallKind::DelegateCall, args).map(u32::from)
 }
 
 fn static_call_contract(mut c: Ctx, contract: u32, data: u32, len: u32, gas: u64, ret_len: u32) -> HostResult<u32> {
-    do_call(&mut c, CallKind::StaticCall, contract, data, len, None, gas, ret_len).map(u32::from)
+    let args = CallArgs { contract, data, data_len: len, value: None, gas, ret_len };
+    do_call(&mut c, CallKind::StaticCall, args).map(u32::from)
 }
 
 /// CREATE and CREATE2 from a program (reference §2.4, Nitro's `create`).
@@ -322,7 +336,15 @@ fn create1(mut c: Ctx, code: u32, len: u32, endowment: u32, contract: u32, rever
     do_create(&mut c, code, len, endowment, None, contract, revert_len)
 }
 
-fn create2(mut c: Ctx, code: u32, len: u32, endowment: u32, salt: u32, contract: u32, revert_len: u32) -> HostResult<()> {
+fn create2(
+    mut c: Ctx,
+    code: u32,
+    len: u32,
+    endowment: u32,
+    salt: u32,
+    contract: u32,
+    revert_len: u32,
+) -> HostResult<()> {
     do_create(&mut c, code, len, endowment, Some(salt), contract, revert_len)
 }
 
@@ -355,7 +377,10 @@ fn emit_log(mut c: Ctx, data: u32, len: u32, topics: u32) -> HostResult<()> {
     let split = topics as usize * 32;
     let topics: Vec<B256> = bytes[..split].chunks_exact(32).map(B256::from_slice).collect();
     let env = c.env();
-    let log = Log { address: env.frame.address, data: LogData::new_unchecked(topics, Bytes::copy_from_slice(&bytes[split..])) };
+    let log = Log {
+        address: env.frame.address,
+        data: LogData::new_unchecked(topics, Bytes::copy_from_slice(&bytes[split..])),
+    };
     env.exec.journal.log(log);
     Ok(())
 }
@@ -516,11 +541,15 @@ fn math2(c: &mut Ctx, ink: u64, a: u32, b: u32, op: impl FnOnce(U256, U256) -> U
 }
 
 fn math_div(mut c: Ctx, a: u32, b: u32) -> HostResult<()> {
-    math2(&mut c, pricing::HOSTIO_INK + 3 * pricing::PTR_INK + pricing::DIV_INK, a, b, |x, y| x.checked_div(y).unwrap_or_default())
+    math2(&mut c, pricing::HOSTIO_INK + 3 * pricing::PTR_INK + pricing::DIV_INK, a, b, |x, y| {
+        x.checked_div(y).unwrap_or_default()
+    })
 }
 
 fn math_mod(mut c: Ctx, a: u32, b: u32) -> HostResult<()> {
-    math2(&mut c, pricing::HOSTIO_INK + 3 * pricing::PTR_INK + pricing::DIV_INK, a, b, |x, y| x.checked_rem(y).unwrap_or_default())
+    math2(&mut c, pricing::HOSTIO_INK + 3 * pricing::PTR_INK + pricing::DIV_INK, a, b, |x, y| {
+        x.checked_rem(y).unwrap_or_default()
+    })
 }
 
 fn math_pow(mut c: Ctx, a: u32, b: u32) -> HostResult<()> {

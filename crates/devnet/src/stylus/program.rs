@@ -5,7 +5,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use alloy_primitives::{Bytes, B256};
 use serde::{Deserialize, Serialize};
-use stylus_wasm::activate::{activate, ActivationParams, Activated, CostInputs, ProgramInfo};
+use stylus_wasm::activate::{activate, Activated, ActivationParams, CostInputs, ProgramInfo};
 
 use super::StylusError;
 
@@ -57,7 +57,11 @@ pub struct ProgramCache {
 
 impl Default for ProgramCache {
     fn default() -> Self {
-        Self { engine: wasmi::Engine::default(), modules: HashMap::new() }
+        // Nitro's depth checker (reference §1.7) must be what ends deep recursion: 22 000 words
+        // allow about 3 700 of the smallest frames (6 words), beyond wasmi's default limit of 1000.
+        let mut config = wasmi::Config::default();
+        config.set_max_recursion_depth(8192).set_max_stack_height(64 << 20);
+        Self { engine: wasmi::Engine::new(&config), modules: HashMap::new() }
     }
 }
 
@@ -72,8 +76,8 @@ impl ProgramCache {
     /// # Errors
     /// [`StylusError::Compile`] if wasmi rejects the instrumented module.
     pub fn insert(&mut self, codehash: B256, activated: &Activated) -> Result<Arc<CompiledProgram>, StylusError> {
-        let module = wasmi::Module::new(&self.engine, &activated.module)
-            .map_err(|e| StylusError::Compile(e.to_string()))?;
+        let module =
+            wasmi::Module::new(&self.engine, &activated.module).map_err(|e| StylusError::Compile(e.to_string()))?;
         let program = Arc::new(CompiledProgram { module });
         self.modules.insert(codehash, Arc::clone(&program));
         Ok(program)

@@ -51,8 +51,11 @@ fn run(exec: &mut Executor<'_, '_>, request: &CallRequest, code: &Bytes) -> Resu
     // Entry cost (§4.1 step 3): memory, cached init gas, and init gas unless cached.
     let starting_gas = request.gas_limit;
     let (open, ever) = exec.stylus_pages();
-    let cost = pricing::memory_gas_cost(record.footprint, open, ever, &params)
-        .saturating_add(pricing::call_init_gas(&record.info(), &params, record.cached));
+    let cost = pricing::memory_gas_cost(record.footprint, open, ever, &params).saturating_add(pricing::call_init_gas(
+        &record.info(),
+        &params,
+        record.cached,
+    ));
     let Some(gas) = starting_gas.checked_sub(cost) else {
         return Ok(CallOutcome { status: CallStatus::Failed, output: Bytes::new(), gas_left: 0 });
     };
@@ -84,8 +87,10 @@ fn run(exec: &mut Executor<'_, '_>, request: &CallRequest, code: &Bytes) -> Resu
     let mut store = Store::new(&engine, env);
     let mut linker = Linker::new(&engine);
     hostio::define(&mut linker, debug).map_err(|e| StylusError::Compile(e.to_string()))?;
-    let instance = linker.instantiate_and_start(&mut store, &program.module).map_err(|e| StylusError::Compile(e.to_string()))?;
-    let global = |name: &str| instance.get_global(&store, name).ok_or_else(|| StylusError::Compile(format!("missing {name}")));
+    let instance =
+        linker.instantiate_and_start(&mut store, &program.module).map_err(|e| StylusError::Compile(e.to_string()))?;
+    let global =
+        |name: &str| instance.get_global(&store, name).ok_or_else(|| StylusError::Compile(format!("missing {name}")));
     let handles = Handles {
         memory: instance.get_memory(&store, "memory").ok_or_else(|| StylusError::Compile("missing memory".into()))?,
         ink_left: global(INK_LEFT_EXPORT)?,
@@ -103,6 +108,9 @@ fn run(exec: &mut Executor<'_, '_>, request: &CallRequest, code: &Bytes) -> Resu
         .map_err(|e| StylusError::Compile(e.to_string()))?;
 
     let returned = entrypoint.call(&mut store, request.input.len() as i32);
+    if let Err(error) = &returned {
+        tracing::debug!(%error, "program trapped");
+    }
     let read_i64 = |store: &Store<_>, global: wasmi::Global| match global.get(store) {
         Val::I64(v) => v as u64,
         Val::I32(v) => v as u32 as u64,

@@ -35,7 +35,15 @@ impl Dev {
         self.sign_with_nonce(from, nonce, to, value, input, gas_limit)
     }
 
-    pub fn sign_with_nonce(&self, from: u32, nonce: u64, to: TxKind, value: U256, input: Bytes, gas_limit: u64) -> Vec<u8> {
+    pub fn sign_with_nonce(
+        &self,
+        from: u32,
+        nonce: u64,
+        to: TxKind,
+        value: U256,
+        input: Bytes,
+        gas_limit: u64,
+    ) -> Vec<u8> {
         let signer = dev_signer(from).unwrap();
         let tx = TxEip1559 {
             chain_id: self.chain.config().chain_id,
@@ -94,4 +102,11 @@ pub fn program_code(wat: &str) -> Vec<u8> {
     let wasm = wat::parse_str(wat).unwrap();
     let processed = stylus_wasm::deploy::process_wasm(&wasm, [0; 32]).unwrap();
     stylus_wasm::deploy::contract_code(&processed).unwrap()
+}
+
+/// Deployable code of a test program, built by `stylus-build` (cached by cargo between tests).
+pub fn test_program(package: &str) -> Vec<u8> {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let spec = stylus_build::BuildSpec::new(package, workspace);
+    stylus_build::build_program(&spec).unwrap_or_else(|e| panic!("building {package}: {e}")).code
 }

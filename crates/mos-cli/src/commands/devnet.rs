@@ -39,12 +39,19 @@ pub struct Args {
 /// # Errors
 /// [`CliError::Devnet`] when the state file cannot be read or written or the port cannot be bound.
 pub fn run(args: &Args) -> Result<(), CliError> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
     let chain = match &args.state {
         Some(path) if path.exists() => {
             let saved = persist::load(path).map_err(|e| CliError::Devnet(e.to_string()))?;
             Chain::from_saved(saved).map_err(|e| CliError::Devnet(format!("{}: {e}", path.display())))?
         }
-        _ => Chain::new(ChainConfig { chain_id: args.chain_id, arbos_version: args.arbos_version, ..ChainConfig::default() }),
+        _ => Chain::new(ChainConfig {
+            chain_id: args.chain_id,
+            arbos_version: args.arbos_version,
+            ..ChainConfig::default()
+        }),
     };
     let accounts = chain.accounts();
     let chain = Arc::new(Mutex::new(chain));

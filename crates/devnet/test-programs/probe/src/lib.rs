@@ -6,58 +6,59 @@
 //! test can read them back with `eth_getStorageAt`. The SDK's entrypoint flushes the storage cache
 //! after every method, on success and on revert; `storeThenExit` shows what happens without it.
 //!
-//! ABI (selectors are `keccak256(signature)[0..4]`; the SDK names methods in camelCase):
+//! Methods are grouped by the hostios they exercise; selectors are listed in
+//! `crates/devnet/test-programs/README.md`.
 //!
 //! ```solidity
 //! interface ITestProbe {
-//!     // storage: storage_load_bytes32, storage_cache_bytes32, storage_flush_cache
-//!     function load(bytes32 key) external view returns (bytes32);                      // 0x9507d39a
-//!     function store(bytes32 key, bytes32 value) external;                             // 0x2c9a6df0
-//!     function storeFlushed(bytes32 key, bytes32 value, bool clear) external returns (bytes32); // 0x2e4ba4ac
-//!     function storeThenExit(bytes32 key, bytes32 value) external;                     // 0x8ee2dfd9
-//!     function storeThenRevert(bytes32 key, bytes32 value) external;                   // 0xd4e4d3ab
-//!     // transient storage: transient_load_bytes32, transient_store_bytes32
-//!     function tload(bytes32 key) external view returns (bytes32);                     // 0x30fdc4ea
-//!     function tstore(bytes32 key, bytes32 value) external;                            // 0xb8bc6290
-//!     // logs: emit_log
-//!     function emitLog(bytes32[] topics, bytes data) external;                         // 0x8b1e7e9a
-//!     // accounts: account_balance, account_codehash, account_code, account_code_size, contract_address
-//!     function accountBalance(address account) external view returns (uint256);        // 0x48a6a1a9
-//!     function accountCodehash(address account) external view returns (bytes32);       // 0x3e3ec2b2
-//!     function accountCode(address account) external view returns (bytes);            // 0x9cc1f3ab
+//!     // storage_load_bytes32, storage_cache_bytes32, storage_flush_cache
+//!     function load(bytes32 key) external view returns (bytes32);
+//!     function store(bytes32 key, bytes32 value) external;
+//!     function storeFlushed(bytes32 key, bytes32 value, bool clear) external returns (bytes32 loaded);
+//!     function storeThenExit(bytes32 key, bytes32 value) external;
+//!     function storeThenRevert(bytes32 key, bytes32 value) external;
+//!     // transient_load_bytes32, transient_store_bytes32
+//!     function tload(bytes32 key) external view returns (bytes32);
+//!     function tstore(bytes32 key, bytes32 value) external;
+//!     // emit_log
+//!     function emitLog(bytes32[] topics, bytes data) external;
+//!     // account_balance, account_codehash, account_code(_size), contract_address
+//!     function accountBalance(address account) external view returns (uint256);
+//!     function accountCodehash(address account) external view returns (bytes32);
+//!     function accountCode(address account) external view returns (bytes);
 //!     function accountCodeSlice(address account, uint32 offset, uint32 size)
-//!         external view returns (uint32 written, bytes code);                          // 0x40fe4ca8
-//!     function accountCodeSize(address account) external view returns (uint256);       // 0xd5cfa9bb
-//!     function contractAddress() external view returns (address);                      // 0xf6b4dfb4
-//!     // block and chain: block_basefee, block_coinbase, block_gas_limit, block_number,
-//!     // block_timestamp, chainid
-//!     function blockInfo() external view returns (uint256 basefee, address coinbase,
-//!         uint64 gasLimit, uint64 number, uint64 timestamp);                           // 0x5d4be7e6
-//!     function chainId() external view returns (uint64);                               // 0x9a8a0592
-//!     // message: msg_sender, msg_value, msg_reentrant
-//!     function msgInfo() external payable returns (address sender, uint256 value, bool reentrant); // 0x2f576f20
-//!     // transaction: tx_gas_price, tx_origin, tx_ink_price
-//!     function txInfo() external view returns (uint256 gasPrice, address origin, uint32 inkPrice); // 0x3c8e11d0
-//!     // gas: evm_gas_left, evm_ink_left
-//!     function gasLeft() external view returns (uint64 gas, uint64 ink);               // 0x2ddb301b
-//!     // 256-bit math: math_div, math_mod, math_pow, math_add_mod, math_mul_mod
-//!     function mathDiv(uint256 value, uint256 divisor) external view returns (uint256);   // 0x0b7fc15e
-//!     function mathMod(uint256 value, uint256 modulus) external view returns (uint256);   // 0x7d8cc64e
-//!     function mathPow(uint256 value, uint256 exponent) external view returns (uint256);  // 0x2a3e6e1b
-//!     function mathAddMod(uint256 value, uint256 addend, uint256 modulus) external view returns (uint256); // 0xcbdc6e3f
-//!     function mathMulMod(uint256 value, uint256 multiplier, uint256 modulus) external view returns (uint256); // 0xc0b2a6d6
+//!         external view returns (uint32 written, bytes code);
+//!     function accountCodeSize(address account) external view returns (uint256);
+//!     function contractAddress() external view returns (address);
+//!     // block_basefee, block_coinbase, block_gas_limit, block_number, block_timestamp, chainid
+//!     function blockInfo() external view
+//!         returns (uint256 basefee, address coinbase, uint64 gasLimit, uint64 number, uint64 timestamp);
+//!     function chainId() external view returns (uint64);
+//!     // msg_sender, msg_value, msg_reentrant
+//!     function msgInfo() external payable returns (address sender, uint256 value, bool reentrant);
+//!     // tx_gas_price, tx_origin, tx_ink_price
+//!     function txInfo() external view returns (uint256 gasPrice, address origin, uint32 inkPrice);
+//!     // evm_gas_left, evm_ink_left
+//!     function gasLeft() external view returns (uint64 gas, uint64 ink);
+//!     // math_div, math_mod, math_pow, math_add_mod, math_mul_mod
+//!     function mathDiv(uint256 value, uint256 divisor) external view returns (uint256);
+//!     function mathMod(uint256 value, uint256 modulus) external view returns (uint256);
+//!     function mathPow(uint256 value, uint256 exponent) external view returns (uint256);
+//!     function mathAddMod(uint256 value, uint256 addend, uint256 modulus) external view returns (uint256);
+//!     function mathMulMod(uint256 value, uint256 multiplier, uint256 modulus) external view returns (uint256);
 //!     // native_keccak256
-//!     function keccak(bytes data) external view returns (bytes32);                    // 0x61b0c8a4
-//!     // exit_early, read_args / write_result
-//!     function exitEarly(uint32 status, bytes data) external;                          // 0x0f4a9a9b
-//!     function echo(bytes data) external view returns (bytes);                         // 0xdaa0f6b0
-//!     function largeReturn(uint32 len) external view returns (bytes);                  // 0x4e3a8c1b
-//!     function revertWith(bytes data) external view;                                   // 0x0dbf1b5b
-//!     // memory.grow (pay_for_memory_grow), metering and the depth checker
-//!     function growMemory(uint32 pages) external view returns (uint32 previousPages);  // 0x7b0dd3a1
-//!     function burn(uint64 iterations) external view returns (uint64);                 // 0x42966c68
-//!     function recurse(uint64 depth) external view returns (uint64);                   // 0x1d5b8ae1
-//!     function trap() external view;                                                   // 0x6d6a0bb1
+//!     function keccak(bytes data) external view returns (bytes32);
+//!     // exit_early; read_args and write_result with large data
+//!     function exitEarly(uint32 status, bytes data) external;
+//!     function echo(bytes data) external view returns (bytes);
+//!     function largeReturn(uint32 len) external view returns (bytes);
+//!     function revertWith(bytes data) external view;
+//!     // memory.grow (pay_for_memory_grow), ink metering, the shadow stack, the depth checker, traps
+//!     function growMemory(uint32 pages) external view returns (uint32 previousPages);
+//!     function burn(uint64 iterations) external view returns (uint64);
+//!     function recurse(uint64 depth) external view returns (uint64);
+//!     function recurseInMemory(uint64 depth) external view returns (uint64);
+//!     function trap() external view;
 //! }
 //! ```
 
@@ -123,9 +124,7 @@ impl Probe {
     pub fn store_then_exit(&mut self, key: B256, value: B256) {
         self.cache(key, value);
         // SAFETY: `exit_early` takes no pointers.
-        unsafe {
-            vm_hooks::exit_early(0)
-        }
+        unsafe { vm_hooks::exit_early(0) }
     }
 
     /// Writes `value` at slot `key`, then reverts with empty data: the entrypoint flushes the
@@ -186,8 +185,9 @@ impl Probe {
     pub fn account_code_slice(&self, account: Address, offset: u32, size: u32) -> (u32, Bytes) {
         let mut code = alloc::vec![0u8; size as usize];
         // SAFETY: `code` has room for the `size` bytes the host may write.
-        let written =
-            unsafe { stylus_sdk::hostio::account_code(account.as_ptr(), offset as usize, size as usize, code.as_mut_ptr()) };
+        let written = unsafe {
+            stylus_sdk::hostio::account_code(account.as_ptr(), offset as usize, size as usize, code.as_mut_ptr())
+        };
         code.truncate(written);
         (u32::try_from(written).unwrap_or(u32::MAX), code.into())
     }
@@ -284,9 +284,7 @@ impl Probe {
     pub fn exit_early(&mut self, status: u32, data: Bytes) {
         self.vm().write_result(&data);
         // SAFETY: `exit_early` takes no pointers.
-        unsafe {
-            vm_hooks::exit_early(status)
-        }
+        unsafe { vm_hooks::exit_early(status) }
     }
 
     /// Returns `data` (large calldata in through `read_args`, large output through `write_result`).
@@ -324,10 +322,18 @@ impl Probe {
         state
     }
 
-    /// Recurses `depth` times without tail calls and returns `depth`; a large depth exhausts the
-    /// stack budget Nitro's depth checker gives the program.
+    /// Recurses `depth` times with nothing in linear memory, and returns `depth`. A depth over
+    /// about 2,000 exhausts the 22,000-word budget of Nitro's depth checker: out of stack, all gas
+    /// consumed.
     pub fn recurse(&self, depth: u64) -> u64 {
-        recurse(depth)
+        recurse_in_frames(depth)
+    }
+
+    /// Recurses `depth` times keeping 256 bytes per level on rustc's shadow stack, and returns
+    /// `depth`. A depth over about 100 runs past the 32 KiB shadow stack: an out-of-bounds access,
+    /// so the call fails without data and keeps its gas.
+    pub fn recurse_in_memory(&self, depth: u64) -> u64 {
+        recurse_on_shadow_stack(depth)
     }
 
     /// Executes `unreachable`: a trap, so the call fails with no return data.
@@ -358,11 +364,39 @@ fn memory_grow(_pages: usize) -> usize {
     usize::MAX
 }
 
-/// Counts down to 0 with one stack frame per level, kept from becoming a loop by `black_box`.
+/// Words of the buffer [`recurse_on_shadow_stack`] keeps per level. With the copy `black_box`
+/// makes, a level takes 256 bytes of shadow stack, so 32 KiB runs out after about 100 levels, far
+/// before Nitro's depth checker would stop it.
+const SHADOW_FRAME_WORDS: usize = 16;
+
+/// Counts down to 0 with one wasm call frame per level and returns `depth`, keeping nothing in
+/// linear memory, so that only Nitro's depth checker limits how deep it goes. Choosing on the
+/// inner result keeps LLVM from turning the recursion into a loop.
 #[inline(never)]
-fn recurse(depth: u64) -> u64 {
-    if core::hint::black_box(depth) == 0 {
+fn recurse_in_frames(depth: u64) -> u64 {
+    if depth == 0 {
         return 0;
     }
-    core::hint::black_box(recurse(depth - 1) + 1)
+    let below = recurse_in_frames(depth - 1);
+    if below == depth - 1 {
+        depth
+    } else {
+        below
+    }
+}
+
+/// Like [`recurse_in_frames`], but every level also keeps a buffer on rustc's shadow stack in
+/// linear memory, which a deep call overruns: an out-of-bounds access, that is a trap.
+#[inline(never)]
+fn recurse_on_shadow_stack(depth: u64) -> u64 {
+    let frame = core::hint::black_box([depth; SHADOW_FRAME_WORDS]);
+    if frame[0] == 0 {
+        return 0;
+    }
+    let below = recurse_on_shadow_stack(frame[0] - 1);
+    if below == depth - 1 {
+        depth
+    } else {
+        below
+    }
 }
