@@ -74,9 +74,15 @@ async fn deploy_activate_call_filter_and_prove_over_json_rpc() {
         .unwrap();
     assert_eq!(ArbWasm::programVersionCall::abi_decode_returns(&version).unwrap(), 2);
 
-    // Call it with a value, then find the log with a filter.
+    // eth_estimateGas is tight: the estimate succeeds, one gas less does not.
     let value = U256::from(0xc0ffeeu64).to_be_bytes::<32>();
-    let call = TransactionRequest::default().with_to(program).with_input(Bytes::copy_from_slice(&value));
+    let call =
+        TransactionRequest::default().with_from(from).with_to(program).with_input(Bytes::copy_from_slice(&value));
+    let estimate = provider.estimate_gas(call.clone()).await.unwrap();
+    assert!(provider.call(call.clone().with_gas_limit(estimate)).await.is_ok());
+    assert!(provider.call(call.clone().with_gas_limit(estimate - 1)).await.is_err());
+
+    // Call it with a value, then find the log with a filter.
     let receipt = provider.send_transaction(call).await.unwrap().get_receipt().await.unwrap();
     assert!(receipt.status());
     let block = receipt.block_number.unwrap();

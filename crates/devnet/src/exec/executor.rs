@@ -104,8 +104,9 @@ impl<'a, 's> Executor<'a, 's> {
     }
 
     /// Whether a program acting as `address` is re-entered: another non-delegate frame of the
-    /// same address is on the stack. A delegate frame is judged by its caller's count.
-    pub fn is_reentrant(&self, address: Address, _delegate: bool) -> bool {
+    /// same address is on the stack. Delegate frames are not counted, so a delegate frame is
+    /// judged by its caller's count.
+    pub fn is_reentrant(&self, address: Address) -> bool {
         self.active.get(&address).copied().unwrap_or(0) > 1
     }
 

@@ -33,17 +33,20 @@ pub fn run(exec: &mut Executor<'_, '_>, request: &CallRequest) -> Option<CallOut
     if address == ARB_SYS {
         return Some(arb_sys(exec, request));
     }
-    let last = address.0[19];
-    if address.0[..19] != [0u8; 19] || !(1..=0x11).contains(&last) {
-        return (address == address!("0000000000000000000000000000000000000100")).then(|| unsupported(request));
-    }
     let input = &request.input;
-    Some(match last {
+    Some(match ethereum_precompile(address)? {
         1 => priced(request, 3000, || ecrecover(input)),
         2 => priced(request, 60 + 12 * words(input), || Bytes::copy_from_slice(&sha2::Sha256::digest(input))),
         4 => priced(request, 15 + 3 * words(input), || input.clone()),
         _ => unsupported(request),
     })
+}
+
+/// The number of an Ethereum precompile address (0x01..=0x11, and 0x100 for P256VERIFY).
+fn ethereum_precompile(address: Address) -> Option<u16> {
+    let (high, low) = address.0.split_at(18);
+    let number = u16::from_be_bytes([low[0], low[1]]);
+    (high.iter().all(|b| *b == 0) && ((1..=0x11).contains(&number) || number == 0x100)).then_some(number)
 }
 
 fn words(input: &[u8]) -> u64 {

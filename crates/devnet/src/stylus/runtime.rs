@@ -2,7 +2,7 @@
 //! instrumented globals (§1.1), and the outcome mapping (§1.7, §7).
 
 use alloy_primitives::Bytes;
-use evm_interpreter::{CallKind, CallOutcome, CallRequest, CallStatus};
+use evm_interpreter::{CallOutcome, CallRequest, CallStatus};
 use stylus_wasm::{
     activate::{INK_LEFT_EXPORT, INK_STATUS_EXPORT, STACK_LEFT_EXPORT},
     pricing,
@@ -68,7 +68,7 @@ fn run(exec: &mut Executor<'_, '_>, request: &CallRequest, code: &Bytes) -> Resu
         value: request.value,
         args: request.input.clone(),
         is_static: request.is_static,
-        reentrant: exec.is_reentrant(request.target, request.kind == CallKind::DelegateCall),
+        reentrant: exec.is_reentrant(request.target),
     };
     let engine = exec.programs.engine().clone();
     let debug = exec.env.debug_chain;
