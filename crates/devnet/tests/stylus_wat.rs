@@ -234,3 +234,16 @@ fn cargo_stylus_check_can_price_activation_with_state_overrides() {
     assert!(answer.dataFee > U256::ZERO);
     assert!(dev.chain.code(program, BlockId::Latest).unwrap().is_empty(), "the override left no trace");
 }
+
+#[test]
+fn init_code_can_record_the_deployer_in_storage_before_the_program_exists() {
+    let mut dev = Dev::new();
+    let code = program_code(STORE);
+    let init = stylus_wasm::deploy::init_code_recording_deployer(&code, [0; 32]);
+    let receipt = dev.send(2, TxKind::Create, U256::ZERO, init.into(), 10_000_000);
+    let program = receipt.contract_address.unwrap();
+    assert_eq!(dev.chain.code(program, BlockId::Latest).unwrap().as_ref(), code.as_slice());
+    dev.activate(program, U256::from(10u64).pow(U256::from(18)));
+    let slot = dev.call(program, Bytes::new()).output;
+    assert_eq!(&slot[12..], Dev::address(2).as_slice(), "slot 0 holds the deployer, read by the program");
+}

@@ -18,6 +18,6 @@ pub use framing::{
     compress, contract_code, decompress_program, CompressError, FramingError, BROTLI_QUALITY, FRAGMENT_PREFIX,
     NO_DICTIONARY, ROOT_PREFIX, STYLUS_PREFIX, STYLUS_PROGRAM_DICTIONARY,
 };
-pub use prelude::{init_code, PRELUDE_LEN};
+pub use prelude::{init_code, init_code_recording_deployer, PRELUDE_LEN, RECORDING_PRELUDE_LEN};
 pub use process::{process_wasm, DeployError, PROJECT_HASH_SECTION};
 pub use sizes::{ProgramSizes, SizeError, SizeLimits, MAX_CODE_SIZE, MAX_WASM_SIZE};
