@@ -15,25 +15,9 @@ use alloy_primitives::{Bytes, TxKind, U256};
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, TransactionRequest};
 use alloy_sol_types::SolCall;
-use common::program_code;
+use common::{program_code, STORE_WAT};
 use devnet::{dev_accounts::dev_signer, exec::ArbWasm, rpc::RpcServer, Chain, ChainConfig};
 use light_client_iface::{index_key, Receipt, ReceiptProof, ReceiptProofView};
-
-/// Stores its 32-byte argument in slot 0 and logs it as a topic.
-const STORE: &str = r#"
-(module
-  (import "vm_hooks" "read_args" (func $read_args (param i32)))
-  (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
-  (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
-  (import "vm_hooks" "emit_log" (func $emit (param i32 i32 i32)))
-  (memory (export "memory") 1 1)
-  (func (export "user_entrypoint") (param $len i32) (result i32)
-    (call $read_args (i32.const 0))
-    (call $cache (i32.const 256) (i32.const 0))
-    (call $flush (i32.const 0))
-    (call $emit (i32.const 0) (i32.const 32) (i32.const 1))
-    (i32.const 0)))
-"#;
 
 async fn start() -> RpcServer {
     let chain = Arc::new(Mutex::new(Chain::new(ChainConfig::default())));
@@ -50,7 +34,7 @@ async fn deploy_activate_call_filter_and_prove_over_json_rpc() {
     assert_eq!(provider.get_chain_id().await.unwrap(), ChainConfig::default().chain_id);
 
     // Deploy: a creation transaction carrying cargo-stylus's init code.
-    let code = program_code(STORE);
+    let code = program_code(STORE_WAT);
     let deploy = TransactionRequest::default().with_deploy_code(stylus_wasm::deploy::init_code(&code)).with_from(from);
     let receipt = provider.send_transaction(deploy).await.unwrap().get_receipt().await.unwrap();
     assert!(receipt.status());

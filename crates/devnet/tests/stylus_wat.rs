@@ -5,41 +5,13 @@ mod common;
 
 use alloy_primitives::{Bytes, TxKind, U256};
 use alloy_sol_types::{SolCall, SolError};
-use common::{program_code, Dev};
+use common::{program_code, Dev, STORE_WAT};
 use devnet::{exec::ArbWasm, BlockId};
-
-/// Stores a 32-byte argument in slot 0 and logs it as a topic; with no argument returns slot 0;
-/// with any other length reverts with the argument as revert data.
-const STORE: &str = r#"
-(module
-  (import "vm_hooks" "read_args" (func $read_args (param i32)))
-  (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
-  (import "vm_hooks" "storage_load_bytes32" (func $load (param i32 i32)))
-  (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
-  (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
-  (import "vm_hooks" "emit_log" (func $emit (param i32 i32 i32)))
-  (memory (export "memory") 1 1)
-  (func (export "user_entrypoint") (param $len i32) (result i32)
-    (call $read_args (i32.const 0))
-    (if (i32.eq (local.get $len) (i32.const 32))
-      (then
-        (call $cache (i32.const 256) (i32.const 0))
-        (call $flush (i32.const 0))
-        (call $emit (i32.const 0) (i32.const 32) (i32.const 1))
-        (return (i32.const 0))))
-    (if (i32.eqz (local.get $len))
-      (then
-        (call $load (i32.const 256) (i32.const 512))
-        (call $write_result (i32.const 512) (i32.const 32))
-        (return (i32.const 0))))
-    (call $write_result (i32.const 0) (local.get $len))
-    (i32.const 1)))
-"#;
 
 #[test]
 fn a_program_runs_only_after_activation() {
     let mut dev = Dev::new();
-    let code = program_code(STORE);
+    let code = program_code(STORE_WAT);
     let init = stylus_wasm::deploy::init_code(&code);
     let receipt = dev.send(0, TxKind::Create, U256::ZERO, init.into(), 10_000_000);
     let program = receipt.contract_address.unwrap();
@@ -67,7 +39,7 @@ fn a_program_runs_only_after_activation() {
 #[test]
 fn a_program_stores_logs_returns_and_reverts() {
     let mut dev = Dev::new();
-    let program = dev.deploy_program(&program_code(STORE));
+    let program = dev.deploy_program(&program_code(STORE_WAT));
     let value = U256::from(0x1234u64).to_be_bytes::<32>();
     let receipt = dev.send(0, TxKind::Call(program), U256::ZERO, Bytes::copy_from_slice(&value), 1_000_000);
     assert!(receipt.receipt.success, "{:?}", receipt.output);
@@ -93,7 +65,7 @@ fn a_program_stores_logs_returns_and_reverts() {
 #[test]
 fn a_program_out_of_gas_consumes_its_gas_and_changes_nothing() {
     let mut dev = Dev::new();
-    let program = dev.deploy_program(&program_code(STORE));
+    let program = dev.deploy_program(&program_code(STORE_WAT));
     let value = U256::from(9).to_be_bytes::<32>();
     // Enough for the intrinsic gas and the entry, not for the SSTORE at flush.
     let receipt = dev.send(0, TxKind::Call(program), U256::ZERO, Bytes::copy_from_slice(&value), 40_000);
@@ -176,7 +148,7 @@ fn activation_failures_follow_arbwasms_three_ways_of_failing() {
 #[test]
 fn program_views_report_the_activated_costs() {
     let mut dev = Dev::new();
-    let program = dev.deploy_program(&program_code(STORE));
+    let program = dev.deploy_program(&program_code(STORE_WAT));
     let wasm = stylus_wasm::deploy::decompress_program(&dev.chain.code(program, BlockId::Latest).unwrap(), 128 * 1024)
         .unwrap();
     let info = stylus_wasm::activate::activate(&wasm, &Default::default()).unwrap().info;
@@ -214,7 +186,7 @@ fn cargo_stylus_check_can_price_activation_with_state_overrides() {
     // What `cargo stylus check` does: eth_call activateProgram for code placed at a random address
     // by a state override, from a random sender with a large balance, sending 1 ETH.
     let mut dev = Dev::new();
-    let code = program_code(STORE);
+    let code = program_code(STORE_WAT);
     let program = alloy_primitives::Address::repeat_byte(0x77);
     let sender = alloy_primitives::Address::repeat_byte(0x88);
     let mut overrides = devnet::exec::StateOverride::default();
@@ -238,7 +210,7 @@ fn cargo_stylus_check_can_price_activation_with_state_overrides() {
 #[test]
 fn init_code_can_record_the_deployer_in_storage_before_the_program_exists() {
     let mut dev = Dev::new();
-    let code = program_code(STORE);
+    let code = program_code(STORE_WAT);
     let init = stylus_wasm::deploy::init_code_recording_deployer(&code, [0; 32]);
     let receipt = dev.send(2, TxKind::Create, U256::ZERO, init.into(), 10_000_000);
     let program = receipt.contract_address.unwrap();

@@ -110,3 +110,31 @@ pub fn test_program(package: &str) -> Vec<u8> {
     let spec = stylus_build::BuildSpec::new(package, workspace);
     stylus_build::build_program(&spec).unwrap_or_else(|e| panic!("building {package}: {e}")).code
 }
+
+/// Stores a 32-byte argument in slot 0 and logs it as a topic; with no argument returns slot 0;
+/// with any other length reverts with the argument as revert data.
+pub const STORE_WAT: &str = r#"
+(module
+  (import "vm_hooks" "read_args" (func $read_args (param i32)))
+  (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
+  (import "vm_hooks" "storage_load_bytes32" (func $load (param i32 i32)))
+  (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
+  (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
+  (import "vm_hooks" "emit_log" (func $emit (param i32 i32 i32)))
+  (memory (export "memory") 1 1)
+  (func (export "user_entrypoint") (param $len i32) (result i32)
+    (call $read_args (i32.const 0))
+    (if (i32.eq (local.get $len) (i32.const 32))
+      (then
+        (call $cache (i32.const 256) (i32.const 0))
+        (call $flush (i32.const 0))
+        (call $emit (i32.const 0) (i32.const 32) (i32.const 1))
+        (return (i32.const 0))))
+    (if (i32.eqz (local.get $len))
+      (then
+        (call $load (i32.const 256) (i32.const 512))
+        (call $write_result (i32.const 512) (i32.const 32))
+        (return (i32.const 0))))
+    (call $write_result (i32.const 0) (local.get $len))
+    (i32.const 1)))
+"#;

@@ -8,23 +8,7 @@ pub const PRELUDE_LEN: usize = 43;
 /// Run as a creation transaction it returns `code`, which becomes the account's code.
 pub fn init_code(contract_code: &[u8]) -> Vec<u8> {
     let mut init = Vec::with_capacity(PRELUDE_LEN + contract_code.len());
-    init.push(0x7f); // PUSH32
-    let mut len = [0u8; 32];
-    len[24..].copy_from_slice(&(contract_code.len() as u64).to_be_bytes());
-    init.extend_from_slice(&len);
-    init.extend_from_slice(&[
-        0x80, // DUP1
-        0x60,
-        PRELUDE_LEN as u8, // PUSH1 0x2b: where the code starts
-        0x60,
-        0x00, // PUSH1 0
-        0x39, // CODECOPY(0, 0x2b, len)
-        0x60,
-        0x00, // PUSH1 0
-        0xf3, // RETURN(0, len)
-        0x00, // version
-    ]);
-    init.extend_from_slice(contract_code);
+    push_return_code(&mut init, contract_code);
     init
 }
 
@@ -45,6 +29,14 @@ pub fn init_code_recording_deployer(contract_code: &[u8], slot: [u8; 32]) -> Vec
     init.push(0x7f); // PUSH32 slot
     init.extend_from_slice(&slot);
     init.push(0x55); // SSTORE(slot, caller)
+    push_return_code(&mut init, contract_code);
+    init
+}
+
+/// Appends the prelude that returns the code following it, then the code: the copy starts right
+/// after the prelude, wherever `init` has put it.
+fn push_return_code(init: &mut Vec<u8>, contract_code: &[u8]) {
+    let code_start = init.len() + PRELUDE_LEN;
     init.push(0x7f); // PUSH32 len
     let mut len = [0u8; 32];
     len[24..].copy_from_slice(&(contract_code.len() as u64).to_be_bytes());
@@ -52,7 +44,7 @@ pub fn init_code_recording_deployer(contract_code: &[u8], slot: [u8; 32]) -> Vec
     init.extend_from_slice(&[
         0x80, // DUP1
         0x60,
-        RECORDING_PRELUDE_LEN as u8, // PUSH1: where the code starts
+        code_start as u8, // PUSH1: where the code starts
         0x60,
         0x00, // PUSH1 0
         0x39, // CODECOPY(0, start, len)
@@ -62,7 +54,6 @@ pub fn init_code_recording_deployer(contract_code: &[u8], slot: [u8; 32]) -> Vec
         0x00, // version
     ]);
     init.extend_from_slice(contract_code);
-    init
 }
 
 #[cfg(test)]
