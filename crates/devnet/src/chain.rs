@@ -354,10 +354,20 @@ impl Chain {
         Ok(hash)
     }
 
-    /// Mines a block with the queued transactions, or none (`evm_mine`); returns its number.
+    /// Mines a block with the queued transactions that fit its gas limit, or none (`evm_mine`);
+    /// returns its number. Transactions that do not fit wait for the next block.
     pub fn mine(&mut self) -> u64 {
-        let pending = std::mem::take(&mut self.pending);
-        self.mine_block(pending)
+        let mut budget = self.config.block_gas_limit;
+        let fitting = self.pending.iter().take_while(|tx| match budget.checked_sub(tx.gas_limit) {
+            Some(left) => {
+                budget = left;
+                true
+            }
+            None => false,
+        });
+        let count = fitting.count();
+        let included: Vec<ValidTx> = self.pending.drain(..count).collect();
+        self.mine_block(included)
     }
 
     fn mine_block(&mut self, transactions: Vec<ValidTx>) -> u64 {

@@ -188,3 +188,22 @@ fn a_saved_chain_loads_with_its_blocks_state_and_transactions() {
     );
     assert!(devnet::persist::load(std::path::Path::new("/nonexistent/state.json")).is_err());
 }
+
+#[test]
+fn a_block_takes_only_the_queued_transactions_its_gas_limit_allows() {
+    let mut dev = Dev::new();
+    dev.chain.set_auto_mine(false);
+    let limit = dev.chain.config().block_gas_limit;
+    let big = limit / 2 + 1;
+    for nonce in 0..3 {
+        let raw = dev.sign_with_nonce(1, nonce, TxKind::Call(Dev::address(2)), U256::ZERO, Bytes::new(), big);
+        dev.chain.send_raw_transaction(&raw).unwrap();
+    }
+    dev.chain.mine();
+    assert_eq!(dev.chain.latest().transactions.len(), 1, "two halves plus one do not fit");
+    assert_eq!(dev.chain.pending().len(), 2);
+    dev.chain.mine();
+    dev.chain.mine();
+    assert!(dev.chain.pending().is_empty());
+    assert_eq!(dev.chain.read_state(BlockId::Latest, |s| s.nonce(&Dev::address(1))).unwrap(), 3);
+}
