@@ -97,5 +97,69 @@ sol! {
         function feeReceiver() external view returns (address);
         function baseGas(uint256 chainId) external view returns (uint256);
         function chainGasPrice(uint256 chainId, address token) external view returns (uint256);
+
+        /// Two-step ownership, as MAP's `Ownable2StepUpgradeable`: the owner proposes, the new owner accepts.
+        event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
+        event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+        function owner() external view returns (address);
+        function pendingOwner() external view returns (address);
+        function transferOwnership(address newOwner) external;
+        function acceptOwnership() external;
+    }
+
+    /// What MAP's MOS inherits from OpenZeppelin (UUPS upgrades over ERC-1967, `Pausable`,
+    /// `Initializable`), with the same names, events and revert strings, and its initializer.
+    #[derive(Debug, PartialEq, Eq)]
+    interface IMOSAdmin {
+        /// ERC-1967: the implementation behind the proxy changed.
+        event Upgraded(address indexed implementation);
+        /// ERC-1967: the admin changed (`changeAdmin`).
+        event AdminChanged(address previousAdmin, address newAdmin);
+        event Paused(address account);
+        event Unpaused(address account);
+        /// `initialize` ran (version 1).
+        event Initialized(uint8 version);
+
+        /// Sets the wrapped native token and the light client (a light node; on the relay chain the
+        /// light-client manager). Only the admin recorded at deployment may call it, once.
+        function initialize(address wToken, address lightClient) external;
+        /// Points the proxy at a new implementation (admin only; UUPS).
+        function upgradeTo(address newImplementation) external;
+        function getImplementation() external view returns (address);
+        /// ERC-1822: the slot an implementation keeps its successor in; `upgradeTo` asks the new
+        /// implementation for it, so the proxy can never be pointed at code that cannot upgrade.
+        function proxiableUUID() external view returns (bytes32);
+    }
+
+    /// Beyond MOS V3: retrying failed messages, message status, the payload size cap.
+    #[derive(Debug, PartialEq, Eq)]
+    interface IMOSExtensions {
+        /// What `messageStatus` returns.
+        enum MessageStatus { Unknown, Delivered, Failed, Retried }
+
+        event SetMaxPayloadSize(uint256 size);
+
+        /// Runs a failed message again. The arguments are the fields of the `mapMessageOut` that
+        /// carried it; they must hash to what the failure stored. Anyone may call it; on success
+        /// the message is `Retried` and cannot run again, on failure the whole call reverts.
+        function retryMessageIn(uint256 fromChain, uint256 toChain, bytes32 orderId, bytes fromAddress, bytes messageData) external;
+        /// What became of an incoming message.
+        function messageStatus(bytes32 orderId) external view returns (MessageStatus);
+        /// The largest `payload` `transferOut` accepts, in bytes (admin only).
+        function setMaxPayloadSize(uint256 size) external;
+        function maxPayloadSize() external view returns (uint256);
+    }
+
+    /// The ERC-20 calls the MOS makes: fees in tokens, `emergencyWithdraw`.
+    #[derive(Debug, PartialEq, Eq)]
+    interface IERC20 {
+        event Transfer(address indexed from, address indexed to, uint256 value);
+        event Approval(address indexed owner, address indexed spender, uint256 value);
+
+        function transfer(address to, uint256 amount) external returns (bool);
+        function transferFrom(address from, address to, uint256 amount) external returns (bool);
+        function approve(address spender, uint256 amount) external returns (bool);
+        function balanceOf(address account) external view returns (uint256);
+        function allowance(address owner, address spender) external view returns (uint256);
     }
 }

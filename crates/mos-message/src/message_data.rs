@@ -3,9 +3,11 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, Bytes, U256};
-use alloy_sol_types::SolValue;
 
-use crate::{abi::TupleReader, DecodeError, MessageType};
+use crate::{
+    abi::{padded_len, TupleReader, WORD},
+    DecodeError, MessageType,
+};
 
 /// The MOS V3 `MessageData` struct.
 ///
@@ -99,12 +101,12 @@ impl MessageData {
 
     /// `abi.encode(messageData)`: the struct encoding, as Solidity dApps produce it.
     pub fn encode(&self) -> Vec<u8> {
-        self.as_tuple().abi_encode()
+        self.encode_with_head(true)
     }
 
     /// `abi.encode(relay, msgType, target, payload, gasLimit, value)`: the flattened tuple.
     pub fn encode_flat(&self) -> Vec<u8> {
-        self.as_tuple().abi_encode_params()
+        self.encode_with_head(false)
     }
 
     /// Encodes in the chosen form.
@@ -120,15 +122,27 @@ impl MessageData {
         Address::try_from(self.target.as_ref()).ok()
     }
 
-    /// The members as a tuple alloy can encode; a `uint8` enum encodes as the same word as a `uint256`.
-    fn as_tuple(&self) -> (bool, U256, Bytes, Bytes, U256, U256) {
-        (
-            self.relay,
-            U256::from(self.msg_type as u8),
-            self.target.clone(),
-            self.payload.clone(),
-            self.gas_limit,
-            self.value,
-        )
+    /// The canonical encoding written directly (the decoder above reads exactly this layout), so
+    /// programs that send messages carry no generic ABI encoder for it.
+    fn encode_with_head(&self, struct_head: bool) -> Vec<u8> {
+        let target_tail = WORD + padded_len(self.target.len());
+        let payload_tail = WORD + padded_len(self.payload.len());
+        let mut out = Vec::with_capacity(WORD + HEADS * WORD + target_tail + payload_tail);
+        let word = |out: &mut Vec<u8>, value: U256| out.extend_from_slice(&value.to_be_bytes::<32>());
+        if struct_head {
+            word(&mut out, U256::from(WORD));
+        }
+        word(&mut out, U256::from(u8::from(self.relay)));
+        word(&mut out, U256::from(self.msg_type as u8));
+        word(&mut out, U256::from(HEADS * WORD));
+        word(&mut out, U256::from(HEADS * WORD + target_tail));
+        word(&mut out, self.gas_limit);
+        word(&mut out, self.value);
+        for bytes in [&self.target, &self.payload] {
+            word(&mut out, U256::from(bytes.len()));
+            out.extend_from_slice(bytes);
+            out.resize(out.len() + padded_len(bytes.len()) - bytes.len(), 0);
+        }
+        out
     }
 }
