@@ -163,6 +163,7 @@ fn handle_one(chain: &Mutex<Chain>, request: Value) -> Option<Value> {
             ))
         }
     };
+    tracing::trace!(method, params = %serde_json::Value::Array(params.clone()), "request");
     let result = match chain.lock() {
         Ok(mut chain) => dispatch(&mut chain, method, &params),
         Err(_) => Err(RpcError::server("the chain is unavailable after a panic".into())),
