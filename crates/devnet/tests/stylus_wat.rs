@@ -143,6 +143,10 @@ fn activation_failures_follow_arbwasms_three_ways_of_failing() {
     assert_eq!(receipt.gas_used, 5_000_000);
     let call = dev.call(deployed, Bytes::new());
     assert!(!call.success, "still not activated");
+    // Simulated, the failure says which rule the program broke.
+    let simulated = dev.call(arbwasm, ArbWasm::activateProgramCall { program: deployed }.abi_encode().into());
+    let reason = simulated.halted.unwrap();
+    assert!(reason.starts_with("program activation failed: ") && reason.contains("start"), "{reason}");
 }
 
 #[test]

@@ -105,6 +105,7 @@ pub fn run(exec: &mut Executor<'_, '_>, request: &CallRequest) -> CallOutcome {
         }
         Err(Failure::BurnOut(reason)) => {
             tracing::debug!(%reason, "ArbWasm burned all gas");
+            exec.record_failure(reason);
             burned()
         }
     }

@@ -41,6 +41,9 @@ pub struct Executor<'a, 's> {
     /// Stylus pages open now and the most ever open in this transaction (§4.2).
     pages_open: u16,
     pages_ever: u16,
+    /// Why the last frame that failed without data failed, when something knows (an activation
+    /// that broke a rule); `eth_call` reports it as geth reports a non-revert error.
+    last_failure: Option<String>,
 }
 
 impl<'a, 's> Executor<'a, 's> {
@@ -62,7 +65,18 @@ impl<'a, 's> Executor<'a, 's> {
             active: HashMap::new(),
             pages_open: 0,
             pages_ever: 0,
+            last_failure: None,
         }
+    }
+
+    /// Records why a frame failed without revert data.
+    pub fn record_failure(&mut self, reason: String) {
+        self.last_failure = Some(reason);
+    }
+
+    /// The last recorded failure reason, if any.
+    pub fn take_failure(&mut self) -> Option<String> {
+        self.last_failure.take()
     }
 
     /// Ends the transaction, returning its journal.

@@ -173,16 +173,15 @@ pub fn call(state: &mut WorldState, programs: &mut ProgramCache, env: &BlockEnv,
     warm_up(&mut journal, from, kind, env.coinbase, &[]);
     let mut exec = Executor::new(journal, programs, env, from, price);
     let top = run_top_level(&mut exec, from, kind, request.value, request.data.clone(), gas);
+    let failure = exec.take_failure();
     let mut journal = exec.into_journal();
     let used = gas_limit - top.gas_left;
     let refund = u64::try_from(journal_refund(&journal)).unwrap_or(0).min(used / MAX_REFUND_QUOTIENT);
     journal.revert(start);
-    let halted = (top.status == CallStatus::Failed).then(|| {
-        if top.gas_left == 0 {
-            "out of gas".to_string()
-        } else {
-            "execution failed".to_string()
-        }
+    let halted = (top.status == CallStatus::Failed).then(|| match failure {
+        Some(reason) => reason,
+        None if top.gas_left == 0 => "out of gas".to_string(),
+        None => "execution failed".to_string(),
     });
     CallResult {
         success: top.status == CallStatus::Success,
