@@ -223,3 +223,25 @@ fn init_code_can_record_the_deployer_in_storage_before_the_program_exists() {
     let slot = dev.call(program, Bytes::new()).output;
     assert_eq!(&slot[12..], Dev::address(2).as_slice(), "slot 0 holds the deployer, read by the program");
 }
+
+/// Calls a hostio in a loop until little gas is left.
+const HOSTIO_LOOP: &str = r#"
+(module
+  (import "vm_hooks" "evm_gas_left" (func $gas (result i64)))
+  (memory (export "memory") 1 1)
+  (func (export "user_entrypoint") (param $len i32) (result i32)
+    (loop $again
+      (br_if $again (i64.gt_u (call $gas) (i64.const 1000))))
+    (i32.const 0)))
+"#;
+
+#[test]
+fn millions_of_hostio_calls_run_in_constant_native_stack() {
+    // wasmi's tail-call dispatch grew the native stack at every host call; the devnet uses its
+    // loop dispatch so a long-running program cannot overflow the executing thread.
+    let mut dev = Dev::new();
+    let program = dev.deploy_program(&program_code(HOSTIO_LOOP));
+    let receipt = dev.send(0, TxKind::Call(program), U256::ZERO, Bytes::new(), 10_000_000);
+    assert!(receipt.receipt.success);
+    assert!(receipt.gas_used > 9_990_000, "{}", receipt.gas_used);
+}

@@ -5,21 +5,29 @@
 //! the order of its head, each tail a length word followed by the bytes zero-padded to a word. This
 //! reader accepts exactly that layout, so a message has one encoding and every deviation gets its own
 //! [`DecodeError`]. It borrows from the input: nothing is copied until a caller asks for it.
+//!
+//! [`TupleWriter`] writes that layout, after a selector when it is calldata. The Stylus programs
+//! read their calldata and the answers of the contracts they call with [`TupleReader`], and encode
+//! their results, events and calls with [`TupleWriter`]: one small codec instead of a generic one
+//! per signature, which keeps the programs inside Nitro's code limit. Calldata that tools and
+//! Solidity produce is canonical; anything else is refused.
 
-use alloy_primitives::{B256, U256};
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, B256, U256};
 
 use crate::DecodeError;
 
 /// Size of an ABI word.
-pub(crate) const WORD: usize = 32;
+pub const WORD: usize = 32;
 
 /// Bytes needed to hold `len` bytes padded to whole words.
-pub(crate) const fn padded_len(len: usize) -> usize {
+pub const fn padded_len(len: usize) -> usize {
     len.div_ceil(WORD) * WORD
 }
 
 /// A canonical tuple being read: `heads` words starting at `base`, tails following them.
-pub(crate) struct TupleReader<'a> {
+pub struct TupleReader<'a> {
     data: &'a [u8],
     base: usize,
     head: &'a [u8],
@@ -32,7 +40,7 @@ impl<'a> TupleReader<'a> {
     ///
     /// # Errors
     /// [`DecodeError::Truncated`] when the head words are not all present.
-    pub(crate) fn new(data: &'a [u8], base: usize, heads: usize) -> Result<Self, DecodeError> {
+    pub fn new(data: &'a [u8], base: usize, heads: usize) -> Result<Self, DecodeError> {
         let head_len = heads * WORD;
         need(data, base + head_len, "tuple head")?;
         Ok(Self { data, base, head: &data[base..base + head_len], next_tail: head_len })
@@ -44,20 +52,32 @@ impl<'a> TupleReader<'a> {
     }
 
     /// Head word `index` as a `uint256`.
-    pub(crate) fn uint(&self, index: usize) -> U256 {
+    pub fn uint(&self, index: usize) -> U256 {
         U256::from_be_slice(self.word(index))
     }
 
     /// Head word `index` as a `bytes32`.
-    pub(crate) fn bytes32(&self, index: usize) -> B256 {
+    pub fn bytes32(&self, index: usize) -> B256 {
         B256::from_slice(self.word(index))
+    }
+
+    /// Head word `index` as an `address`.
+    ///
+    /// # Errors
+    /// [`DecodeError::InvalidAddress`] unless the word's upper 12 bytes are zero.
+    pub fn address(&self, index: usize, field: &'static str) -> Result<Address, DecodeError> {
+        let word = self.word(index);
+        if word[..12].iter().any(|b| *b != 0) {
+            return Err(DecodeError::InvalidAddress { field, value: self.uint(index) });
+        }
+        Ok(Address::from_slice(&word[12..]))
     }
 
     /// Head word `index` as a `bool`.
     ///
     /// # Errors
     /// [`DecodeError::InvalidBool`] unless the word is 0 or 1.
-    pub(crate) fn bool(&self, index: usize, field: &'static str) -> Result<bool, DecodeError> {
+    pub fn bool(&self, index: usize, field: &'static str) -> Result<bool, DecodeError> {
         match self.uint(index) {
             v if v.is_zero() => Ok(false),
             v if v == U256::from(1) => Ok(true),
@@ -71,7 +91,7 @@ impl<'a> TupleReader<'a> {
     /// [`DecodeError::BadOffset`] when the offset is not where the canonical encoding puts the tail,
     /// [`DecodeError::Truncated`] when the length word is missing, [`DecodeError::BadLength`] when the
     /// bytes run past the end of the input, [`DecodeError::DirtyPadding`] when the padding is not zero.
-    pub(crate) fn bytes(&mut self, index: usize, field: &'static str) -> Result<&'a [u8], DecodeError> {
+    pub fn bytes(&mut self, index: usize, field: &'static str) -> Result<&'a [u8], DecodeError> {
         let offset = self.uint(index);
         if offset != U256::from(self.next_tail) {
             return Err(DecodeError::BadOffset { field, expected: self.next_tail, found: offset });
@@ -99,7 +119,7 @@ impl<'a> TupleReader<'a> {
     ///
     /// # Errors
     /// [`DecodeError::TrailingBytes`] when bytes follow the last tail.
-    pub(crate) fn finish(self) -> Result<(), DecodeError> {
+    pub fn finish(self) -> Result<(), DecodeError> {
         let end = self.base + self.next_tail;
         match self.data.len().saturating_sub(end) {
             0 => Ok(()),
@@ -114,4 +134,84 @@ fn need(data: &[u8], needed: usize, field: &'static str) -> Result<(), DecodeErr
         return Err(DecodeError::Truncated { field, needed, available: data.len() });
     }
     Ok(())
+}
+
+/// Writes `abi.encode` of a tuple of static words and `bytes` (or `string`): heads in order, each
+/// `bytes` as an offset in its head and a tail after the heads. Members are written in order.
+///
+/// ```
+/// # use mos_message::abi::{TupleReader, TupleWriter};
+/// # use alloy_primitives::U256;
+/// let encoded = TupleWriter::new(2).uint(U256::from(7)).bytes(b"hi").finish();
+/// let mut reader = TupleReader::new(&encoded, 0, 2).unwrap();
+/// assert_eq!(reader.uint(0), U256::from(7));
+/// assert_eq!(reader.bytes(1, "b").unwrap(), b"hi");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TupleWriter {
+    out: Vec<u8>,
+    base: usize,
+    next_head: usize,
+}
+
+impl TupleWriter {
+    /// A tuple of `heads` head words.
+    pub fn new(heads: usize) -> Self {
+        Self::after(&[], heads)
+    }
+
+    /// Calldata: `selector` followed by a tuple of `heads` head words.
+    pub fn call(selector: [u8; 4], heads: usize) -> Self {
+        Self::after(&selector, heads)
+    }
+
+    fn after(prefix: &[u8], heads: usize) -> Self {
+        let mut out = Vec::with_capacity(prefix.len() + heads * WORD);
+        out.extend_from_slice(prefix);
+        out.resize(prefix.len() + heads * WORD, 0);
+        Self { out, base: prefix.len(), next_head: 0 }
+    }
+
+    /// The next member, a static word.
+    #[must_use]
+    pub fn word(mut self, word: B256) -> Self {
+        let at = self.base + self.next_head * WORD;
+        self.out[at..at + WORD].copy_from_slice(word.as_slice());
+        self.next_head += 1;
+        self
+    }
+
+    /// The next member, a `uint256`.
+    #[must_use]
+    pub fn uint(self, value: U256) -> Self {
+        self.word(value.into())
+    }
+
+    /// The next member, an `address`.
+    #[must_use]
+    pub fn address(self, address: Address) -> Self {
+        self.word(address.into_word())
+    }
+
+    /// The next member, a `bool`.
+    #[must_use]
+    pub fn bool(self, value: bool) -> Self {
+        self.word(B256::with_last_byte(u8::from(value)))
+    }
+
+    /// The next member, `bytes` or `string`: its offset here, its length and padded bytes at the end.
+    #[must_use]
+    pub fn bytes(self, data: &[u8]) -> Self {
+        let offset = self.out.len() - self.base;
+        let mut this = self.uint(U256::from(offset));
+        this.out.extend_from_slice(&U256::from(data.len()).to_be_bytes::<32>());
+        this.out.extend_from_slice(data);
+        this.out.resize(this.out.len() + padded_len(data.len()) - data.len(), 0);
+        this
+    }
+
+    /// The encoding.
+    pub fn finish(self) -> Vec<u8> {
+        self.out
+    }
 }

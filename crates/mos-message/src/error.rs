@@ -59,6 +59,14 @@ pub enum DecodeError {
         /// The word found.
         value: U256,
     },
+    /// An `address` word with non-zero upper bytes.
+    #[error("{field} is not an address: {value:#x}")]
+    InvalidAddress {
+        /// The member being read.
+        field: &'static str,
+        /// The word found.
+        value: U256,
+    },
     /// `msgType` is not a `MessageType` (0 CALLDATA, 1 MESSAGE).
     #[error("msgType {0} is not a MessageType (0 CALLDATA, 1 MESSAGE)")]
     InvalidMessageType(U256),

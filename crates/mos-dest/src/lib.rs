@@ -1,0 +1,167 @@
+//! The MOS of a chain other than the relay chain: what dApps on the chain call to send, and what
+//! messengers call to deliver what the relay chain sent here. Deployed behind the chain's MOS
+//! proxy (`mos-proxy`), which holds its storage (`mos_core::layout`).
+//!
+//! Besides the common interface (`mos_core::admin`) and the source role (`mos-source`, notifying
+//! the light node), it receives: `transferIn` and `transferInWithIndex` verify a receipt of the
+//! relay chain through the light node, take every `mapMessageOut` the registered relay MOS emitted
+//! for this chain (or the one log asked for), and execute it (`mos_core::deliver`);
+//! `retryMessageIn` runs a failed one again; `getOrderStatus` reports an order and the light node's
+//! view of a block.
+//!
+//! Interface: `IMOSV3`, `IMOSAdmin`, `IMOSExtensions` of `mos_message::interfaces`.
+
+#![cfg_attr(target_arch = "wasm32", no_std)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::{SolCall, SolEvent};
+use light_client_iface::interfaces::ILightNode;
+use mos_core::admin::{self, config_when_not_paused, require};
+use mos_core::deliver::{self, deliver_here, message_out, proven_log, proven_logs};
+use mos_core::layout::{self, AddressAndNumber, Config};
+use mos_core::{dispatch, revert, Args, Functions, Mos, MosResult};
+use mos_message::abi::{TupleReader, TupleWriter};
+use mos_message::interfaces::{IMOSAdmin, IMOSExtensions, IMOSV3};
+use mos_message::MessageOut;
+
+use mos_source::Source;
+
+stylus_host::entrypoint!(route);
+
+/// The program: this role's functions, then the source role's, then the common ones.
+///
+/// # Errors
+/// The revert data of the function called; empty for an unknown selector.
+pub fn route(input: &[u8]) -> MosResult<Vec<u8>> {
+    dispatch(&Mos, input, &[FUNCTIONS, Source::<LightNode>::FUNCTIONS, admin::FUNCTIONS])
+}
+
+/// The functions only a chain's MOS has.
+const FUNCTIONS: Functions = &[
+    (IMOSV3::transferInCall::SELECTOR, transfer_in),
+    (IMOSV3::transferInWithIndexCall::SELECTOR, transfer_in_with_index),
+    (IMOSExtensions::retryMessageInCall::SELECTOR, retry_message_in),
+    (IMOSV3::getOrderStatusCall::SELECTOR, get_order_status),
+    (IMOSAdmin::initializeCall::SELECTOR, initialize),
+];
+
+/// The chain's light node: it verifies the relay chain's receipts and hears of every message sent.
+struct LightNode;
+
+impl LightNode {
+    fn address(mos: &Mos) -> Address {
+        AddressAndNumber::load(mos, AddressAndNumber::LIGHT_NODE_AND_NONCE).address
+    }
+}
+
+impl mos_source::LightClient for LightNode {
+    fn notify(mos: &Mos, _to_chain: U256) -> MosResult<()> {
+        let call =
+            TupleWriter::call(ILightNode::notifyLightClientCall::SELECTOR, 2).address(mos.this()).bytes(&[]).finish();
+        mos.call(Self::address(mos), &call, U256::ZERO, u64::MAX).map(drop)
+    }
+}
+
+/// What every delivery checks first, in MAP's order: the lock, pause, the relay chain. Returns the
+/// relay MOS (zero until `setRelayContract`, and then nothing is accepted) and the addresses no
+/// message may call: the light node, then the fee service.
+fn begin_delivery(mos: &Mos, chain_id: U256) -> MosResult<(Address, [Address; 2])> {
+    mos.lock()?;
+    let config = config_when_not_paused(mos)?;
+    let relay = AddressAndNumber::load(mos, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN);
+    require(chain_id == U256::from(relay.number), revert::INVALID_CHAIN_ID)?;
+    Ok((relay.address, forbidden_targets(mos, &config)))
+}
+
+/// The light node and the fee service: no message may call them (nor the MOS itself).
+fn forbidden_targets(mos: &Mos, config: &Config) -> [Address; 2] {
+    [LightNode::address(mos), config.fee_service]
+}
+
+/// Whether a proven log was emitted by the relay MOS.
+fn from_relay(relay: Address, emitter: Address) -> bool {
+    !relay.is_zero() && emitter == relay
+}
+
+/// The arguments both deliveries end with: `(chainId, [logIndex,] receiptProof)`.
+fn proof_call(selector: [u8; 4], proof: &[u8]) -> Vec<u8> {
+    TupleWriter::call(selector, 1).bytes(proof).finish()
+}
+
+fn transfer_in(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+    let mut args = Args::new(args, 2)?;
+    let (chain_id, proof) = (args.uint(0), args.bytes(1)?);
+    let (relay, forbidden) = begin_delivery(mos, chain_id)?;
+    let answer = mos.static_call(forbidden[0], &proof_call(ILightNode::verifyProofDataCall::SELECTOR, proof))?;
+    let self_chain = mos.self_chain();
+    for log in proven_logs(&answer)?.iter() {
+        let log = proven_log(log)?;
+        if log.topic(0) != Some(MessageOut::TOPIC) || !from_relay(relay, log.address()) {
+            continue;
+        }
+        let message = message_out(&log)?;
+        if message.to_chain == self_chain {
+            deliver_here(mos, &message, &forbidden)?;
+        }
+    }
+    let topics =
+        [IMOSV3::mapTransferExecute::SIGNATURE_HASH, chain_id.into(), self_chain.into(), mos.sender().into_word()];
+    mos.emit(&topics, &[]);
+    mos.unlock();
+    Ok(Vec::new())
+}
+
+fn transfer_in_with_index(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+    let mut args = Args::new(args, 3)?;
+    let (chain_id, log_index, proof) = (args.uint(0), args.uint(1), args.bytes(2)?);
+    let (relay, forbidden) = begin_delivery(mos, chain_id)?;
+    let call = proof_call(ILightNode::verifyProofDataWithCacheCall::SELECTOR, proof);
+    let answer = mos.call(forbidden[0], &call, U256::ZERO, u64::MAX)?;
+    let index = usize::try_from(log_index).unwrap_or(usize::MAX);
+    let log = proven_log(proven_logs(&answer)?.get(index))?;
+    require(from_relay(relay, log.address()), revert::INVALID_RELAY)?;
+    require(log.topic(0) == Some(MessageOut::TOPIC), revert::INVALID_TOPIC)?;
+    let message = message_out(&log)?;
+    require(message.to_chain == mos.self_chain(), revert::INVALID_TARGET_CHAIN)?;
+    deliver_here(mos, &message, &forbidden)?;
+    mos.unlock();
+    Ok(Vec::new())
+}
+
+fn retry_message_in(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+    let message = deliver::begin_retry(mos, args)?;
+    deliver::retry_here(mos, &message, &forbidden_targets(mos, &Config::load(mos)))
+}
+
+/// `(exists, verifiable, nodeType)`: the order, and what the light node says of the block.
+fn get_order_status(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+    let args = Args::new(args, 3)?;
+    let (block, order_id) = (args.uint(1), args.bytes32(2));
+    let light_node = LightNode::address(mos);
+    let verifiable = TupleWriter::call(ILightNode::isVerifiableCall::SELECTOR, 2).uint(block).word(B256::ZERO).finish();
+    let verifiable = mos.static_call(light_node, &verifiable)?;
+    let node_type = mos.static_call(light_node, &ILightNode::nodeTypeCall::SELECTOR)?;
+    let (verifiable, node_type) = match (TupleReader::new(&verifiable, 0, 1), TupleReader::new(&node_type, 0, 1)) {
+        (Ok(verifiable), Ok(node_type)) => {
+            (verifiable.bool(0, "verifiable").map_err(|_| Vec::new())?, node_type.uint(0))
+        }
+        _ => return Err(Vec::new()),
+    };
+    let exists = !layout::order_status(mos, order_id).is_zero();
+    Ok(TupleWriter::new(3).bool(exists).bool(verifiable).uint(node_type).finish())
+}
+
+/// `initialize(wToken, lightNode)`.
+fn initialize(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+    let light_node = admin::initialize(mos, args)?;
+    let slot = AddressAndNumber::LIGHT_NODE_AND_NONCE;
+    let mut record = AddressAndNumber::load(mos, slot);
+    record.address = light_node;
+    record.store(mos, slot);
+    Ok(Vec::new())
+}

@@ -1,0 +1,12 @@
+//! The MOS programs on the devnet, deployed from their real wasm behind the MOS proxy.
+
+mod mos {
+    mod admin;
+    mod destination;
+    mod fee_service;
+    mod gas;
+    mod map_scenarios;
+    mod relay;
+    mod retry;
+    mod source;
+}
