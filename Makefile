@@ -14,6 +14,7 @@ help:
 	@echo "make wasm    build the Stylus programs to wasm32 and check Nitro's limits"
 	@echo "make demo    three local chains, the suite deployed, the messenger delivering"
 	@echo "make bench   devnet throughput, written to docs/benchmarks.md"
+	@echo "make abi     Solidity interfaces and JSON ABIs for dApp developers, in abi/"
 	@echo "make fuzz    run the decoder fuzz targets (needs cargo-fuzz and nightly)"
 
 # rust-toolchain.toml pins the compiler and lists the targets; rustup installs what is missing the
@@ -48,6 +49,12 @@ fmt:
 STYLUS_PROGRAMS := mos-dest mos-relay fee-service mos-echo mos-test-light-node mos-test-token mos-test-target test-probe test-caller test-nest test-reentry-guarded test-reentry-open
 wasm: setup
 	$(CARGO) run -q -p stylus-build -- --locked $(STYLUS_PROGRAMS) --sizes-md target/stylus/sizes.md
+
+# The Solidity interfaces and JSON ABIs dApp developers use (abi/), from the sol/ sources the
+# crates compile; a test fails when abi/ is out of date.
+abi:
+	$(CARGO) run -q -p mos-cli -- abi --out abi > /dev/null
+	@ls abi
 
 demo:
 	@echo "make demo: not available yet. It arrives with the messenger (three devnet chains, the MOS" >&2

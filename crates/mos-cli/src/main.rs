@@ -36,8 +36,9 @@ enum Command {
     EncodeMessage(commands::message::EncodeArgs),
     /// Compute the orderId a MOS assigns to a message.
     OrderId(commands::order_id::Args),
-    /// List every function selector and event topic of the MOS interfaces.
-    Abi,
+    /// List every function selector and event topic of the MOS interfaces; with --out, write the
+    /// Solidity interfaces and JSON ABIs.
+    Abi(commands::abi::Args),
     /// Run a local Stylus dev chain with Ethereum JSON-RPC.
     Devnet(commands::devnet::Args),
 }
@@ -54,6 +55,9 @@ enum CliError {
     /// The bytes are not a MessageData.
     #[error("MessageData: {0}")]
     Message(#[from] mos_message::DecodeError),
+    /// A file could not be written.
+    #[error("{0}")]
+    Io(String),
     /// The dev chain could not start, load or save.
     #[error("devnet: {0}")]
     Devnet(String),
@@ -66,7 +70,7 @@ fn main() -> ExitCode {
         Command::DecodeMessage(args) => commands::message::decode(args),
         Command::EncodeMessage(args) => Ok(commands::message::encode(args)),
         Command::OrderId(args) => Ok(commands::order_id::run(args)),
-        Command::Abi => Ok(commands::abi::run()),
+        Command::Abi(args) => commands::abi::run(args),
         Command::Devnet(args) => {
             return match commands::devnet::run(args) {
                 Ok(()) => ExitCode::SUCCESS,

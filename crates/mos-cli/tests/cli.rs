@@ -363,3 +363,27 @@ fn devnet_serves_json_rpc_until_interrupted_and_saves_its_state() {
     assert!(state.exists(), "the chain was saved on exit");
     std::fs::remove_file(&state).unwrap();
 }
+
+#[test]
+fn the_shipped_abi_files_are_the_ones_the_interfaces_generate() {
+    let dir = std::env::temp_dir().join(format!("mos-abi-{}", std::process::id()));
+    let output = mos(&["abi", "--out", dir.to_str().unwrap()]);
+    assert!(output.status.success());
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../abi");
+    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert!(names.len() >= 14, "{names:?}");
+    for name in names {
+        let generated = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let committed = std::fs::read_to_string(shipped.join(&name))
+            .unwrap_or_else(|_| panic!("abi/{} is missing: run `make abi`", name.to_string_lossy()));
+        assert_eq!(generated, committed, "abi/{} is out of date: run `make abi`", name.to_string_lossy());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    // The JSON carries the interface's names, as Solidity's compiler writes them.
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(shipped.join("IMOSV3.json")).unwrap()).unwrap();
+    let transfer_out = json.as_array().unwrap().iter().find(|item| item["name"] == "transferOut").unwrap();
+    assert_eq!(transfer_out["stateMutability"], "payable");
+    assert_eq!(transfer_out["inputs"][1]["name"], "messageData");
+    assert_eq!(transfer_out["outputs"][0]["name"], "orderId");
+}

@@ -2,10 +2,12 @@
 
 use alloy_primitives::hex;
 use light_client_iface::interfaces::{ILightClientManager, ILightNode};
-use mos_message::interfaces::{IFeeService, IMOSRelay, IMapoExecutor, IMOSV3};
+use mos_message::interfaces::{IFeeService, IMOSAdmin, IMOSExtensions, IMOSRelay, IMapoExecutor, IERC20, IMOSV3};
 use serde_json::{json, Value};
 
-use crate::Report;
+use crate::{CliError, Report};
+
+mod files;
 
 /// One function or event of an interface.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +41,12 @@ pub fn items() -> Vec<AbiItem> {
     add!(items, "IMapoExecutor", "function", IMapoExecutor::IMapoExecutorCalls);
     add!(items, "IFeeService", "function", IFeeService::IFeeServiceCalls);
     add!(items, "IFeeService", "event", IFeeService::IFeeServiceEvents);
+    add!(items, "IMOSAdmin", "function", IMOSAdmin::IMOSAdminCalls);
+    add!(items, "IMOSAdmin", "event", IMOSAdmin::IMOSAdminEvents);
+    add!(items, "IMOSExtensions", "function", IMOSExtensions::IMOSExtensionsCalls);
+    add!(items, "IMOSExtensions", "event", IMOSExtensions::IMOSExtensionsEvents);
+    add!(items, "IERC20", "function", IERC20::IERC20Calls);
+    add!(items, "IERC20", "event", IERC20::IERC20Events);
     add!(items, "ILightNode", "function", ILightNode::ILightNodeCalls);
     add!(items, "ILightNode", "event", ILightNode::ILightNodeEvents);
     add!(items, "ILightClientManager", "function", ILightClientManager::ILightClientManagerCalls);
@@ -54,8 +62,28 @@ pub fn event_name(topic: &[u8]) -> Option<&'static str> {
         .and_then(|item| item.signature.split('(').next())
 }
 
-/// Lists the table.
-pub fn run() -> Report {
+/// Arguments of `mos abi`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Also write each interface's Solidity file and JSON ABI into this directory (`make abi`
+    /// writes `abi/`).
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+}
+
+/// Lists the table, and with `--out` writes the interface files.
+///
+/// # Errors
+/// [`CliError::Io`] when a file cannot be written.
+pub fn run(args: &Args) -> Result<Report, CliError> {
+    if let Some(dir) = &args.out {
+        files::write_all(dir)?;
+    }
+    Ok(table())
+}
+
+/// The table of every selector and topic.
+fn table() -> Report {
     let items = items();
     let json: Vec<Value> = items
         .iter()

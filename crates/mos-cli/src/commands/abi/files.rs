@@ -1,0 +1,83 @@
+//! The interface files dApp developers use: each interface's Solidity source, exactly as `sol!`
+//! reads it, and its JSON ABI, derived by `sol!` from the same source.
+
+use std::path::Path;
+
+use crate::CliError;
+
+/// The JSON ABIs, from the same Solidity files the interface crates compile.
+mod json {
+    #![allow(missing_docs, dead_code)]
+    use alloy_sol_types::sol;
+
+    sol!(
+        #[sol(abi)]
+        "../mos-message/sol/IMOSV3.sol"
+    );
+    sol!(
+        #[sol(abi)]
+        "../mos-message/sol/IMOSRelay.sol"
+    );
+    sol!(
+        #[sol(abi)]
+        "../mos-message/sol/IMapoExecutor.sol"
+    );
+    sol!(
+        #[sol(abi)]
+        "../mos-message/sol/IFeeService.sol"
+    );
+    sol!(
+        #[sol(abi)]
+        "../mos-message/sol/IMOSAdmin.sol"
+    );
+    sol!(
+        #[sol(abi)]
+        "../mos-message/sol/IMOSExtensions.sol"
+    );
+    sol!(
+        #[sol(abi)]
+        "../mos-message/sol/IERC20.sol"
+    );
+}
+
+/// One interface: its name, its Solidity source, its JSON ABI.
+type InterfaceFile = (&'static str, &'static str, alloy_json_abi::JsonAbi);
+
+/// Every interface shipped in `abi/`.
+pub fn interfaces() -> Vec<InterfaceFile> {
+    macro_rules! interface {
+        ($name:ident) => {
+            (
+                stringify!($name),
+                include_str!(concat!("../../../../mos-message/sol/", stringify!($name), ".sol")),
+                json::$name::abi::contract(),
+            )
+        };
+    }
+    vec![
+        interface!(IMOSV3),
+        interface!(IMOSRelay),
+        interface!(IMapoExecutor),
+        interface!(IFeeService),
+        interface!(IMOSAdmin),
+        interface!(IMOSExtensions),
+        interface!(IERC20),
+    ]
+}
+
+/// Writes `<Name>.sol` and `<Name>.json` for every interface into `dir`.
+///
+/// # Errors
+/// [`CliError::Io`] when the directory or a file cannot be written.
+pub fn write_all(dir: &Path) -> Result<(), CliError> {
+    let io = |path: &Path, source: std::io::Error| CliError::Io(format!("{}: {source}", path.display()));
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    for (name, solidity, abi) in interfaces() {
+        let sol_path = dir.join(format!("{name}.sol"));
+        std::fs::write(&sol_path, solidity).map_err(|e| io(&sol_path, e))?;
+        let json_path = dir.join(format!("{name}.json"));
+        let json = serde_json::to_string_pretty(&abi).map_err(|e| CliError::Io(e.to_string()))? + "\n";
+        std::fs::write(&json_path, json).map_err(|e| io(&json_path, e))?;
+    }
+    Ok(())
+}
