@@ -3,6 +3,7 @@
 mod mos {
     mod admin;
     mod destination;
+    mod echo_example;
     mod fee_service;
     mod gas;
     mod map_scenarios;
