@@ -4,7 +4,7 @@ CARGO ?= cargo
 # Crates that must build without std, as the Stylus programs use them.
 NO_STD_CRATES := -p mos-message -p light-client-iface
 
-.PHONY: help setup build test test-unit test-no-std lint fmt wasm abi demo e2e bench fuzz clean
+.PHONY: help setup build test test-unit test-no-std lint fmt wasm abi demo e2e bench fuzz clean cast-check
 
 help:
 	@echo "make setup   install the pinned toolchain's targets (idempotent)"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench   devnet throughput, written to docs/benchmarks.md"
 	@echo "make abi     Solidity interfaces and JSON ABIs for dApp developers, in abi/"
 	@echo "make fuzz    run the decoder fuzz targets (needs cargo-fuzz and nightly)"
+	@echo "make cast-check  drive the devnet with foundry's cast (installs cast from npm once)"
 
 # rust-toolchain.toml pins the compiler and lists the targets; rustup installs what is missing the
 # first time a cargo command runs in this directory. The explicit target add is for older rustups.
@@ -60,6 +61,11 @@ demo:
 	@echo "make demo: not available yet. It arrives with the messenger (three devnet chains, the MOS" >&2
 	@echo "deployed, messages delivered); see README.md for what works today." >&2
 	@exit 1
+
+# Foundry's cast against the devnet: every answer checked (scripts/cast-check.sh). Needs npm and
+# jq; not part of `make test`, which must not need the network.
+cast-check: setup
+	scripts/cast-check.sh
 
 # Throughput of the devnet (docs/benchmarks.md). Numbers only: nothing fails on speed.
 bench: setup

@@ -180,9 +180,14 @@ fn program_views_report_the_activated_costs() {
         ArbWasm::maxStackDepthCall::abi_decode_returns(&call(&mut dev, ArbWasm::maxStackDepthCall {}.abi_encode()))
             .unwrap();
     assert_eq!(depth, 22_000);
+    // An unknown selector reverts (eth_call: "execution reverted") and keeps no gas, as Nitro's
+    // precompiles do; so does value sent to a view.
     let unknown = dev.call(arbwasm, Bytes::from_static(&[1, 2, 3, 4]));
     assert!(!unknown.success);
-    assert!(unknown.halted.is_some(), "an unknown selector burns all gas");
+    assert_eq!(unknown.halted, None, "a revert, not a halt");
+    assert!(unknown.output.is_empty());
+    let view_gas = dev.call(arbwasm, ArbWasm::stylusVersionCall {}.abi_encode().into()).gas_used;
+    assert!(unknown.gas_used > 10 * view_gas, "all gas is consumed: {} gas", unknown.gas_used);
 }
 
 #[test]

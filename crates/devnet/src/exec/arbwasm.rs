@@ -78,13 +78,15 @@ pub fn run(exec: &mut Executor<'_, '_>, request: &CallRequest) -> CallOutcome {
         return burned();
     }
     gas -= arg_cost;
+    // An unknown selector, or value sent to a method that takes none: Nitro's precompile `Call`
+    // reverts (`ErrExecutionReverted`, so callers and `eth_call` see a revert) with no gas left.
     let Ok(call) = ArbWasm::ArbWasmCalls::abi_decode(&request.input) else {
-        return burned();
+        return reverted_without_gas();
     };
     let payable =
         matches!(call, ArbWasm::ArbWasmCalls::activateProgram(_) | ArbWasm::ArbWasmCalls::codehashKeepalive(_));
     if !payable && !request.value.is_zero() {
-        return burned();
+        return reverted_without_gas();
     }
     let result = match call {
         ArbWasm::ArbWasmCalls::activateProgram(c) => activate_program(exec, request, c.program, &mut gas),
@@ -111,8 +113,14 @@ pub fn run(exec: &mut Executor<'_, '_>, request: &CallRequest) -> CallOutcome {
     }
 }
 
+/// Out of gas: the call fails and keeps nothing.
 fn burned() -> CallOutcome {
     CallOutcome { status: CallStatus::Failed, output: Bytes::new(), gas_left: 0 }
+}
+
+/// A revert without data that keeps no gas.
+fn reverted_without_gas() -> CallOutcome {
+    CallOutcome { status: CallStatus::Revert, output: Bytes::new(), gas_left: 0 }
 }
 
 fn sol_error(error: impl SolError) -> Failure {
