@@ -47,7 +47,7 @@ fmt:
 
 # Every Stylus program of the workspace, built to deployable bytes (target/stylus/programs) and
 # checked against Nitro's limits; fails when one breaks them. The MOS programs join this list.
-STYLUS_PROGRAMS := mos-dest mos-relay fee-service mos-echo mos-test-light-node mos-test-token mos-test-target test-probe test-caller test-nest test-reentry-guarded test-reentry-open
+STYLUS_PROGRAMS := mos-dest mos-relay fee-service mos-light-node mos-light-client-manager mos-echo mos-test-light-node mos-test-token mos-test-target test-probe test-caller test-nest test-reentry-guarded test-reentry-open
 wasm: setup
 	$(CARGO) run -q -p stylus-build -- --locked $(STYLUS_PROGRAMS) --sizes-md target/stylus/sizes.md
 

@@ -1,6 +1,8 @@
 //! What a MOS light client and its callers agree on, byte for byte.
 //!
-//! - [`interfaces`]: `ILightNode` and `ILightClientManager`, the calls the MOS makes.
+//! - [`interfaces`]: `ILightNode` and `ILightClientManager`, the calls the MOS makes, and the
+//!   committee light node's and the manager's own interfaces.
+//! - [`attestation`]: what a committee signs (EIP-712) for a block hash or a new committee.
 //! - [`LogList`] / [`LogView`]: the RLP log list `verifyProofData` returns, read in place.
 //! - [`Receipt`] / [`ReceiptView`]: receipts as they sit in a receipts trie (legacy and EIP-2718).
 //! - [`Header`]: block headers through Prague; the block hash is keccak of their RLP.
@@ -15,6 +17,7 @@
 
 extern crate alloc;
 
+pub mod attestation;
 mod error;
 mod header;
 pub mod interfaces;

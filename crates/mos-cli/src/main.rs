@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 mod commands;
 mod input;
 mod report;
+mod rpc;
 
 use report::Report;
 
@@ -41,6 +42,11 @@ enum Command {
     Abi(commands::abi::Args),
     /// Run a local Stylus dev chain with Ethereum JSON-RPC.
     Devnet(commands::devnet::Args),
+    /// Build the receipt proof of a transaction, or of the receipt holding a log, from a JSON-RPC
+    /// node, and show the logs it proves.
+    Prove(commands::prove::Args),
+    /// Sign a source-chain block's hash with committee keys and submit it to a committee light node.
+    Attest(commands::attest::Args),
 }
 
 /// Why a command failed.
@@ -61,6 +67,32 @@ enum CliError {
     /// The dev chain could not start, load or save.
     #[error("devnet: {0}")]
     Devnet(String),
+    /// Arguments clap cannot check together.
+    #[error("{0}")]
+    Usage(&'static str),
+    /// A JSON-RPC endpoint on the command line is not usable.
+    #[error("{flag}: {message}")]
+    Endpoint {
+        /// The option that gave it.
+        flag: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    /// A node's answers gave no proof or attestation (the error names the method or the check).
+    #[error(transparent)]
+    Node(#[from] mos_prover::rpc::NodeError),
+    /// The proof built does not verify (a bug: the builder checks what it builds from).
+    #[error("the proof built does not verify: {0}")]
+    Proof(light_client_iface::ProofError),
+    /// A private key could not be read (the error names which, never its text).
+    #[error("{0} is not a private key (32 bytes, hex)")]
+    Key(String),
+    /// The committee could not sign.
+    #[error(transparent)]
+    Attest(#[from] mos_prover::attest::AttestError),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +103,8 @@ fn main() -> ExitCode {
         Command::EncodeMessage(args) => Ok(commands::message::encode(args)),
         Command::OrderId(args) => Ok(commands::order_id::run(args)),
         Command::Abi(args) => commands::abi::run(args),
+        Command::Prove(args) => commands::prove::run(args),
+        Command::Attest(args) => commands::attest::run(args),
         Command::Devnet(args) => {
             return match commands::devnet::run(args) {
                 Ok(()) => ExitCode::SUCCESS,

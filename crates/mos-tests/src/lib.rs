@@ -19,6 +19,8 @@ use devnet::{BlockId, Chain, ChainConfig};
 use mos_message::interfaces::{IFeeService, IMOSAdmin, IMOSRelay, IMOSV3};
 use mos_message::{MessageData, MessageType};
 
+pub mod light_client;
+
 sol! {
     /// `mos-test-light-node` (see its crate docs).
     interface IMosTestLightNode {

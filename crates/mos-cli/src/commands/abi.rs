@@ -1,7 +1,7 @@
 //! `mos abi`: every selector and event topic of the interfaces, computed from the `sol!` definitions.
 
 use alloy_primitives::hex;
-use light_client_iface::interfaces::{ILightClientManager, ILightNode};
+use light_client_iface::interfaces::{ICommitteeLightNode, ILightClientManager, ILightClientManagerAdmin, ILightNode};
 use mos_message::interfaces::{IFeeService, IMOSAdmin, IMOSExtensions, IMOSRelay, IMapoExecutor, IERC20, IMOSV3};
 use serde_json::{json, Value};
 
@@ -31,7 +31,7 @@ macro_rules! add {
     };
 }
 
-/// Every function and event of the MOS, relay, dApp, fee-service and light-client interfaces.
+/// Every function and event of the MOS, relay, dApp, fee-service, light-node and manager interfaces.
 pub fn items() -> Vec<AbiItem> {
     let mut items = Vec::new();
     add!(items, "IMOSV3", "function", IMOSV3::IMOSV3Calls);
@@ -51,6 +51,10 @@ pub fn items() -> Vec<AbiItem> {
     add!(items, "ILightNode", "event", ILightNode::ILightNodeEvents);
     add!(items, "ILightClientManager", "function", ILightClientManager::ILightClientManagerCalls);
     add!(items, "ILightClientManager", "event", ILightClientManager::ILightClientManagerEvents);
+    add!(items, "ICommitteeLightNode", "function", ICommitteeLightNode::ICommitteeLightNodeCalls);
+    add!(items, "ICommitteeLightNode", "event", ICommitteeLightNode::ICommitteeLightNodeEvents);
+    add!(items, "ILightClientManagerAdmin", "function", ILightClientManagerAdmin::ILightClientManagerAdminCalls);
+    add!(items, "ILightClientManagerAdmin", "event", ILightClientManagerAdmin::ILightClientManagerAdminEvents);
     items
 }
 

@@ -25,6 +25,19 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<Report, CliError> {
     let bytes = input::read_hex(&args.logs)?;
     let list = LogList::new(&bytes).map_err(CliError::Logs)?;
+    let (logs, problems) = logs_json(&list)?;
+    let mut report = Report::new(json!({ "logs": logs }));
+    report.problems = problems;
+    Ok(report)
+}
+
+/// Every log of `list` as JSON (index, address, topics, the event's name and fields when it is a
+/// known event, data), and the problems: one per MOS event whose data does not decode, which its
+/// entry also carries under `error`.
+///
+/// # Errors
+/// [`CliError::Logs`] for a malformed log.
+pub fn logs_json(list: &LogList<'_>) -> Result<(Vec<Value>, Vec<String>), CliError> {
     let mut logs = Vec::new();
     let mut problems = Vec::new();
     for (index, log) in list.iter().enumerate() {
@@ -43,9 +56,7 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
         entry.insert("data".into(), json!(hex::encode_prefixed(log.data())));
         logs.push(Value::Object(entry));
     }
-    let mut report = Report::new(json!({ "logs": logs }));
-    report.problems = problems;
-    Ok(report)
+    Ok((logs, problems))
 }
 
 /// Adds the decoded fields of a MOS event to `entry`; other logs are left as they are.

@@ -1,7 +1,9 @@
 //! One module per `mos` command.
 
 pub mod abi;
+pub mod attest;
 pub mod decode_logs;
 pub mod devnet;
 pub mod message;
 pub mod order_id;
+pub mod prove;

@@ -38,6 +38,22 @@ mod json {
         #[sol(abi)]
         "../mos-message/sol/IERC20.sol"
     );
+    sol!(
+        #[sol(abi)]
+        "../light-client-iface/sol/ILightNode.sol"
+    );
+    sol!(
+        #[sol(abi)]
+        "../light-client-iface/sol/ILightClientManager.sol"
+    );
+    sol!(
+        #[sol(abi)]
+        "../light-client-iface/sol/ICommitteeLightNode.sol"
+    );
+    sol!(
+        #[sol(abi)]
+        "../light-client-iface/sol/ILightClientManagerAdmin.sol"
+    );
 }
 
 /// One interface: its name, its Solidity source, its JSON ABI.
@@ -46,22 +62,26 @@ type InterfaceFile = (&'static str, &'static str, alloy_json_abi::JsonAbi);
 /// Every interface shipped in `abi/`.
 pub fn interfaces() -> Vec<InterfaceFile> {
     macro_rules! interface {
-        ($name:ident) => {
+        ($crate_dir:literal, $name:ident) => {
             (
                 stringify!($name),
-                include_str!(concat!("../../../../mos-message/sol/", stringify!($name), ".sol")),
+                include_str!(concat!("../../../../", $crate_dir, "/sol/", stringify!($name), ".sol")),
                 json::$name::abi::contract(),
             )
         };
     }
     vec![
-        interface!(IMOSV3),
-        interface!(IMOSRelay),
-        interface!(IMapoExecutor),
-        interface!(IFeeService),
-        interface!(IMOSAdmin),
-        interface!(IMOSExtensions),
-        interface!(IERC20),
+        interface!("mos-message", IMOSV3),
+        interface!("mos-message", IMOSRelay),
+        interface!("mos-message", IMapoExecutor),
+        interface!("mos-message", IFeeService),
+        interface!("mos-message", IMOSAdmin),
+        interface!("mos-message", IMOSExtensions),
+        interface!("mos-message", IERC20),
+        interface!("light-client-iface", ILightNode),
+        interface!("light-client-iface", ILightClientManager),
+        interface!("light-client-iface", ICommitteeLightNode),
+        interface!("light-client-iface", ILightClientManagerAdmin),
     ]
 }
 

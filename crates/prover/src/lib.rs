@@ -1,0 +1,20 @@
+//! The off-chain side of the MOS light clients: builds the receipt proofs a light node verifies
+//! (`light_client_iface::proof` documents the format) and the committee attestations a committee
+//! light node stores (`light_client_iface::attestation`).
+//!
+//! - [`receipt_proof`]: from a block's header and all its receipts, the proof of one receipt.
+//! - [`rpc`]: the same from a JSON-RPC node ([`rpc::prove_transaction`], [`rpc::prove_log`]),
+//!   refusing a header or receipts that do not hash to what the node claims; and the attestation of
+//!   a block for a light node, and its submission ([`rpc::header_to_attest`], [`rpc::submit_header`]).
+//! - [`attest`]: committee members' signatures over a header attestation or a committee rotation,
+//!   and the calldata of `updateBlockHeader` / `updateLightClient`.
+
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod attest;
+mod error;
+mod receipts;
+pub mod rpc;
+
+pub use error::ProveError;
+pub use receipts::receipt_proof;

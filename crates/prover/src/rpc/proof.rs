@@ -1,0 +1,121 @@
+//! Receipt proofs of a transaction, or of a log, from a node.
+
+use alloy_primitives::{Log, B256};
+use alloy_provider::{Network, Provider};
+use alloy_rpc_types_eth::BlockId;
+use light_client_iface::{Header, Receipt, ReceiptProof};
+use serde_json::json;
+
+use super::{fetch_header, mined_receipt, request, NodeError, RpcReceipt};
+use crate::receipt_proof;
+
+/// A receipt proof, with what it proves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionProof {
+    /// The proof (`proof.encode()` is what a light node verifies).
+    pub proof: ReceiptProof,
+    /// The block's number.
+    pub block_number: u64,
+    /// The block's hash: what a light node must hold as attested.
+    pub block_hash: B256,
+    /// The transaction's index in the block.
+    pub receipt_index: u64,
+    /// The transaction.
+    pub transaction_hash: B256,
+    /// The block-wide index of the receipt's first log: log `i` of [`Self::logs`] is the block's
+    /// log `first_log_index + i` (`eth_getLogs`'s `logIndex`).
+    pub first_log_index: u64,
+    /// The receipt's logs: what the light node returns for the proof.
+    pub logs: Vec<Log>,
+}
+
+/// The proof of the receipt of `transaction`.
+///
+/// # Errors
+/// [`NodeError::TransactionNotFound`], [`NodeError::TransactionNotMined`], [`NodeError::Rpc`]
+/// (naming the method), [`NodeError::BlockNotFound`], [`NodeError::HeaderMismatch`],
+/// [`NodeError::TransactionNotInBlock`], [`NodeError::Proof`] (the receipts miss the receipts root).
+pub async fn prove_transaction<N: Network, P: Provider<N>>(
+    provider: &P,
+    transaction: B256,
+) -> Result<TransactionProof, NodeError> {
+    let receipt = mined_receipt(provider, transaction).await?;
+    let block_hash = receipt.block_hash.ok_or(NodeError::TransactionNotMined(transaction))?;
+    let header = fetch_header(provider, BlockId::hash(block_hash)).await?;
+    let receipts = block_receipts(provider, block_hash).await?;
+    let index = receipts
+        .iter()
+        .position(|receipt| receipt.transaction_hash == transaction)
+        .ok_or(NodeError::TransactionNotInBlock { transaction, block: header.number })?;
+    prove_receipt(header, block_hash, &receipts, index)
+}
+
+/// The proof of the receipt that holds log `log_index` of block `block` (the block-wide index, as
+/// `eth_getLogs` gives it).
+///
+/// # Errors
+/// [`NodeError::LogIndexOutOfRange`] when the block has no such log; [`NodeError::Rpc`],
+/// [`NodeError::BlockNotFound`], [`NodeError::HeaderMismatch`], [`NodeError::Proof`].
+pub async fn prove_log<N: Network, P: Provider<N>>(
+    provider: &P,
+    block: u64,
+    log_index: u64,
+) -> Result<TransactionProof, NodeError> {
+    let header = fetch_header(provider, BlockId::number(block)).await?;
+    let block_hash = header.hash();
+    let receipts = block_receipts(provider, block_hash).await?;
+    let mut first = 0u64;
+    for (index, receipt) in receipts.iter().enumerate() {
+        let count = receipt.inner.inner.receipt.logs.len() as u64;
+        if log_index < first + count {
+            return prove_receipt(header, block_hash, &receipts, index);
+        }
+        first += count;
+    }
+    Err(NodeError::LogIndexOutOfRange { block, index: log_index, count: first })
+}
+
+/// Every receipt of the block `block_hash`, in order.
+///
+/// # Errors
+/// [`NodeError::Rpc`] when `eth_getBlockReceipts` fails, [`NodeError::BlockNotFound`].
+async fn block_receipts<N: Network, P: Provider<N>>(
+    provider: &P,
+    block_hash: B256,
+) -> Result<Vec<RpcReceipt>, NodeError> {
+    let receipts: Option<Vec<RpcReceipt>> = request(provider, "eth_getBlockReceipts", json!([block_hash])).await?;
+    receipts.ok_or(NodeError::BlockNotFound(BlockId::hash(block_hash)))
+}
+
+/// The proof of `receipts[index]` in the block of `header` (whose hash is `block_hash`).
+///
+/// # Errors
+/// [`NodeError::Proof`] when the receipts miss the header's receipts root.
+fn prove_receipt(
+    header: Header,
+    block_hash: B256,
+    receipts: &[RpcReceipt],
+    index: usize,
+) -> Result<TransactionProof, NodeError> {
+    let mut consensus: Vec<Receipt> = receipts.iter().map(consensus_receipt).collect();
+    let proof = receipt_proof(&header, &consensus, index as u64)
+        .map_err(|source| NodeError::Proof { block: header.number, source })?;
+    let first_log_index = consensus[..index].iter().map(|receipt| receipt.logs.len() as u64).sum();
+    Ok(TransactionProof {
+        proof,
+        block_number: header.number,
+        block_hash,
+        receipt_index: index as u64,
+        transaction_hash: receipts[index].transaction_hash,
+        first_log_index,
+        logs: consensus.swap_remove(index).logs,
+    })
+}
+
+/// The receipt as the receipts trie holds it: type, status, cumulative gas, logs (the bloom is
+/// recomputed from the logs).
+fn consensus_receipt(receipt: &RpcReceipt) -> Receipt {
+    let envelope = &receipt.inner;
+    let logs = envelope.inner.receipt.logs.iter().map(|log| log.inner.clone()).collect();
+    Receipt::new(envelope.r#type, envelope.status(), envelope.inner.receipt.cumulative_gas_used, logs)
+}

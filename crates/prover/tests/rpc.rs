@@ -1,0 +1,288 @@
+//! Proofs built over JSON-RPC from the devnet's blocks verify with the light client's code and
+//! prove exactly the receipt's logs; a node whose answers do not check out gets a typed error.
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+};
+
+use alloy_primitives::{Address, Bytes, Log, B256, U256};
+use alloy_provider::{
+    mock::Asserter,
+    network::{EthereumWallet, TransactionBuilder},
+    Provider, ProviderBuilder, RootProvider,
+};
+use alloy_rpc_types_eth::{BlockId, TransactionRequest};
+use devnet::{dev_accounts::dev_signer, rpc::RpcServer, Chain, ChainConfig};
+use light_client_iface::ReceiptProofView;
+use mos_prover::{
+    rpc::{fetch_header, prove_log, prove_transaction, NodeError, TransactionProof},
+    ProveError,
+};
+use serde_json::{json, Value};
+
+/// EVM runtime code: with calldata `word ‖ data`, emits LOG2(topics: word, caller; data: data),
+/// then LOG0 with no data.
+const EMITTER: [u8; 23] = [
+    0x36, 0x60, 0x00, 0x60, 0x00, 0x37, // calldatacopy(0, 0, calldatasize)
+    0x33, 0x60, 0x00, 0x51, 0x60, 0x20, 0x36, 0x03, 0x60, 0x20, 0xa2, // log2(32, size - 32, mload(0), caller)
+    0x60, 0x00, 0x60, 0x00, 0xa0, // log0(0, 0)
+    0x00, // stop
+];
+
+/// Init code returning [`EMITTER`].
+fn emitter_init_code() -> Vec<u8> {
+    let mut init = vec![0x60, EMITTER.len() as u8, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00];
+    init.extend_from_slice(&EMITTER);
+    init
+}
+
+/// A devnet served over JSON-RPC, the chain kept to switch auto-mining off and mine by hand.
+struct Devnet {
+    chain: Arc<Mutex<Chain>>,
+    server: RpcServer,
+}
+
+impl Devnet {
+    async fn start() -> Self {
+        let chain = Arc::new(Mutex::new(Chain::new(ChainConfig::default())));
+        let server = RpcServer::start(Arc::clone(&chain), SocketAddr::from(([127, 0, 0, 1], 0)), None).await.unwrap();
+        Self { chain, server }
+    }
+
+    /// A provider signing for dev accounts 0, 1 and 2.
+    fn wallet_provider(&self) -> impl Provider {
+        let mut wallet = EthereumWallet::from(dev_signer(0).unwrap());
+        wallet.register_signer(dev_signer(1).unwrap());
+        wallet.register_signer(dev_signer(2).unwrap());
+        ProviderBuilder::new().wallet(wallet).connect_hyper_http(self.server.url().parse().unwrap())
+    }
+
+    /// A plain provider, as a messenger has.
+    fn provider(&self) -> RootProvider {
+        ProviderBuilder::default().connect_hyper_http(self.server.url().parse().unwrap())
+    }
+}
+
+/// The calldata of a call to the emitter: the topic word, then the data.
+fn emit(word: u8, data: &[u8]) -> Bytes {
+    let mut calldata = B256::repeat_byte(word).to_vec();
+    calldata.extend_from_slice(data);
+    calldata.into()
+}
+
+/// What the emitter logs for `caller` called with [`emit`]`(word, data)`.
+fn emitted(emitter: Address, caller: Address, word: u8, data: &[u8]) -> Vec<Log> {
+    vec![
+        Log::new_unchecked(emitter, vec![B256::repeat_byte(word), caller.into_word()], Bytes::copy_from_slice(data)),
+        Log::new_unchecked(emitter, Vec::new(), Bytes::new()),
+    ]
+}
+
+/// One block holding: account 0 calling the emitter, account 1 paying account 3, account 2 calling
+/// the emitter. Returns the emitter, the block number and the three transactions.
+async fn block_of_three(devnet: &Devnet) -> (Address, u64, [B256; 3]) {
+    let provider = devnet.wallet_provider();
+    let [a0, a1, a2, a3] = [0, 1, 2, 3].map(|i| dev_signer(i).unwrap().address());
+    let deploy = TransactionRequest::default().with_from(a0).with_deploy_code(emitter_init_code());
+    let receipt = provider.send_transaction(deploy).await.unwrap().get_receipt().await.unwrap();
+    let emitter = receipt.contract_address.unwrap();
+
+    devnet.chain.lock().unwrap().set_auto_mine(false);
+    let requests = [
+        TransactionRequest::default().with_from(a0).with_to(emitter).with_input(emit(0xaa, b"first")),
+        TransactionRequest::default().with_from(a1).with_to(a3).with_value(U256::from(1)),
+        TransactionRequest::default().with_from(a2).with_to(emitter).with_input(emit(0xbb, &[0x5c; 70])),
+    ];
+    let mut hashes = [B256::ZERO; 3];
+    for (hash, request) in hashes.iter_mut().zip(requests) {
+        *hash = *provider.send_transaction(request).await.unwrap().tx_hash();
+    }
+    let block = devnet.chain.lock().unwrap().mine();
+    devnet.chain.lock().unwrap().set_auto_mine(true);
+    (emitter, block, hashes)
+}
+
+/// Verifies the proof as a light node does and returns the logs it proves.
+fn verified_logs(proven: &TransactionProof) -> Vec<Log> {
+    let encoded = proven.proof.encode();
+    let view = ReceiptProofView::decode(&encoded).unwrap();
+    assert_eq!(view.receipt_index(), proven.receipt_index);
+    let verified = view.verify().unwrap();
+    assert_eq!(verified.block_hash, proven.block_hash);
+    assert_eq!(verified.header.number, proven.block_number);
+    verified.receipt.logs().to_logs().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_transaction_of_a_block_is_proven_with_exactly_its_logs() {
+    let devnet = Devnet::start().await;
+    let (emitter, block, [first, transfer, last]) = block_of_three(&devnet).await;
+    let provider = devnet.provider();
+    let block_hash = provider.get_block_by_number(block.into()).await.unwrap().unwrap().header.hash;
+    let [a0, a2] = [0, 2].map(|i| dev_signer(i).unwrap().address());
+
+    let proven = prove_transaction(&provider, first).await.unwrap();
+    assert_eq!((proven.block_number, proven.block_hash), (block, block_hash));
+    assert_eq!((proven.receipt_index, proven.transaction_hash, proven.first_log_index), (0, first, 0));
+    assert_eq!(proven.logs, emitted(emitter, a0, 0xaa, b"first"));
+    assert_eq!(verified_logs(&proven), proven.logs);
+
+    let proven = prove_transaction(&provider, transfer).await.unwrap();
+    assert_eq!((proven.receipt_index, proven.transaction_hash, proven.first_log_index), (1, transfer, 2));
+    assert_eq!(proven.logs, []);
+    assert_eq!(verified_logs(&proven), []);
+
+    let proven = prove_transaction(&provider, last).await.unwrap();
+    assert_eq!((proven.block_number, proven.block_hash), (block, block_hash));
+    assert_eq!((proven.receipt_index, proven.transaction_hash, proven.first_log_index), (2, last, 2));
+    assert_eq!(proven.logs, emitted(emitter, a2, 0xbb, &[0x5c; 70]));
+    assert_eq!(verified_logs(&proven), proven.logs);
+
+    // The logs are the node's own account of the receipt, too.
+    let receipt = provider.get_transaction_receipt(last).await.unwrap().unwrap();
+    let node_logs: Vec<Log> = receipt.inner.logs().iter().map(|log| log.inner.clone()).collect();
+    assert_eq!(proven.logs, node_logs);
+    devnet.server.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_log_is_proven_by_its_block_wide_index() {
+    let devnet = Devnet::start().await;
+    let (_, block, [first, _, last]) = block_of_three(&devnet).await;
+    let provider = devnet.provider();
+    // Logs 0 and 1 are the first transaction's, 2 and 3 the last one's; the transfer has none.
+    for (log_index, transaction, receipt_index) in [(0, first, 0), (1, first, 0), (2, last, 2), (3, last, 2)] {
+        let proven = prove_log(&provider, block, log_index).await.unwrap();
+        assert_eq!((proven.transaction_hash, proven.receipt_index), (transaction, receipt_index), "log {log_index}");
+        assert_eq!(proven, prove_transaction(&provider, transaction).await.unwrap());
+        assert_eq!(verified_logs(&proven), proven.logs);
+    }
+    let error = prove_log(&provider, block, 4).await.unwrap_err();
+    assert!(matches!(error, NodeError::LogIndexOutOfRange { block: b, index: 4, count: 4 } if b == block), "{error:?}");
+    assert_eq!(error.to_string(), format!("block {block} has 4 logs: there is no log 4"));
+    devnet.server.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_transactions_and_blocks_are_named() {
+    let devnet = Devnet::start().await;
+    let provider = devnet.provider();
+    let unknown = B256::repeat_byte(0x42);
+    let error = prove_transaction(&provider, unknown).await.unwrap_err();
+    assert!(matches!(error, NodeError::TransactionNotFound(hash) if hash == unknown), "{error:?}");
+    assert_eq!(error.to_string(), format!("transaction {unknown} is unknown to the node"));
+
+    let error = prove_log(&provider, 999, 0).await.unwrap_err();
+    assert!(matches!(error, NodeError::BlockNotFound(BlockId::Number(n)) if n.as_number() == Some(999)), "{error:?}");
+    assert_eq!(error.to_string(), "block 999 is unknown to the node");
+
+    // The genesis block has no logs.
+    let error = prove_log(&provider, 0, 0).await.unwrap_err();
+    assert!(matches!(error, NodeError::LogIndexOutOfRange { block: 0, index: 0, count: 0 }), "{error:?}");
+    devnet.server.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_node_is_an_rpc_error_naming_the_method() {
+    // Port 9 (discard) on the loopback: nothing listens there.
+    let provider: RootProvider = ProviderBuilder::default().connect_hyper_http("http://127.0.0.1:9".parse().unwrap());
+    let error = prove_transaction(&provider, B256::ZERO).await.unwrap_err();
+    assert!(matches!(error, NodeError::Rpc { method: "eth_getTransactionReceipt", .. }), "{error:?}");
+    let error = fetch_header(&provider, BlockId::number(1)).await.unwrap_err();
+    assert!(matches!(error, NodeError::Rpc { method: "eth_getBlockByNumber", .. }), "{error:?}");
+}
+
+/// The devnet's JSON answers for a block with logs: its block, its receipts, the first
+/// transaction's receipt.
+async fn recorded_answers() -> (u64, B256, Value, Value, Value) {
+    let devnet = Devnet::start().await;
+    let (_, block, [first, ..]) = block_of_three(&devnet).await;
+    let provider = devnet.provider();
+    let block_json: Value =
+        provider.raw_request("eth_getBlockByNumber".into(), json!([format!("{block:#x}"), false])).await.unwrap();
+    let hash: B256 = serde_json::from_value(block_json["hash"].clone()).unwrap();
+    let receipts: Value = provider.raw_request("eth_getBlockReceipts".into(), json!([hash])).await.unwrap();
+    let receipt: Value = provider.raw_request("eth_getTransactionReceipt".into(), json!([first])).await.unwrap();
+    devnet.server.stop();
+    (block, first, block_json, receipts, receipt)
+}
+
+/// A provider whose node answers with `answers`, in order.
+fn scripted(answers: &[&Value]) -> RootProvider {
+    let asserter = Asserter::new();
+    for answer in answers {
+        asserter.push_success(answer);
+    }
+    ProviderBuilder::default().connect_mocked_client(asserter)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_serving_a_header_that_does_not_hash_to_its_block_hash_is_refused() {
+    let (block, _, block_json, receipts, _) = recorded_answers().await;
+    let hash: B256 = serde_json::from_value(block_json["hash"].clone()).unwrap();
+    // As served, the answers give a proof.
+    assert!(prove_log(&scripted(&[&block_json, &receipts]), block, 0).await.is_ok());
+
+    let mut altered = block_json.clone();
+    altered["timestamp"] = json!("0x1");
+    let altered_fields: alloy_rpc_types_eth::Header = serde_json::from_value(altered.clone()).unwrap();
+    let altered_hash = altered_fields.inner.hash_slow();
+    let error = prove_log(&scripted(&[&altered, &receipts]), block, 0).await.unwrap_err();
+    assert!(
+        matches!(error, NodeError::HeaderMismatch { number, claimed, rebuilt }
+            if number == block && claimed == hash && rebuilt == altered_hash),
+        "{error:?}"
+    );
+
+    let mut misnamed = block_json.clone();
+    misnamed["hash"] = json!(B256::repeat_byte(0x11));
+    let error = fetch_header(&scripted(&[&misnamed]), BlockId::number(block)).await.unwrap_err();
+    assert!(
+        matches!(error, NodeError::HeaderMismatch { claimed, rebuilt, .. } if claimed == B256::repeat_byte(0x11) && rebuilt == hash),
+        "{error:?}"
+    );
+
+    // Asked by hash, a node answering with another (self-consistent) block is refused too.
+    let asked = B256::repeat_byte(0x22);
+    let error = fetch_header(&scripted(&[&block_json]), BlockId::hash(asked)).await.unwrap_err();
+    assert!(
+        matches!(error, NodeError::HeaderMismatch { claimed, rebuilt, .. } if claimed == asked && rebuilt == hash),
+        "{error:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn receipts_that_miss_the_receipts_root_are_refused() {
+    let (block, _, block_json, receipts, _) = recorded_answers().await;
+    let receipts_root: B256 = serde_json::from_value(block_json["receiptsRoot"].clone()).unwrap();
+    let mut altered = receipts.clone();
+    altered[1]["cumulativeGasUsed"] = json!("0x1");
+    let error = prove_log(&scripted(&[&block_json, &altered]), block, 0).await.unwrap_err();
+    assert!(
+        matches!(&error, NodeError::Proof { block: b, source: ProveError::ReceiptsRootMismatch { expected, .. } }
+            if *b == block && *expected == receipts_root),
+        "{error:?}"
+    );
+
+    let mut shortened = receipts.clone();
+    shortened.as_array_mut().unwrap().pop();
+    let error = prove_log(&scripted(&[&block_json, &shortened]), block, 0).await.unwrap_err();
+    assert!(matches!(error, NodeError::Proof { source: ProveError::ReceiptsRootMismatch { .. }, .. }), "{error:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pending_transaction_is_not_mined_and_a_missing_receipt_is_named() {
+    let (_, first, block_json, receipts, receipt) = recorded_answers().await;
+    // No receipt, but the node has the transaction: pending.
+    let body = json!({ "hash": first, "blockHash": null, "blockNumber": null });
+    let error = prove_transaction(&scripted(&[&Value::Null, &body]), first).await.unwrap_err();
+    assert!(matches!(error, NodeError::TransactionNotMined(hash) if hash == first), "{error:?}");
+    assert_eq!(error.to_string(), format!("transaction {first} is not mined yet"));
+
+    // The receipt names a block whose receipts do not include the transaction.
+    let mut others = receipts.clone();
+    others[0]["transactionHash"] = json!(B256::repeat_byte(0x33));
+    let error = prove_transaction(&scripted(&[&receipt, &block_json, &others]), first).await.unwrap_err();
+    assert!(matches!(error, NodeError::TransactionNotInBlock { transaction, .. } if transaction == first), "{error:?}");
+}
