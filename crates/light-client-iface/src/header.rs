@@ -109,6 +109,29 @@ impl Header {
         Ok(header)
     }
 
+    /// Reads only what a receipt proof needs of a header's RLP, its block number and its receipts
+    /// root, checking the other fields only as RLP items.
+    ///
+    /// For a verifier that compares keccak of the same bytes with a block hash it trusts: equal
+    /// hashes bind every field, so decoding the rest would prove nothing more, and a Stylus program
+    /// saves the code and the work of [`Header::decode`].
+    ///
+    /// # Errors
+    /// [`RlpError`] when the bytes are not one RLP list whose first nine items are RLP items, with
+    /// a 32-byte receipts root (item 5) and a 64-bit number (item 8).
+    pub fn number_and_receipts_root(encoded: &[u8]) -> Result<(u64, B256), RlpError> {
+        let mut fields = rlp::whole_list(encoded, "header")?;
+        for _ in 0..5 {
+            rlp::take_raw(&mut fields, "header field")?;
+        }
+        let receipts_root = rlp::take(&mut fields, "header receiptsRoot")?;
+        for _ in 0..2 {
+            rlp::take_raw(&mut fields, "header field")?;
+        }
+        let number = rlp::take(&mut fields, "header number")?;
+        Ok((number, receipts_root))
+    }
+
     /// The header's RLP.
     pub fn encode(&self) -> Vec<u8> {
         let payload_length = self.fields_length();

@@ -80,6 +80,7 @@ fn every_fork_level_round_trips() {
     for header in levels {
         let encoded = header.encode();
         assert_eq!(Header::decode(&encoded), Ok(header.clone()));
+        assert_eq!(Header::number_and_receipts_root(&encoded), Ok((header.number, header.receipts_root)));
         assert_eq!(header.hash(), alloy_primitives::keccak256(&encoded));
         lengths.push(encoded.len());
     }
@@ -138,10 +139,37 @@ fn a_wrong_sized_hash_is_rejected() {
     assert!(matches!(Header::decode(&list(&fields)), Err(RlpError::Malformed { what: "header receiptsRoot", .. })));
 }
 
+#[test]
+fn the_number_and_receipts_root_reader_checks_what_it_reads() {
+    let fields = items(&prague());
+    // Only the first nine items are read.
+    assert_eq!(Header::number_and_receipts_root(&list(&fields[..9])), Ok((prague().number, prague().receipts_root)));
+    assert!(matches!(
+        Header::number_and_receipts_root(&list(&fields[..8])),
+        Err(RlpError::Malformed { what: "header number", .. })
+    ));
+    let mut short_root = fields.clone();
+    short_root[5] = alloy_rlp::encode(Bytes::from(vec![0u8; 31]));
+    assert!(matches!(
+        Header::number_and_receipts_root(&list(&short_root)),
+        Err(RlpError::Malformed { what: "header receiptsRoot", .. })
+    ));
+    let mut wide_number = fields.clone();
+    wide_number[8] = alloy_rlp::encode(Bytes::from(vec![1u8; 9]));
+    assert!(matches!(
+        Header::number_and_receipts_root(&list(&wide_number)),
+        Err(RlpError::Malformed { what: "header number", .. })
+    ));
+    let mut encoded = prague().encode();
+    encoded.push(0);
+    assert!(matches!(Header::number_and_receipts_root(&encoded), Err(RlpError::TrailingBytes { .. })));
+}
+
 proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..700)) {
         let _ = Header::decode(&data);
+        let _ = Header::number_and_receipts_root(&data);
     }
 
     #[test]

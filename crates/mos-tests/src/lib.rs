@@ -489,6 +489,14 @@ pub fn proof(logs: &[Log]) -> Bytes {
 }
 
 fn send(chain: &mut Chain, from: u32, to: TxKind, value: U256, input: Vec<u8>, gas_limit: u64) -> TxReceipt {
+    let hash = submit(chain, from, to, value, input, gas_limit);
+    let (block, index) = chain.transaction(&hash).unwrap();
+    block.receipts[index].clone()
+}
+
+/// Signs and submits an EIP-1559 transaction from dev account `from`; its hash. With auto-mining
+/// off it waits in the pool for the next block.
+fn submit(chain: &mut Chain, from: u32, to: TxKind, value: U256, input: Vec<u8>, gas_limit: u64) -> B256 {
     let sender = account(from);
     let tx = TxEip1559 {
         chain_id: chain.config().chain_id,
@@ -501,9 +509,7 @@ fn send(chain: &mut Chain, from: u32, to: TxKind, value: U256, input: Vec<u8>, g
         access_list: Default::default(),
         input: input.into(),
     };
-    let hash = chain.send_transaction(sender, TypedTransaction::Eip1559(tx)).unwrap();
-    let (block, index) = chain.transaction(&hash).unwrap();
-    block.receipts[index].clone()
+    chain.send_transaction(sender, TypedTransaction::Eip1559(tx)).unwrap()
 }
 
 fn deploy(chain: &mut Chain, from: u32, init_code: Vec<u8>) -> Address {

@@ -12,7 +12,6 @@
 //!   attesting a block ([`Suite::attest`]), and a suite whose MOS verifies through them
 //!   ([`Suite::with_committee`]).
 
-use alloy_consensus::{TxEip1559, TypedTransaction};
 use alloy_primitives::{Address, Log, TxKind, B256, U256};
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
@@ -132,19 +131,7 @@ impl SourceChain {
 
     /// Queues a transaction (auto-mining off): `send` would look for its receipt at once.
     fn submit(&mut self, from: u32, to: Address, input: Vec<u8>, gas_limit: u64) {
-        let sender = account(from);
-        let tx = TxEip1559 {
-            chain_id: SOURCE_CHAIN,
-            nonce: self.chain.next_nonce(&sender),
-            gas_limit,
-            max_fee_per_gas: u128::from(self.chain.config().base_fee),
-            max_priority_fee_per_gas: 0,
-            to: TxKind::Call(to),
-            value: U256::ZERO,
-            access_list: Default::default(),
-            input: input.into(),
-        };
-        self.chain.send_transaction(sender, TypedTransaction::Eip1559(tx)).unwrap();
+        crate::submit(&mut self.chain, from, TxKind::Call(to), U256::ZERO, input, gas_limit);
     }
 
     /// Block `number`.
