@@ -13,6 +13,7 @@ help:
 	@echo "make lint    rustfmt check and clippy with warnings denied"
 	@echo "make wasm    build the Stylus programs to wasm32 and check Nitro's limits"
 	@echo "make demo    three local chains, the suite deployed, the messenger delivering"
+	@echo "make e2e     the end-to-end tests: three chains, the deployed suite, the messenger"
 	@echo "make bench   devnet throughput, written to docs/benchmarks.md"
 	@echo "make abi     Solidity interfaces and JSON ABIs for dApp developers, in abi/"
 	@echo "make fuzz    run the decoder fuzz targets (needs cargo-fuzz and nightly)"
@@ -57,10 +58,19 @@ abi:
 	$(CARGO) run -q -p mos-cli -- abi --out abi > /dev/null
 	@ls abi
 
-demo:
-	@echo "make demo: not available yet. It arrives with the messenger (three devnet chains, the MOS" >&2
-	@echo "deployed, messages delivered); see README.md for what works today." >&2
-	@exit 1
+# The programs the demo deploys, built to deployable bytes in target/stylus/programs (a no-op when
+# they are up to date), then the demo: three devnet chains in one process, the suite deployed over
+# JSON-RPC, Echo messages carried by the messenger. Exits non-zero unless every message arrives.
+DEMO_PROGRAMS := mos-dest mos-relay fee-service mos-light-node mos-light-client-manager mos-echo
+demo: setup
+	@echo "Building the programs ($(DEMO_PROGRAMS))..."
+	@$(CARGO) run -q -p stylus-build -- --locked $(DEMO_PROGRAMS) > /dev/null
+	@$(CARGO) run -q -p mos-cli -- demo --programs target/stylus/programs
+
+# The end-to-end tests alone (make test runs them too): three devnet chains, the suite deployed
+# over JSON-RPC, the messenger delivering, killed and restarted, refused and retried.
+e2e: setup
+	$(CARGO) test -p mos-e2e
 
 # Foundry's cast against the devnet: every answer checked (scripts/cast-check.sh). Needs npm and
 # jq; not part of `make test`, which must not need the network.

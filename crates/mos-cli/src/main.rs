@@ -47,6 +47,13 @@ enum Command {
     Prove(commands::prove::Args),
     /// Sign a source-chain block's hash with committee keys and submit it to a committee light node.
     Attest(commands::attest::Args),
+    /// Deploy the MOS suite on a chain (the relay chain, or a chain connected to it) and record
+    /// it in a deployment file.
+    Deploy(commands::deploy::Args),
+    /// Carry messages between the chains of a deployment until Ctrl-C.
+    Messenger(commands::messenger::Args),
+    /// Three local chains, the suite deployed, Echo messages carried by the messenger.
+    Demo(commands::demo::Args),
 }
 
 /// Why a command failed.
@@ -93,6 +100,21 @@ enum CliError {
     /// The committee could not sign.
     #[error(transparent)]
     Attest(#[from] mos_prover::attest::AttestError),
+    /// A deployment step failed (the error names it), or the programs are missing.
+    #[error(transparent)]
+    Deploy(#[from] mos_messenger::deploy::DeployError),
+    /// The deployment file cannot be read, written or used.
+    #[error("deployment: {0}")]
+    Deployment(#[from] mos_messenger::deployment::DeploymentError),
+    /// The messenger cannot start or go on.
+    #[error(transparent)]
+    Messenger(#[from] mos_messenger::MessengerError),
+    /// The demo's chains could not start or be used.
+    #[error(transparent)]
+    Local(#[from] mos_messenger::local::LocalError),
+    /// The demo's messages did not all arrive.
+    #[error("{0}")]
+    Demo(String),
 }
 
 fn main() -> ExitCode {
@@ -105,15 +127,10 @@ fn main() -> ExitCode {
         Command::Abi(args) => commands::abi::run(args),
         Command::Prove(args) => commands::prove::run(args),
         Command::Attest(args) => commands::attest::run(args),
-        Command::Devnet(args) => {
-            return match commands::devnet::run(args) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    eprintln!("error: {error}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        Command::Deploy(args) => commands::deploy::run(args),
+        Command::Messenger(args) => return exit_code(commands::messenger::run(args, cli.json)),
+        Command::Demo(args) => return exit_code(commands::demo::run(args, cli.json)),
+        Command::Devnet(args) => return exit_code(commands::devnet::run(args)),
     };
     match outcome {
         Ok(report) => {
@@ -131,6 +148,17 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The exit code of a command that prints as it goes: 1 with its error on stderr.
+fn exit_code(outcome: Result<(), CliError>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE

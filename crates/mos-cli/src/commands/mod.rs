@@ -3,7 +3,10 @@
 pub mod abi;
 pub mod attest;
 pub mod decode_logs;
+pub mod demo;
+pub mod deploy;
 pub mod devnet;
 pub mod message;
+pub mod messenger;
 pub mod order_id;
 pub mod prove;

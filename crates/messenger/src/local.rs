@@ -1,0 +1,336 @@
+//! Three devnet chains in this process, served over JSON-RPC on free ports of 127.0.0.1 — chain A,
+//! the relay chain, chain B — with the MOS suite deployed through [`crate::deploy`] exactly as on
+//! any node, and the Echo dApp (`examples/echo`) on each chain, every Echo allowing the others.
+//! What `mos demo` and the end-to-end tests run.
+//!
+//! Accounts are the devnet's prefunded dev accounts: [`DEPLOYER`] deploys and administers the
+//! suite, [`USER`] owns the Echo dApps and sends messages, [`MESSENGER`] delivers, and
+//! [`COMMITTEE`] attest every chain's blocks ([`THRESHOLD`] of them must sign).
+
+use std::{
+    collections::BTreeMap,
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+};
+
+use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy_signer_local::PrivateKeySigner;
+use alloy_sol_types::{sol, SolCall, SolEvent};
+use devnet::{dev_accounts::dev_signer, rpc::RpcServer, Chain, ChainConfig};
+use mos_message::interfaces::IMOSV3;
+
+use crate::{
+    deploy::{self, ChainSettings, DeployError, Deployer, Fees, Programs},
+    deployment::{Committee, Deployment},
+    node::{ChainError, Node, Sender},
+};
+
+/// Chain A's id.
+pub const CHAIN_A: u64 = 412_346;
+/// The relay chain's id (MAP Protocol's relay chain has this one).
+pub const RELAY: u64 = 22_776;
+/// Chain B's id.
+pub const CHAIN_B: u64 = 412_347;
+/// The chains, in the order they start and are deployed: `(name, chain id)`.
+pub const CHAINS: [(&str, u64); 3] = [("relay", RELAY), ("chain-a", CHAIN_A), ("chain-b", CHAIN_B)];
+
+/// The dev account that deploys and administers the suite.
+pub const DEPLOYER: u32 = 1;
+/// The dev account that owns the Echo dApps and sends messages.
+pub const USER: u32 = 2;
+/// The dev account the messenger delivers from.
+pub const MESSENGER: u32 = 3;
+/// The dev accounts that attest every chain's blocks.
+pub const COMMITTEE: [u32; 3] = [5, 6, 7];
+/// How many of [`COMMITTEE`] must sign.
+pub const THRESHOLD: u64 = 2;
+
+/// The Echo dApp's package.
+pub const ECHO: &str = "mos-echo";
+/// Gas the Echo asks the destination to give its call (`ECHO_GAS_LIMIT` in `examples/echo`).
+pub const ECHO_GAS_LIMIT: u64 = 500_000;
+
+sol! {
+    /// The Echo dApp (`examples/echo`, whose crate docs define this interface).
+    interface IEcho {
+        function setMapoService(address mos) external;
+        function addCorrespondence(uint256 fromChain, bytes fromAddress, bool tag) external;
+        function echo(uint256 toChain, bytes target, string key, string value) external payable returns (bytes32 orderId);
+        function echoMessage(uint256 toChain, bytes target, string key, string value, bool relay) external payable returns (bytes32 orderId);
+        function echoList(string key) external view returns (string);
+    }
+}
+
+/// Why the local network could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LocalError {
+    /// A server could not listen.
+    #[error("cannot start the devnet {chain}: {source}")]
+    Listen {
+        /// The chain.
+        chain: &'static str,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A dev key could not be derived.
+    #[error("dev account {0}: {1}")]
+    Key(u32, String),
+    /// The deployment failed.
+    #[error(transparent)]
+    Deploy(#[from] DeployError),
+    /// No such chain or Echo in the local network.
+    #[error("the local network has no {0}")]
+    Unknown(String),
+    /// A chain's URL is not usable.
+    #[error(transparent)]
+    Url(#[from] crate::node::UrlError),
+    /// A chain could not be reached, or refused a transaction.
+    #[error("{chain}: {source}")]
+    Chain {
+        /// The chain.
+        chain: String,
+        /// What failed.
+        #[source]
+        source: ChainError,
+    },
+}
+
+/// The key of dev account `index`.
+///
+/// # Errors
+/// [`LocalError::Key`] (it does not happen for the ten dev accounts).
+pub fn dev_key(index: u32) -> Result<PrivateKeySigner, LocalError> {
+    dev_signer(index).map_err(|error| LocalError::Key(index, error.to_string()))
+}
+
+/// The committee's keys.
+///
+/// # Errors
+/// [`LocalError::Key`].
+pub fn committee_keys() -> Result<Vec<PrivateKeySigner>, LocalError> {
+    COMMITTEE.iter().map(|&index| dev_key(index)).collect()
+}
+
+/// A devnet chain served in this process.
+pub struct LocalChain {
+    /// Its name in the deployment.
+    pub name: &'static str,
+    /// Its chain id.
+    pub chain_id: u64,
+    /// The chain itself, for what JSON-RPC does not give.
+    pub chain: Arc<Mutex<Chain>>,
+    server: RpcServer,
+}
+
+impl LocalChain {
+    /// Its JSON-RPC URL.
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+}
+
+/// What a [`LocalNetwork::send`] asks the Echo to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EchoKind {
+    /// `echo`: a CALLDATA message, `target.setList(key, value)`.
+    Calldata,
+    /// `echoMessage(..., relay = false)`: a MESSAGE, `target.mapoExecute(...)`.
+    Message,
+}
+
+/// A message an Echo sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// Where it was sent.
+    pub from_chain: u64,
+    /// Where it goes.
+    pub to_chain: u64,
+    /// Its order id.
+    pub order_id: B256,
+    /// The `transferOut` transaction (the Echo's).
+    pub transaction: B256,
+    /// The key the target stores.
+    pub key: String,
+    /// The value.
+    pub value: String,
+    /// How it was sent.
+    pub kind: EchoKind,
+}
+
+/// Chain A, the relay and chain B, served and deployed.
+pub struct LocalNetwork {
+    /// The chains, in [`CHAINS`] order.
+    pub chains: Vec<LocalChain>,
+    /// The deployment on them.
+    pub deployment: Deployment,
+    /// The Echo dApp on each chain, by chain id.
+    pub echoes: BTreeMap<u64, Address>,
+}
+
+impl LocalNetwork {
+    /// Starts the three chains on free ports, deploys the suite on them ([`DEPLOYER`], with
+    /// [`COMMITTEE`] attesting every chain), then an Echo on each chain (owned by [`USER`]) that
+    /// accepts messages from the other Echoes.
+    ///
+    /// # Errors
+    /// [`LocalError`] naming what failed.
+    pub async fn launch(programs: &Programs) -> Result<Self, LocalError> {
+        let mut chains = Vec::new();
+        for (name, chain_id) in CHAINS {
+            let chain = Arc::new(Mutex::new(Chain::new(ChainConfig { chain_id, ..ChainConfig::default() })));
+            let server = RpcServer::start(Arc::clone(&chain), SocketAddr::from(([127, 0, 0, 1], 0)), None)
+                .await
+                .map_err(|source| LocalError::Listen { chain: name, source })?;
+            chains.push(LocalChain { name, chain_id, chain, server });
+        }
+        let committee = Committee {
+            members: committee_keys()?.iter().map(PrivateKeySigner::address).collect(),
+            threshold: THRESHOLD,
+        };
+        let mut senders = BTreeMap::new();
+        for chain in &chains {
+            senders.insert(chain.chain_id, connect(chain, DEPLOYER).await?);
+        }
+        let settings = |chain: &LocalChain| ChainSettings {
+            name: chain.name.to_owned(),
+            rpc_url: chain.url(),
+            // The devnet has no wrapped native token; MOS V3 records one and messages never use it.
+            w_token: Address::with_last_byte(0xee),
+            committee: committee.clone(),
+            fees: Fees::default(),
+        };
+        let (relay, connected) = chains.split_first().ok_or_else(|| LocalError::Unknown("relay chain".into()))?;
+        let relay_sender = &senders[&relay.chain_id];
+        let mut deployment = Deployment::new(deploy::deploy_relay(relay_sender, programs, &settings(relay)).await?);
+        for chain in connected {
+            let entry =
+                deploy::add_chain(&deployment, &senders[&chain.chain_id], &senders, programs, &settings(chain)).await?;
+            deployment.chains.push(entry);
+        }
+        let mut network = Self { chains, deployment, echoes: BTreeMap::new() };
+        network.deploy_echoes(programs).await?;
+        Ok(network)
+    }
+
+    /// The chain `chain_id`.
+    pub fn chain(&self, chain_id: u64) -> Option<&LocalChain> {
+        self.chains.iter().find(|chain| chain.chain_id == chain_id)
+    }
+
+    /// Dev account `account` on chain `chain_id`.
+    ///
+    /// # Errors
+    /// [`LocalError::Chain`] when the chain is not one of the network's or does not answer.
+    pub async fn sender(&self, chain_id: u64, account: u32) -> Result<Sender, LocalError> {
+        let chain = self.chain(chain_id).ok_or_else(|| LocalError::Unknown(format!("chain {chain_id}")))?;
+        connect(chain, account).await
+    }
+
+    /// Deploys an Echo on each chain and lets every Echo accept messages from the others.
+    async fn deploy_echoes(&mut self, programs: &Programs) -> Result<(), LocalError> {
+        for chain in &self.deployment.chains {
+            let user = self.sender(chain.chain_id, USER).await?;
+            let deployer = Deployer::new(&user, &chain.name, programs);
+            let echo = deployer.owned_program(ECHO).await?;
+            deployer.call("point the Echo at the MOS", echo, IEcho::setMapoServiceCall { mos: chain.mos }).await?;
+            self.echoes.insert(chain.chain_id, echo);
+        }
+        for (&chain_id, &echo) in &self.echoes {
+            let user = self.sender(chain_id, USER).await?;
+            for (&other, &remote) in self.echoes.iter().filter(|(&other, _)| other != chain_id) {
+                let allow = IEcho::addCorrespondenceCall {
+                    fromChain: U256::from(other),
+                    fromAddress: Bytes::copy_from_slice(remote.as_slice()),
+                    tag: true,
+                };
+                user.call(echo, &allow)
+                    .await
+                    .map_err(|source| LocalError::Chain { chain: chain_id.to_string(), source })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`USER`] has the Echo of `from_chain` send `key = value` to the Echo of `to_chain`, paying
+    /// the MOS's fee.
+    ///
+    /// # Errors
+    /// [`LocalError::Chain`] when the chains are not the network's or the transaction fails.
+    pub async fn send(
+        &self,
+        from_chain: u64,
+        to_chain: u64,
+        kind: EchoKind,
+        key: &str,
+        value: &str,
+    ) -> Result<Sent, LocalError> {
+        let failed = |source| LocalError::Chain { chain: from_chain.to_string(), source };
+        let (Some(&echo), Some(&target), Some(entry)) =
+            (self.echoes.get(&from_chain), self.echoes.get(&to_chain), self.deployment.chain(from_chain))
+        else {
+            return Err(LocalError::Unknown(format!("Echo on chain {from_chain} or {to_chain}")));
+        };
+        let user = self.sender(from_chain, USER).await?;
+        let quote = IMOSV3::getMessageFeeCall {
+            toChain: U256::from(to_chain),
+            feeToken: Address::ZERO,
+            gasLimit: U256::from(ECHO_GAS_LIMIT),
+        };
+        let fee = user.node().view(entry.mos, &quote).await.map_err(failed)?.amount;
+        let target = Bytes::copy_from_slice(target.as_slice());
+        let (to, key_owned, value_owned) = (U256::from(to_chain), key.to_owned(), value.to_owned());
+        let input = match kind {
+            EchoKind::Calldata => {
+                IEcho::echoCall { toChain: to, target, key: key_owned, value: value_owned }.abi_encode()
+            }
+            EchoKind::Message => {
+                IEcho::echoMessageCall { toChain: to, target, key: key_owned, value: value_owned, relay: false }
+                    .abi_encode()
+            }
+        };
+        let receipt = user.send(TxKind::Call(echo), input.into(), fee).await.map_err(failed)?;
+        let order_id = receipt
+            .inner
+            .logs()
+            .iter()
+            .filter(|log| log.address() == entry.mos)
+            .find_map(|log| IMOSV3::mapMessageOut::decode_log_data(log.data()).ok())
+            .map(|event| event.orderId)
+            .ok_or_else(|| LocalError::Unknown(format!("mapMessageOut in transaction {}", receipt.transaction_hash)))?;
+        Ok(Sent {
+            from_chain,
+            to_chain,
+            order_id,
+            transaction: receipt.transaction_hash,
+            key: key.to_owned(),
+            value: value.to_owned(),
+            kind,
+        })
+    }
+
+    /// What the Echo of `chain_id` holds for `key` (empty when nothing arrived).
+    ///
+    /// # Errors
+    /// [`LocalError::Chain`].
+    pub async fn echo_list(&self, chain_id: u64, key: &str) -> Result<String, LocalError> {
+        let (Some(&echo), Some(chain)) = (self.echoes.get(&chain_id), self.chain(chain_id)) else {
+            return Err(LocalError::Unknown(format!("Echo on chain {chain_id}")));
+        };
+        let failed = |source| LocalError::Chain { chain: chain.name.to_owned(), source };
+        Node::connect(&chain.url())?.view(echo, &IEcho::echoListCall { key: key.to_owned() }).await.map_err(failed)
+    }
+
+    /// Stops serving the chains.
+    pub fn stop(self) {
+        for chain in self.chains {
+            chain.server.stop();
+        }
+    }
+}
+
+/// Dev account `account` on `chain`.
+async fn connect(chain: &LocalChain, account: u32) -> Result<Sender, LocalError> {
+    let failed = |source| LocalError::Chain { chain: chain.name.to_owned(), source };
+    Sender::new(Node::connect(&chain.url())?, dev_key(account)?).await.map_err(failed)
+}

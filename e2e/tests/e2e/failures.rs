@@ -1,0 +1,129 @@
+//! What the messenger does when a delivery does not go as planned: a target that fails (the
+//! delivery succeeds, the MOS records the failure, the order stays retryable), and a destination
+//! that refuses the delivery (recorded with its reason, not tried again until asked).
+
+use std::time::Duration;
+
+use alloy_primitives::{Bytes, U256};
+use alloy_sol_types::{Revert, SolError};
+use mos_e2e::{config, message_status, Harness};
+use mos_message::interfaces::{IMOSExtensions, IMOSV3};
+use mos_messenger::{
+    local::{self, EchoKind, IEcho, CHAIN_A, CHAIN_B, RELAY},
+    Config, Event, Outcome,
+};
+
+const FAILED: u8 = 2;
+const RETRIED: u8 = 3;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable() {
+    let harness = Harness::launch("target-fails").await;
+    let network = &harness.network;
+    let echo_a = network.echoes[&CHAIN_A];
+    let echo_b = network.echoes[&CHAIN_B];
+    let owner_b = network.sender(CHAIN_B, local::USER).await.unwrap();
+    let revoke =
+        |tag| IEcho::addCorrespondenceCall { fromChain: U256::from(CHAIN_A), fromAddress: echo_a.to_vec().into(), tag };
+    owner_b.call(echo_b, &revoke(false)).await.unwrap();
+    let sent = network.send(CHAIN_A, CHAIN_B, EchoKind::Message, "k", "v").await.unwrap();
+
+    let (mut messenger, mut events) = harness.messenger(config()).await;
+    harness
+        .run_until(&mut messenger, Duration::from_secs(60), || async {
+            message_status(&harness, CHAIN_B, sent.order_id).await != 0
+        })
+        .await;
+
+    // Delivered: the MOS took the order and recorded that its target refused it.
+    let no_permission = Bytes::from(Revert::from("Echo: no permission").abi_encode());
+    let delivered = harness.events::<IMOSV3::mapMessageIn>(CHAIN_B).await;
+    assert_eq!(delivered.len(), 1);
+    assert_eq!((delivered[0].1.orderId, delivered[0].1.result), (sent.order_id, false));
+    assert_eq!(delivered[0].1.reason, no_permission);
+    assert_eq!(message_status(&harness, CHAIN_B, sent.order_id).await, FAILED);
+    assert_eq!(network.echo_list(CHAIN_B, "k").await.unwrap(), "");
+    let mut reported = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let Event::Delivered { route, outcomes, .. } = event {
+            reported.extend(outcomes.into_iter().map(|outcome| (route.to, outcome)));
+        }
+    }
+    assert!(reported.contains(&(
+        CHAIN_B,
+        Outcome::Executed { order_id: sent.order_id, result: false, reason: no_permission.clone() }
+    )));
+    // For the messenger that is a delivery like any other: nothing left to do, nothing failed.
+    let state = messenger.state();
+    assert!(state.routes.values().all(|route| route.pending.is_empty() && route.failed.is_empty()), "{state:#?}");
+
+    // The target allows the sender again, and anyone runs the message again with its fields: those
+    // of the relay's mapMessageOut that carried it.
+    owner_b.call(echo_b, &revoke(true)).await.unwrap();
+    let carried = harness.events::<IMOSV3::mapMessageOut>(RELAY).await;
+    let (_, carried) = carried.iter().find(|(_, event)| event.orderId == sent.order_id).unwrap();
+    let retry = IMOSExtensions::retryMessageInCall {
+        fromChain: carried.fromChain,
+        toChain: carried.toChain,
+        orderId: carried.orderId,
+        fromAddress: carried.fromAddrss.clone(),
+        messageData: carried.callData.clone(),
+    };
+    network.sender(CHAIN_B, local::USER).await.unwrap().call(harness.mos(CHAIN_B), &retry).await.unwrap();
+    assert_eq!(message_status(&harness, CHAIN_B, sent.order_id).await, RETRIED);
+    assert_eq!(network.echo_list(CHAIN_B, "k").await.unwrap(), "v");
+    harness.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_the_destination_refuses_is_recorded_with_its_reason_and_tried_again_only_on_request() {
+    let harness = Harness::launch("refused").await;
+    let network = &harness.network;
+    let admin_b = network.sender(CHAIN_B, local::DEPLOYER).await.unwrap();
+    admin_b.call(harness.mos(CHAIN_B), &IMOSV3::setPauseCall {}).await.unwrap();
+    let sent = network.send(CHAIN_A, CHAIN_B, EchoKind::Calldata, "paused", "then not").await.unwrap();
+
+    let (mut messenger, mut events) = harness.messenger(config()).await;
+    let route = format!("{RELAY}->{CHAIN_B}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while messenger.state().routes[&route].failed.is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "{:#?}", messenger.state());
+        messenger.poll_once().await.unwrap();
+    }
+    let failed = messenger.state().routes[&route].failed.clone();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(
+        (failed[0].orders.as_slice(), failed[0].reason.as_str()),
+        ([sent.order_id].as_slice(), "Pausable: paused")
+    );
+    let mut refusals = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let Event::Refused { route, orders, reason, .. } = event {
+            refusals.push((route.to, orders, reason));
+        }
+    }
+    assert_eq!(refusals, [(CHAIN_B, vec![sent.order_id], "Pausable: paused".to_owned())]);
+
+    // Not tried again: more rounds send nothing to chain B.
+    let messenger_account = local::dev_key(local::MESSENGER).unwrap().address();
+    let sent_to_b = harness.transactions_from(CHAIN_B, messenger_account).len();
+    for _ in 0..10 {
+        messenger.poll_once().await.unwrap();
+    }
+    assert_eq!(harness.transactions_from(CHAIN_B, messenger_account).len(), sent_to_b);
+    assert!(messenger.state().routes[&route].pending.is_empty());
+    drop(messenger);
+
+    // Unpaused, and asked to: delivered.
+    admin_b.call(harness.mos(CHAIN_B), &IMOSV3::setUnpauseCall {}).await.unwrap();
+    let (mut messenger, _) = harness.messenger(Config { retry_failed: true, ..config() }).await;
+    harness
+        .run_until(&mut messenger, Duration::from_secs(60), || async {
+            network.echo_list(CHAIN_B, "paused").await.unwrap() == "then not"
+        })
+        .await;
+    assert!(messenger.state().routes[&route].failed.is_empty());
+    assert_eq!(message_status(&harness, CHAIN_B, sent.order_id).await, 1);
+    assert!(harness.transactions_from(CHAIN_B, messenger_account).iter().all(|sent| sent.success));
+    harness.stop();
+}
