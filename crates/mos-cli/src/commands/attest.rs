@@ -2,7 +2,6 @@
 //! and submitted to a committee light node (`updateBlockHeader`), or printed.
 
 use alloy_primitives::{hex, Address, U256};
-use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::SolValue;
 use light_client_iface::attestation::{header_digest, SignedHeader};
 use mos_prover::{
@@ -11,7 +10,7 @@ use mos_prover::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::{report::uint, rpc, CliError, Report};
+use crate::{commands::deploy::parse_key, report::uint, rpc, CliError, Report};
 
 /// The environment variable that can hold the members' keys instead of `--key`.
 const KEYS_ENV: &str = "MOS_ATTEST_KEYS";
@@ -127,12 +126,4 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
         report.problems = problems;
         Ok(report)
     })
-}
-
-/// A private key from the command line or the environment (hex, with or without 0x).
-///
-/// # Errors
-/// [`CliError::Key`], naming `what` (never the text given, which may be most of a key).
-fn parse_key(key: &str, what: &str) -> Result<PrivateKeySigner, CliError> {
-    key.trim().parse().map_err(|_| CliError::Key(what.to_string()))
 }

@@ -167,10 +167,11 @@ fn committee(members: &[Address], threshold: Option<u64>, deployer: Address) -> 
     Ok(Committee { members, threshold })
 }
 
-/// A private key given on the command line or in the environment.
+/// A private key given on the command line or in the environment (hex, with or without 0x); the
+/// `deploy`, `messenger` and `attest` commands read their keys with it.
 ///
 /// # Errors
-/// [`CliError::Key`] naming `what`, never the text given.
+/// [`CliError::Key`] naming `what`, never the text given (which may be most of a key).
 pub fn parse_key(key: &str, what: &str) -> Result<PrivateKeySigner, CliError> {
     key.trim().parse().map_err(|_| CliError::Key(what.to_string()))
 }
