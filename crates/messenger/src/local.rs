@@ -50,16 +50,7 @@ pub const ECHO: &str = "mos-echo";
 /// Gas the Echo asks the destination to give its call (`ECHO_GAS_LIMIT` in `examples/echo`).
 pub const ECHO_GAS_LIMIT: u64 = 500_000;
 
-sol! {
-    /// The Echo dApp (`examples/echo`, whose crate docs define this interface).
-    interface IEcho {
-        function setMapoService(address mos) external;
-        function addCorrespondence(uint256 fromChain, bytes fromAddress, bool tag) external;
-        function echo(uint256 toChain, bytes target, string key, string value) external payable returns (bytes32 orderId);
-        function echoMessage(uint256 toChain, bytes target, string key, string value, bool relay) external payable returns (bytes32 orderId);
-        function echoList(string key) external view returns (string);
-    }
-}
+sol!("../../examples/echo/IEcho.sol");
 
 /// Why the local network could not start.
 #[derive(Debug, thiserror::Error)]

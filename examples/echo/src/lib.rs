@@ -15,21 +15,7 @@
 //! The owner is whoever deployed it: deploy with `stylus_wasm::deploy::init_code_recording_deployer`
 //! and slot 0 (the `owner` field), so no one can take the program between deployment and setup.
 //!
-//! ```solidity
-//! interface IEcho {
-//!     function setMapoService(address mos) external;                       // owner
-//!     function addCorrespondence(uint256 fromChain, bytes fromAddress, bool tag) external; // owner
-//!     function setTarget(uint256 chainId, address target) external;         // owner
-//!     function echo(uint256 toChain, bytes target, string key, string value) external payable returns (bytes32 orderId);
-//!     function echoMessage(uint256 toChain, bytes target, string key, string value, bool relay) external payable returns (bytes32 orderId);
-//!     function setList(string key, string value) external;                  // the MOS only
-//!     function mapoExecute(uint256 fromChain, uint256 toChain, bytes fromAddress, bytes32 orderId, bytes message)
-//!         external returns (bytes newMessage);                              // the MOS only
-//!     function echoList(string key) external view returns (string);
-//!     function owner() external view returns (address);
-//!     function mapoService() external view returns (address);
-//! }
-//! ```
+//! Its interface is [`IEcho.sol`](../IEcho.sol) (what a Solidity or Rust caller compiles against).
 
 // `#[entrypoint]` generates an undocumented `user_entrypoint`.
 #![allow(missing_docs)]

@@ -8,18 +8,9 @@ use mos_message::interfaces::IMOSV3;
 use mos_message::{MessageData, MessageType};
 use mos_tests::*;
 
+sol!("../../examples/echo/IEcho.sol");
+
 sol! {
-    interface IEcho {
-        function setMapoService(address mos) external;
-        function addCorrespondence(uint256 fromChain, bytes fromAddress, bool tag) external;
-        function setTarget(uint256 chainId, address target) external;
-        function echo(uint256 toChain, bytes target, string key, string value) external payable returns (bytes32 orderId);
-        function echoMessage(uint256 toChain, bytes target, string key, string value, bool relay) external payable returns (bytes32 orderId);
-        function setList(string key, string value) external;
-        function echoList(string key) external view returns (string);
-        function owner() external view returns (address);
-        function mapoService() external view returns (address);
-    }
     function setList(string key, string value);
 }
 
