@@ -1,30 +1,30 @@
 //! The end-to-end harness: three devnet chains (A, the relay, B) in the test process, the real wasm
-//! of the MOS suite deployed on them over JSON-RPC (`mos_messenger::local`), the Echo dApp on each
-//! chain, and the messenger delivering between them. The tests in `tests/` drive it and check what
-//! each chain shows.
+//! of the MOS suite deployed on them over JSON-RPC, the Echo dApp on each chain, and the messenger
+//! delivering between them (`mos_messenger::local`, which this wraps in test conveniences: answers
+//! unwrapped, one build of the programs per process, a messenger run until something holds). The
+//! tests in `tests/` drive it and check what each chain shows.
 //!
 //! Programs are built in process by `stylus-build` (once per test process, cached in
 //! `target/stylus`), so `cargo test` needs nothing built beforehand.
 
 use std::{
     collections::BTreeMap,
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::{Mutex, OnceLock},
     time::Duration,
 };
 
 use alloy_consensus::Transaction;
 use alloy_primitives::{Address, TxKind, B256, U256};
-use alloy_rpc_types_eth::Filter;
 use alloy_sol_types::SolEvent;
 use mos_messenger::{
-    deploy::{Programs, SUITE},
-    local::{self, LocalNetwork, ECHO},
-    Config, Event, Messenger, Node,
+    deploy::Programs,
+    local::{self, LocalNetwork},
+    Config, Event, Messenger, MessengerError, Node,
 };
 use tokio::sync::mpsc::UnboundedReceiver;
 
-/// The suite's programs and the Echo, built once per test process.
+/// The suite's programs and the Echo ([`local::build_programs`]), built once per test process.
 ///
 /// # Panics
 /// When a program does not build: the test cannot run.
@@ -33,28 +33,10 @@ pub fn programs() -> Programs {
     let mut built = BUILT.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     built
         .get_or_insert_with(|| {
-            let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-            let mut programs = Programs::new();
-            for package in SUITE.into_iter().chain([ECHO]) {
-                let spec = stylus_build::BuildSpec::new(package, &workspace);
-                let code =
-                    stylus_build::build_program(&spec).unwrap_or_else(|e| panic!("building {package}: {e}")).code;
-                programs.insert(package, code);
-            }
-            programs
+            let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            local::build_programs(&workspace).unwrap_or_else(|e| panic!("{e}"))
         })
         .clone()
-}
-
-/// A messenger configuration for the devnet: short polls and backoffs.
-pub fn config() -> Config {
-    Config {
-        poll_interval: Duration::from_millis(50),
-        backoff: Duration::from_millis(100),
-        max_backoff: Duration::from_millis(800),
-        transaction_timeout: Duration::from_secs(20),
-        ..Config::default()
-    }
 }
 
 /// The local network, launched, and a place for the messenger's state.
@@ -86,16 +68,17 @@ impl Harness {
     /// # Panics
     /// When it cannot connect.
     pub async fn messenger(&self, config: Config) -> (Messenger, UnboundedReceiver<Event>) {
-        let key = local::dev_key(local::MESSENGER).unwrap();
-        let attesters = local::committee_keys().unwrap();
-        let mut messenger = Messenger::connect(&self.network.deployment, key, attesters, &self.state, config)
+        let mut messenger = self
+            .network
+            .messenger(&self.state, config)
             .await
             .unwrap_or_else(|e| panic!("connecting the messenger: {e}"));
         let events = messenger.subscribe();
         (messenger, events)
     }
 
-    /// Runs `messenger` until `arrived` holds (checked between rounds), at most `timeout`.
+    /// Runs `messenger` until `arrived` holds (checked after every round), at most `timeout`
+    /// ([`Messenger::run_until`]).
     ///
     /// # Panics
     /// When it does not hold in time, or the messenger stops with an error.
@@ -104,19 +87,8 @@ impl Harness {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            messenger.poll_once().await.unwrap();
-            if arrived().await {
-                return;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "not delivered within {timeout:?}: {:#?}",
-                messenger.state()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let held = messenger.run_until(timeout, async || Ok::<_, MessengerError>(arrived().await)).await.unwrap();
+        assert!(held, "not delivered within {timeout:?}: {:#?}", messenger.state());
     }
 
     /// Stops the chains and removes the state file.
@@ -125,21 +97,29 @@ impl Harness {
         let _ = std::fs::remove_file(&self.state);
     }
 
-    /// The node of chain `chain_id`.
+    /// The node of chain `chain_id` ([`LocalNetwork::node`]).
+    ///
+    /// # Panics
+    /// When the chain is not the network's.
     pub fn node(&self, chain_id: u64) -> Node {
-        Node::connect(&self.network.chain(chain_id).unwrap().url()).unwrap()
+        self.network.node(chain_id).unwrap()
     }
 
-    /// The MOS of chain `chain_id`.
+    /// The MOS of chain `chain_id` ([`LocalNetwork::mos`]).
+    ///
+    /// # Panics
+    /// When the chain is not the network's.
     pub fn mos(&self, chain_id: u64) -> Address {
-        self.network.deployment.chain(chain_id).unwrap().mos
+        self.network.mos(chain_id).unwrap()
     }
 
-    /// Every `E` the MOS of `chain_id` emitted, with its transaction, in order.
+    /// Every `E` the MOS of `chain_id` emitted, with its transaction, in order
+    /// ([`LocalNetwork::events`]).
+    ///
+    /// # Panics
+    /// When they cannot be read.
     pub async fn events<E: SolEvent>(&self, chain_id: u64) -> Vec<(B256, E)> {
-        let filter = Filter::new().address(self.mos(chain_id)).event_signature(E::SIGNATURE_HASH).from_block(0);
-        let logs = self.node(chain_id).logs(&filter).await.unwrap();
-        logs.iter().map(|log| (log.transaction_hash.unwrap(), E::decode_log_data(log.data()).unwrap())).collect()
+        self.network.events(chain_id).await.unwrap()
     }
 
     /// Every transaction `from` sent on chain `chain_id`, in order.
@@ -204,10 +184,13 @@ pub struct Sent {
     pub success: bool,
 }
 
-/// `messageStatus(orderId)` on the MOS of `chain_id`: 0 unknown, 1 delivered, 2 failed, 3 retried.
+/// `messageStatus(orderId)` on the MOS of `chain_id` ([`LocalNetwork::message_status`]): 0 unknown,
+/// 1 delivered, 2 failed, 3 retried.
+///
+/// # Panics
+/// When it cannot be read.
 pub async fn message_status(harness: &Harness, chain_id: u64, order_id: B256) -> u8 {
-    let call = mos_message::interfaces::IMOSExtensions::messageStatusCall { orderId: order_id };
-    harness.node(chain_id).view(harness.mos(chain_id), &call).await.unwrap() as u8
+    harness.network.message_status(chain_id, order_id).await.unwrap() as u8
 }
 
 /// How many times each order appears among `orders`.

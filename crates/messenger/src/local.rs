@@ -1,7 +1,10 @@
 //! Three devnet chains in this process, served over JSON-RPC on free ports of 127.0.0.1 — chain A,
 //! the relay chain, chain B — with the MOS suite deployed through [`crate::deploy`] exactly as on
 //! any node, and the Echo dApp (`examples/echo`) on each chain, every Echo allowing the others.
-//! What `mos demo` and the end-to-end tests run.
+//! What `mos demo` and the end-to-end tests run: [`build_programs`] builds the programs from
+//! source (or `mos demo` reads them as `make wasm` writes them), [`LocalNetwork::launch`] starts
+//! and deploys, [`LocalNetwork::messenger`] connects a messenger tuned for the devnet
+//! ([`messenger_config`]).
 //!
 //! Accounts are the devnet's prefunded dev accounts: [`DEPLOYER`] deploys and administers the
 //! suite, [`USER`] owns the Echo dApps and sends messages, [`MESSENGER`] delivers, and
@@ -10,18 +13,25 @@
 use std::{
     collections::BTreeMap,
     net::SocketAddr,
+    path::Path,
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy_rpc_types_eth::Filter;
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{sol, SolCall, SolEvent};
 use devnet::{dev_accounts::dev_signer, rpc::RpcServer, Chain, ChainConfig};
-use mos_message::interfaces::IMOSV3;
+use mos_message::interfaces::{
+    IMOSExtensions::{messageStatusCall, MessageStatus},
+    IMOSV3,
+};
 
 use crate::{
-    deploy::{self, ChainSettings, DeployError, Deployer, Fees, Programs},
+    deploy::{self, ChainSettings, DeployError, Deployer, Fees, Programs, SUITE},
     deployment::{Committee, Deployment},
+    messenger::{Config, Messenger, MessengerError},
     node::{ChainError, Node, Sender},
 };
 
@@ -85,6 +95,28 @@ pub enum LocalError {
         #[source]
         source: ChainError,
     },
+    /// A log a chain's MOS emitted cannot be read as the event it names.
+    #[error("{chain}: a {event} log cannot be read: {reason}")]
+    Log {
+        /// The chain.
+        chain: String,
+        /// The event's signature.
+        event: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A program does not build.
+    #[error("building {package}: {source}")]
+    Build {
+        /// The program's package.
+        package: &'static str,
+        /// What the build said (boxed: it is large).
+        #[source]
+        source: Box<stylus_build::BuildError>,
+    },
+    /// The messenger could not connect, or failed.
+    #[error(transparent)]
+    Messenger(#[from] MessengerError),
 }
 
 /// The key of dev account `index`.
@@ -101,6 +133,56 @@ pub fn dev_key(index: u32) -> Result<PrivateKeySigner, LocalError> {
 /// [`LocalError::Key`].
 pub fn committee_keys() -> Result<Vec<PrivateKeySigner>, LocalError> {
     COMMITTEE.iter().map(|&index| dev_key(index)).collect()
+}
+
+/// The packages of the programs [`LocalNetwork::launch`] deploys: the suite ([`SUITE`]) and the
+/// Echo ([`ECHO`]).
+pub fn packages() -> Vec<&'static str> {
+    SUITE.into_iter().chain([ECHO]).collect()
+}
+
+/// The programs [`LocalNetwork::launch`] deploys ([`packages`]), built from the sources of the
+/// workspace at `workspace_root` with `stylus-build`, as `make wasm` builds them (its builds are
+/// cached in `target/stylus`).
+///
+/// # Errors
+/// [`LocalError::Build`] naming the program that does not build.
+pub fn build_programs(workspace_root: &Path) -> Result<Programs, LocalError> {
+    let mut programs = Programs::new();
+    for package in packages() {
+        let spec = stylus_build::BuildSpec::new(package, workspace_root);
+        let built = stylus_build::build_program(&spec)
+            .map_err(|source| LocalError::Build { package, source: Box::new(source) })?;
+        programs.insert(package, built.code);
+    }
+    Ok(programs)
+}
+
+/// A messenger configuration for the local network, whose chains mine every transaction at once:
+/// short polls (50 ms), short backoffs (100 ms doubling up to 800 ms), and 20 s for a transaction.
+pub fn messenger_config() -> Config {
+    Config {
+        poll_interval: Duration::from_millis(50),
+        backoff: Duration::from_millis(100),
+        max_backoff: Duration::from_millis(800),
+        transaction_timeout: Duration::from_secs(20),
+        ..Config::default()
+    }
+}
+
+/// A messenger serving `deployment` (the local network's, or part of it) with the dev keys: it
+/// delivers from [`MESSENGER`] and attests with every key of [`COMMITTEE`]; its state is the file
+/// at `state_path` (created when missing, resumed otherwise).
+///
+/// # Errors
+/// [`LocalError::Key`], or [`LocalError::Messenger`] when `deployment` is not usable, a chain
+/// cannot be reached or the state file cannot be read or written.
+pub async fn dev_messenger(
+    deployment: &Deployment,
+    state_path: &Path,
+    config: Config,
+) -> Result<Messenger, LocalError> {
+    Ok(Messenger::connect(deployment, dev_key(MESSENGER)?, committee_keys()?, state_path, config).await?)
 }
 
 /// A devnet chain served in this process.
@@ -209,13 +291,83 @@ impl LocalNetwork {
         self.chains.iter().find(|chain| chain.chain_id == chain_id)
     }
 
+    /// The chain `chain_id`, which must be one of the network's.
+    fn known_chain(&self, chain_id: u64) -> Result<&LocalChain, LocalError> {
+        self.chain(chain_id).ok_or_else(|| LocalError::Unknown(format!("chain {chain_id}")))
+    }
+
     /// Dev account `account` on chain `chain_id`.
     ///
     /// # Errors
-    /// [`LocalError::Chain`] when the chain is not one of the network's or does not answer.
+    /// [`LocalError::Unknown`] when the chain is not one of the network's, [`LocalError::Chain`]
+    /// when it does not answer.
     pub async fn sender(&self, chain_id: u64, account: u32) -> Result<Sender, LocalError> {
-        let chain = self.chain(chain_id).ok_or_else(|| LocalError::Unknown(format!("chain {chain_id}")))?;
-        connect(chain, account).await
+        connect(self.known_chain(chain_id)?, account).await
+    }
+
+    /// The JSON-RPC node of chain `chain_id`.
+    ///
+    /// # Errors
+    /// [`LocalError::Unknown`] when the chain is not one of the network's ([`LocalError::Url`]
+    /// cannot happen: the network serves `http://127.0.0.1`).
+    pub fn node(&self, chain_id: u64) -> Result<Node, LocalError> {
+        Ok(Node::connect(&self.known_chain(chain_id)?.url())?)
+    }
+
+    /// The MOS (its routing proxy: the address dApps call) of chain `chain_id`.
+    ///
+    /// # Errors
+    /// [`LocalError::Unknown`] when the chain is not one of the network's.
+    pub fn mos(&self, chain_id: u64) -> Result<Address, LocalError> {
+        self.deployment
+            .chain(chain_id)
+            .map(|chain| chain.mos)
+            .ok_or_else(|| LocalError::Unknown(format!("chain {chain_id}")))
+    }
+
+    /// `messageStatus(orderId)` of `order_id` on the MOS of chain `chain_id`.
+    ///
+    /// # Errors
+    /// [`LocalError::Unknown`] when the chain is not one of the network's, [`LocalError::Chain`]
+    /// when the call fails.
+    pub async fn message_status(&self, chain_id: u64, order_id: B256) -> Result<MessageStatus, LocalError> {
+        let chain = self.known_chain(chain_id)?;
+        let failed = |source| LocalError::Chain { chain: chain.name.to_owned(), source };
+        self.node(chain_id)?.view(self.mos(chain_id)?, &messageStatusCall { orderId: order_id }).await.map_err(failed)
+    }
+
+    /// Every `E` the MOS of chain `chain_id` emitted, with the transaction that emitted it, in
+    /// order.
+    ///
+    /// # Errors
+    /// [`LocalError::Unknown`] when the chain is not one of the network's, [`LocalError::Chain`]
+    /// when the logs cannot be read, [`LocalError::Log`] when one is not an `E`.
+    pub async fn events<E: SolEvent>(&self, chain_id: u64) -> Result<Vec<(B256, E)>, LocalError> {
+        let chain = self.known_chain(chain_id)?;
+        let unreadable = |reason: String| LocalError::Log { chain: chain.name.to_owned(), event: E::SIGNATURE, reason };
+        let filter = Filter::new().address(self.mos(chain_id)?).event_signature(E::SIGNATURE_HASH).from_block(0);
+        let logs = self
+            .node(chain_id)?
+            .logs(&filter)
+            .await
+            .map_err(|source| LocalError::Chain { chain: chain.name.to_owned(), source })?;
+        logs.iter()
+            .map(|log| {
+                let transaction = log.transaction_hash.ok_or_else(|| unreadable("no transaction hash".into()))?;
+                let event = E::decode_log_data(log.data()).map_err(|error| unreadable(error.to_string()))?;
+                Ok((transaction, event))
+            })
+            .collect()
+    }
+
+    /// A messenger serving the whole network with the dev keys ([`dev_messenger`]), its state in
+    /// the file at `state_path`.
+    ///
+    /// # Errors
+    /// [`LocalError::Key`], or [`LocalError::Messenger`] when a chain cannot be reached or the
+    /// state file cannot be read or written.
+    pub async fn messenger(&self, state_path: &Path, config: Config) -> Result<Messenger, LocalError> {
+        dev_messenger(&self.deployment, state_path, config).await
     }
 
     /// Deploys an Echo on each chain and lets every Echo accept messages from the others.
@@ -309,7 +461,7 @@ impl LocalNetwork {
             return Err(LocalError::Unknown(format!("Echo on chain {chain_id}")));
         };
         let failed = |source| LocalError::Chain { chain: chain.name.to_owned(), source };
-        Node::connect(&chain.url())?.view(echo, &IEcho::echoListCall { key: key.to_owned() }).await.map_err(failed)
+        self.node(chain_id)?.view(echo, &IEcho::echoListCall { key: key.to_owned() }).await.map_err(failed)
     }
 
     /// Stops serving the chains.

@@ -443,6 +443,30 @@ impl Messenger {
         }
     }
 
+    /// Runs rounds until `done` holds (asked after every round), pausing the poll interval between
+    /// two rounds, for at most `timeout`: whether `done` held in time. `done` can fail with its own
+    /// error `E` (a round's failure becomes one too).
+    ///
+    /// # Errors
+    /// What `done` returns, or [`MessengerError::State`] (as `E`) when the state cannot be written.
+    pub async fn run_until<E: From<MessengerError>>(
+        &mut self,
+        timeout: Duration,
+        mut done: impl AsyncFnMut() -> Result<bool, E>,
+    ) -> Result<bool, E> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            self.poll_once().await?;
+            if done().await? {
+                return Ok(true);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(false);
+            }
+            tokio::time::sleep(self.config.poll_interval).await;
+        }
+    }
+
     /// One round: every route scanned, and every due delivery attempted.
     ///
     /// # Errors

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod chains;
 mod commands;
 mod input;
 mod report;
@@ -52,6 +53,10 @@ enum Command {
     Deploy(commands::deploy::Args),
     /// Carry messages between the chains of a deployment until Ctrl-C.
     Messenger(commands::messenger::Args),
+    /// Send a message through a MOS (transferOut), paying the fee it quotes, and print its orderId.
+    Send(commands::send::Args),
+    /// Where a message is: each chain's messageStatus of its orderId and the events naming it.
+    Status(commands::status::Args),
     /// Three local chains, the suite deployed, Echo messages carried by the messenger.
     Demo(commands::demo::Args),
 }
@@ -115,6 +120,41 @@ enum CliError {
     /// The demo's messages did not all arrive.
     #[error("{0}")]
     Demo(String),
+    /// `--from` names a chain the deployment file does not have.
+    #[error("the deployment has no chain named {name} (it has {known})")]
+    NoSuchChain {
+        /// The name given.
+        name: String,
+        /// The deployment's chains, comma-separated.
+        known: String,
+    },
+    /// A request or a transaction failed (the error names what it was).
+    #[error("{what}: {source}")]
+    Chain {
+        /// What was asked or sent.
+        what: String,
+        /// What failed.
+        #[source]
+        source: mos_messenger::ChainError,
+    },
+    /// A call, or a transaction's simulation, reverts: nothing was sent.
+    #[error("{call} reverts: {reason}; nothing was sent")]
+    Reverted {
+        /// The function called.
+        call: &'static str,
+        /// The revert reason, decoded.
+        reason: String,
+    },
+    /// The fee cannot be paid as asked (a token fee without the balance or the allowance).
+    #[error("{0}")]
+    Fee(String),
+    /// A `transferOut` succeeded but the MOS emitted no `mapMessageOut` in it (the address is not
+    /// a MOS).
+    #[error("transaction {0} succeeded but emitted no mapMessageOut: is the address a MOS?")]
+    NoMessageOut(alloy_primitives::B256),
+    /// `--order` is not 32 bytes of hex.
+    #[error("--order: {0} is not an orderId (32 bytes, hex)")]
+    OrderId(String),
 }
 
 fn main() -> ExitCode {
@@ -128,6 +168,8 @@ fn main() -> ExitCode {
         Command::Prove(args) => commands::prove::run(args),
         Command::Attest(args) => commands::attest::run(args),
         Command::Deploy(args) => commands::deploy::run(args),
+        Command::Send(args) => commands::send::run(args),
+        Command::Status(args) => commands::status::run(args),
         Command::Messenger(args) => return exit_code(commands::messenger::run(args, cli.json)),
         Command::Demo(args) => return exit_code(commands::demo::run(args, cli.json)),
         Command::Devnet(args) => return exit_code(commands::devnet::run(args)),

@@ -1,9 +1,10 @@
 //! `mos prove` and `mos attest` against devnet chains served over JSON-RPC in the test process,
 //! the binary run as a user runs it.
 
+mod common;
+
 use std::{
     net::SocketAddr,
-    process::Output,
     sync::{Arc, Mutex},
 };
 
@@ -22,39 +23,7 @@ use light_client_iface::{
 };
 use serde_json::Value;
 
-/// Runs `mos` with `args` and `env`, off the runtime's threads (the devnet serves on them); the
-/// key variables are cleared unless `env` sets them.
-async fn mos(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_mos"))
-            .args(&args)
-            .env_remove("MOS_ATTEST_KEYS")
-            .env_remove("MOS_ATTEST_FROM_KEY")
-            .envs(env)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-/// Runs `mos --json` with `args`, which must succeed, and returns its JSON.
-async fn mos_json(args: &[&str], env: &[(&str, &str)]) -> Value {
-    let output = mos(&[&["--json"], args].concat(), env).await;
-    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap()
-}
-
-/// Runs `mos` with `args`, which must fail with exit code 1, and returns its stderr.
-async fn mos_error(args: &[&str], env: &[(&str, &str)]) -> String {
-    let output = mos(args, env).await;
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    stderr
-}
+use common::{mos, mos_error, mos_json};
 
 /// A devnet chain over JSON-RPC.
 struct Devnet {

@@ -7,7 +7,7 @@ use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
 use alloy_provider::network::ReceiptResponse;
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_sol_types::{SolCall, SolEvent, SolValue};
-use mos_e2e::{config, count, message_status, Harness};
+use mos_e2e::{count, message_status, Harness};
 use mos_message::{interfaces::IMOSV3, MessageData, MessageType};
 use mos_messenger::{
     local::{self, IEcho, CHAIN_A, CHAIN_B, ECHO_GAS_LIMIT, RELAY},
@@ -118,7 +118,7 @@ async fn two_messages_of_one_transaction_travel_together_or_alone_when_one_has_a
     let first = send_pair(&harness, &user, created, "first").await;
     let first_orders = orders(&first, harness.mos(CHAIN_A));
     assert_eq!(first_orders.len(), 2);
-    let (mut messenger, _) = harness.messenger(config()).await;
+    let (mut messenger, _) = harness.messenger(local::messenger_config()).await;
     let arrived = |tag: &'static str| async move {
         network.echo_list(CHAIN_B, tag).await.unwrap() == "to B"
             && network.echo_list(RELAY, tag).await.unwrap() == "to the relay"

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use alloy_primitives::{Bytes, U256};
 use alloy_sol_types::{Revert, SolError};
-use mos_e2e::{config, message_status, Harness};
+use mos_e2e::{message_status, Harness};
 use mos_message::interfaces::{IMOSExtensions, IMOSV3};
 use mos_messenger::{
     local::{self, EchoKind, IEcho, CHAIN_A, CHAIN_B, RELAY},
@@ -28,7 +28,7 @@ async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable
     owner_b.call(echo_b, &revoke(false)).await.unwrap();
     let sent = network.send(CHAIN_A, CHAIN_B, EchoKind::Message, "k", "v").await.unwrap();
 
-    let (mut messenger, mut events) = harness.messenger(config()).await;
+    let (mut messenger, mut events) = harness.messenger(local::messenger_config()).await;
     harness
         .run_until(&mut messenger, Duration::from_secs(60), || async {
             message_status(&harness, CHAIN_B, sent.order_id).await != 0
@@ -83,7 +83,7 @@ async fn a_delivery_the_destination_refuses_is_recorded_with_its_reason_and_trie
     admin_b.call(harness.mos(CHAIN_B), &IMOSV3::setPauseCall {}).await.unwrap();
     let sent = network.send(CHAIN_A, CHAIN_B, EchoKind::Calldata, "paused", "then not").await.unwrap();
 
-    let (mut messenger, mut events) = harness.messenger(config()).await;
+    let (mut messenger, mut events) = harness.messenger(local::messenger_config()).await;
     let route = format!("{RELAY}->{CHAIN_B}");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while messenger.state().routes[&route].failed.is_empty() {
@@ -116,7 +116,7 @@ async fn a_delivery_the_destination_refuses_is_recorded_with_its_reason_and_trie
 
     // Unpaused, and asked to: delivered.
     admin_b.call(harness.mos(CHAIN_B), &IMOSV3::setUnpauseCall {}).await.unwrap();
-    let (mut messenger, _) = harness.messenger(Config { retry_failed: true, ..config() }).await;
+    let (mut messenger, _) = harness.messenger(Config { retry_failed: true, ..local::messenger_config() }).await;
     harness
         .run_until(&mut messenger, Duration::from_secs(60), || async {
             network.echo_list(CHAIN_B, "paused").await.unwrap() == "then not"

@@ -8,7 +8,7 @@ use alloy_sol_types::{sol, SolCall};
 use mos_e2e::{count, message_status, Harness};
 use mos_message::{interfaces::IMOSV3, MessageData, MessageType};
 use mos_messenger::{
-    local::{EchoKind, CHAIN_A, CHAIN_B, RELAY},
+    local::{self, EchoKind, CHAIN_A, CHAIN_B, RELAY},
     Event, Outcome,
 };
 
@@ -25,7 +25,7 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events()
     let b_to_a = network.send(CHAIN_B, CHAIN_A, EchoKind::Message, "reply", "hello from B").await.unwrap();
     let a_to_relay = network.send(CHAIN_A, RELAY, EchoKind::Message, "relay", "hello relay").await.unwrap();
 
-    let (mut messenger, mut events) = harness.messenger(mos_e2e::config()).await;
+    let (mut messenger, mut events) = harness.messenger(local::messenger_config()).await;
     harness
         .run_until(&mut messenger, Duration::from_secs(60), || async {
             network.echo_list(CHAIN_B, "greeting").await.unwrap() == "hello from A"

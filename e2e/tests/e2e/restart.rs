@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use alloy_primitives::{TxKind, B256, U256};
 use alloy_sol_types::SolCall;
-use mos_e2e::{config, count, Harness};
+use mos_e2e::{count, Harness};
 use mos_message::interfaces::IMOSV3;
 use mos_messenger::{
     local::{self, EchoKind, Sent, CHAIN_A, CHAIN_B, RELAY},
@@ -25,7 +25,7 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
         sent.push(network.send(from, to, EchoKind::Message, key, &format!("{key}!")).await.unwrap());
     }
     for (run, millis) in RUNS_MS.into_iter().enumerate() {
-        let (mut messenger, _) = harness.messenger(config()).await;
+        let (mut messenger, _) = harness.messenger(local::messenger_config()).await;
         let killed = tokio::time::timeout(Duration::from_millis(millis), messenger.run(std::future::pending())).await;
         assert!(killed.is_err(), "the messenger stopped on its own: {killed:?}");
         drop(messenger);
@@ -34,7 +34,7 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
             sent.push(network.send(CHAIN_B, CHAIN_A, EchoKind::Calldata, "four", "four!").await.unwrap());
         }
     }
-    let (mut messenger, _) = harness.messenger(config()).await;
+    let (mut messenger, _) = harness.messenger(local::messenger_config()).await;
     harness
         .run_until(&mut messenger, Duration::from_secs(60), || async {
             for message in &sent {
@@ -127,7 +127,7 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
         State { version: mos_messenger::state::VERSION, routes: [(format!("{CHAIN_A}->{RELAY}"), route)].into() };
     mos_messenger::file::write_json(&harness.state, &state).unwrap();
 
-    let (mut resumed, _) = harness.messenger(config()).await;
+    let (mut resumed, _) = harness.messenger(local::messenger_config()).await;
     harness
         .run_until(&mut resumed, Duration::from_secs(60), || async {
             for message in &sent {

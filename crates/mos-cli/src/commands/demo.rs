@@ -10,10 +10,10 @@ use std::{
 
 use alloy_primitives::B256;
 use mos_messenger::{
-    deploy::{Programs, SUITE},
-    local::{self, EchoKind, LocalNetwork, Sent, CHAIN_A, CHAIN_B, ECHO, RELAY},
+    deploy::Programs,
+    local::{self, EchoKind, LocalNetwork, Sent, CHAIN_A, CHAIN_B, RELAY},
     node::revert_reason,
-    Config, Deployment, Event, Messenger, Outcome, Role,
+    Deployment, Event, Outcome, Role,
 };
 use serde_json::{json, Value};
 
@@ -50,11 +50,11 @@ impl Journey {
 ///
 /// # Errors
 /// [`CliError::Deploy`] when the programs are missing or do not deploy, [`CliError::Local`] when a
-/// chain does not start or a message cannot be sent, [`CliError::Messenger`] when the messenger
-/// fails, [`CliError::Demo`] when messages did not arrive in time.
+/// chain does not start, a message cannot be sent or the messenger cannot connect,
+/// [`CliError::Messenger`] when the messenger fails, [`CliError::Demo`] when messages did not
+/// arrive in time.
 pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
-    let packages: Vec<&str> = SUITE.into_iter().chain([ECHO]).collect();
-    let programs = Programs::load_dir(&args.programs, &packages)?;
+    let programs = Programs::load_dir(&args.programs, &local::packages())?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(CliError::Runtime)?;
     runtime.block_on(demo(&programs, Duration::from_secs(args.timeout), json))
 }
@@ -100,33 +100,28 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
 
     let state = std::env::temp_dir().join(format!("mos-demo-state-{}.json", std::process::id()));
     let _ = std::fs::remove_file(&state);
-    let config = Config { poll_interval: Duration::from_millis(100), ..Config::default() };
-    let messenger_key = local::dev_key(local::MESSENGER)?;
     say(format!(
         "Messenger running (delivers from {}, attests with {} of the committee's {} keys)...",
-        messenger_key.address(),
+        local::dev_key(local::MESSENGER)?.address(),
         local::THRESHOLD,
         local::COMMITTEE.len()
     ));
-    let mut messenger = Messenger::connect(deployment, messenger_key, local::committee_keys()?, &state, config).await?;
+    let mut messenger = network.messenger(&state, local::messenger_config()).await?;
     let mut events = messenger.subscribe();
     let delivering = Instant::now();
-    let deadline = delivering + timeout;
-    while Instant::now() < deadline {
-        messenger.poll_once().await?;
-        while let Ok(event) = events.try_recv() {
-            if let Some(line) = follow(&event, &mut journeys, deployment) {
-                say(format!("  {line}"));
+    messenger
+        .run_until(timeout, async || {
+            while let Ok(event) = events.try_recv() {
+                if let Some(line) = follow(&event, &mut journeys, deployment) {
+                    say(format!("  {line}"));
+                }
             }
-        }
-        for journey in &mut journeys {
-            journey.stored = network.echo_list(journey.sent.to_chain, &journey.sent.key).await?;
-        }
-        if journeys.iter().all(Journey::arrived) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            for journey in &mut journeys {
+                journey.stored = network.echo_list(journey.sent.to_chain, &journey.sent.key).await?;
+            }
+            Ok::<_, CliError>(journeys.iter().all(Journey::arrived))
+        })
+        .await?;
     let elapsed = delivering.elapsed();
     let _ = std::fs::remove_file(&state);
 

@@ -168,7 +168,7 @@ fn committee(members: &[Address], threshold: Option<u64>, deployer: Address) -> 
 }
 
 /// A private key given on the command line or in the environment (hex, with or without 0x); the
-/// `deploy`, `messenger` and `attest` commands read their keys with it.
+/// `deploy`, `messenger`, `attest` and `send` commands read their keys with it.
 ///
 /// # Errors
 /// [`CliError::Key`] naming `what`, never the text given (which may be most of a key).

@@ -1,4 +1,4 @@
-//! `mos decode-message` and `mos encode-message`.
+//! `mos decode-message` and `mos encode-message`, and the MessageData arguments `mos send` shares.
 
 use alloy_primitives::{Bytes, U256};
 use mos_message::{Encoding, MessageData, MessageType};
@@ -22,11 +22,15 @@ pub enum TypeArg {
     Message,
 }
 
-/// Arguments of `mos encode-message`.
+/// Gas the destination gives the target when `--gas-limit` is not given: what MAP's examples and
+/// the Echo dApp ask for.
+pub const DEFAULT_GAS_LIMIT: u64 = 500_000;
+
+/// A MessageData as the command line gives it: `encode-message` encodes it, `send` sends it.
 #[derive(Debug, clap::Args)]
-pub struct EncodeArgs {
+pub struct MessageArgs {
     /// How the destination delivers the payload.
-    #[arg(long = "type", value_enum)]
+    #[arg(long = "type", value_enum, default_value = "message")]
     pub msg_type: TypeArg,
     /// Execute on the relay chain and forward what the target returns.
     #[arg(long)]
@@ -38,14 +42,53 @@ pub struct EncodeArgs {
     #[arg(long, default_value = "0x")]
     pub payload: Bytes,
     /// Gas the destination gives the target (decimal or 0x-hex); the MOS accepts 21000..=10000000.
-    #[arg(long)]
+    #[arg(long, default_value_t = U256::from(DEFAULT_GAS_LIMIT))]
     pub gas_limit: U256,
-    /// Native value to carry; the MOS accepts only 0.
-    #[arg(long, default_value = "0")]
+    /// Native value the message carries (MessageData.value, not the fee); the MOS accepts only 0.
+    #[arg(long, value_name = "WEI", default_value = "0")]
     pub value: U256,
-    /// Produce the flattened tuple instead of `abi.encode(MessageData)`.
+    /// Encode the flattened tuple instead of `abi.encode(MessageData)`.
     #[arg(long)]
     pub flat: bool,
+}
+
+impl MessageArgs {
+    /// The message the arguments describe.
+    pub fn message(&self) -> MessageData {
+        MessageData {
+            relay: self.relay,
+            msg_type: match self.msg_type {
+                TypeArg::Calldata => MessageType::Calldata,
+                TypeArg::Message => MessageType::Message,
+            },
+            target: self.target.clone(),
+            payload: self.payload.clone(),
+            gas_limit: self.gas_limit,
+            value: self.value,
+        }
+    }
+
+    /// The encoding asked for (`--flat` or not).
+    pub fn encoding(&self) -> Encoding {
+        if self.flat {
+            Encoding::Flat
+        } else {
+            Encoding::Struct
+        }
+    }
+
+    /// The message's bytes in the encoding asked for.
+    pub fn encode(&self) -> Bytes {
+        self.message().encode_as(self.encoding()).into()
+    }
+}
+
+/// Arguments of `mos encode-message`.
+#[derive(Debug, clap::Args)]
+pub struct EncodeArgs {
+    /// The message.
+    #[command(flatten)]
+    pub message: MessageArgs,
 }
 
 /// Decodes a MessageData.
@@ -60,19 +103,8 @@ pub fn decode(args: &DecodeArgs) -> Result<Report, CliError> {
 
 /// Encodes a MessageData.
 pub fn encode(args: &EncodeArgs) -> Report {
-    let message = MessageData {
-        relay: args.relay,
-        msg_type: match args.msg_type {
-            TypeArg::Calldata => MessageType::Calldata,
-            TypeArg::Message => MessageType::Message,
-        },
-        target: args.target.clone(),
-        payload: args.payload.clone(),
-        gas_limit: args.gas_limit,
-        value: args.value,
-    };
-    let encoding = if args.flat { Encoding::Flat } else { Encoding::Struct };
-    let encoded = Bytes::from(message.encode_as(encoding));
+    let encoding = args.message.encoding();
+    let encoded = args.message.encode();
     let mut report = Report::new(json!({ "encoding": encoding.name(), "messageData": encoded.to_string() }));
     report.text = format!("{encoded}\n");
     report

@@ -10,3 +10,5 @@ pub mod message;
 pub mod messenger;
 pub mod order_id;
 pub mod prove;
+pub mod send;
+pub mod status;
