@@ -119,18 +119,30 @@ pub struct UrlError {
     pub message: String,
 }
 
+/// `url` parsed as the transport's URL, which must be `http://` or `https://` (what the transport
+/// speaks); anything else is refused here rather than at the first request.
+///
+/// # Errors
+/// [`UrlError`] for another scheme or text that is not a URL.
+pub fn endpoint<U>(url: &str) -> Result<U, UrlError>
+where
+    U: std::str::FromStr,
+    U::Err: std::fmt::Display,
+{
+    let scheme = url.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+    if !matches!(scheme.as_deref(), Some("http" | "https")) {
+        return Err(UrlError { url: url.into(), message: "only http:// and https:// endpoints are supported".into() });
+    }
+    url.parse().map_err(|e| UrlError { url: url.into(), message: format!("not a URL: {e}") })
+}
+
 impl Node {
-    /// The node at `url`. The transport speaks plain HTTP (no TLS is linked): put a TLS-terminating
-    /// proxy in front of a remote node.
+    /// The node at `url` (`http://` or `https://`).
     ///
     /// # Errors
-    /// [`UrlError`] when `url` is not an `http://` URL.
+    /// [`UrlError`] when `url` is not an `http://` or `https://` URL.
     pub fn connect(url: &str) -> Result<Self, UrlError> {
-        if !url.get(..7).is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://")) {
-            return Err(UrlError { url: url.into(), message: "only http:// endpoints are supported".into() });
-        }
-        let parsed = url.parse().map_err(|e| UrlError { url: url.into(), message: format!("not a URL: {e}") })?;
-        let provider = ProviderBuilder::default().connect_hyper_http(parsed);
+        let provider = ProviderBuilder::default().connect_hyper_http(endpoint(url)?);
         Ok(Self { url: url.into(), provider, poll_interval: Duration::from_millis(500) })
     }
 
@@ -380,13 +392,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_http_endpoints_are_accepted() {
-        assert_eq!(
-            Node::connect("https://arb1.example").unwrap_err().to_string(),
-            "https://arb1.example: only http:// endpoints are supported"
-        );
+    fn http_and_https_endpoints_are_accepted() {
         assert!(Node::connect("http://127.0.0.1:8547").is_ok());
         assert!(Node::connect("HTTP://localhost:8547").is_ok());
+        assert!(Node::connect("https://arb1.example").is_ok());
+        assert_eq!(
+            Node::connect("ws://arb1.example").unwrap_err().to_string(),
+            "ws://arb1.example: only http:// and https:// endpoints are supported"
+        );
+        assert_eq!(
+            Node::connect("127.0.0.1:8547").unwrap_err().to_string(),
+            "127.0.0.1:8547: only http:// and https:// endpoints are supported"
+        );
+        assert!(Node::connect("http://").unwrap_err().to_string().starts_with("http://: not a URL"));
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl MosArgs {
     /// The MOS the options name, if they do (if not, the command reads its deployment file).
     ///
     /// # Errors
-    /// [`CliError::Endpoint`] when `--rpc` is not an `http://` URL.
+    /// [`CliError::Endpoint`] when `--rpc` is not an `http://` or `https://` URL.
     pub fn spec(&self) -> Result<Option<MosSpec>, CliError> {
         self.rpc.as_deref().zip(self.mos).map(|(rpc, mos)| MosSpec::given(rpc, mos)).transpose()
     }
@@ -70,7 +70,7 @@ impl MosSpec {
     /// The MOS at `mos` on the node `--rpc` names.
     ///
     /// # Errors
-    /// [`CliError::Endpoint`] when `rpc_url` is not an `http://` URL.
+    /// [`CliError::Endpoint`] when `rpc_url` is not an `http://` or `https://` URL.
     pub fn given(rpc_url: &str, mos: Address) -> Result<Self, CliError> {
         Ok(Self { name: None, node: node("--rpc", rpc_url)?, mos, chain_id: None, deployed_block: 0 })
     }
@@ -78,7 +78,7 @@ impl MosSpec {
     /// The MOS of a deployment's chain.
     ///
     /// # Errors
-    /// [`CliError::Endpoint`] when the chain's `rpcUrl` is not an `http://` URL.
+    /// [`CliError::Endpoint`] when the chain's `rpcUrl` is not an `http://` or `https://` URL.
     pub fn of(entry: &ChainEntry) -> Result<Self, CliError> {
         Ok(Self {
             name: Some(entry.name.clone()),
@@ -93,7 +93,7 @@ impl MosSpec {
     ///
     /// # Errors
     /// [`CliError::Deployment`] when the file cannot be read or is not a usable deployment,
-    /// [`CliError::Endpoint`] when a chain's `rpcUrl` is not an `http://` URL.
+    /// [`CliError::Endpoint`] when a chain's `rpcUrl` is not an `http://` or `https://` URL.
     pub fn all(path: &Path) -> Result<Vec<Self>, CliError> {
         Deployment::load(path)?.chains.iter().map(Self::of).collect()
     }
@@ -103,7 +103,7 @@ impl MosSpec {
     /// # Errors
     /// [`CliError::Deployment`] when the file cannot be read or is not a usable deployment,
     /// [`CliError::NoSuchChain`] when it has no chain of that name, [`CliError::Endpoint`] when
-    /// its `rpcUrl` is not an `http://` URL.
+    /// its `rpcUrl` is not an `http://` or `https://` URL.
     pub fn named(path: &Path, name: &str) -> Result<Self, CliError> {
         let deployment = Deployment::load(path)?;
         let entry = deployment.by_name(name).ok_or_else(|| CliError::NoSuchChain {

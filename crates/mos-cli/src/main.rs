@@ -191,10 +191,26 @@ fn main() -> ExitCode {
             }
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", describe(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// `error` and the causes under it that its message does not already say (a transport's "client
+/// error (Connect)" is worth little without the "Connection refused" or the TLS failure under it).
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let text = inner.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        cause = inner.source();
+    }
+    message
 }
 
 /// The exit code of a command that prints as it goes: 1 with its error on stderr.
@@ -202,7 +218,7 @@ fn exit_code(outcome: Result<(), CliError>) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", describe(&error));
             ExitCode::FAILURE
         }
     }

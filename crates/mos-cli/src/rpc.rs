@@ -10,7 +10,7 @@ use crate::CliError;
 /// A provider for the node at `url`, given to `flag`.
 ///
 /// # Errors
-/// [`CliError::Endpoint`] when `url` is not an `http://` URL.
+/// [`CliError::Endpoint`] when `url` is not an `http://` or `https://` URL.
 pub fn provider(flag: &'static str, url: &str) -> Result<RootProvider, CliError> {
     Ok(ProviderBuilder::default().connect_hyper_http(endpoint(flag, url)?))
 }
@@ -19,7 +19,7 @@ pub fn provider(flag: &'static str, url: &str) -> Result<RootProvider, CliError>
 /// nonce, gas and fees.
 ///
 /// # Errors
-/// [`CliError::Endpoint`] when `url` is not an `http://` URL.
+/// [`CliError::Endpoint`] when `url` is not an `http://` or `https://` URL.
 pub fn wallet_provider(
     flag: &'static str,
     url: &str,
@@ -28,17 +28,14 @@ pub fn wallet_provider(
     Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_hyper_http(endpoint(flag, url)?))
 }
 
-/// `url` parsed as the transport's URL type. The transport speaks plain HTTP only (the tool links
-/// no TLS), so anything else is refused here rather than at the first request.
+/// `url` parsed as the transport's URL type (`http://` or `https://`; see
+/// [`mos_messenger::node::endpoint`]).
 fn endpoint<U>(flag: &'static str, url: &str) -> Result<U, CliError>
 where
     U: FromStr,
     U::Err: Display,
 {
-    if !url.get(..7).is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://")) {
-        return Err(CliError::Endpoint { flag, message: format!("{url}: only http:// endpoints are supported") });
-    }
-    url.parse().map_err(|e| CliError::Endpoint { flag, message: format!("{url} is not a URL: {e}") })
+    mos_messenger::node::endpoint(url).map_err(|e| CliError::Endpoint { flag, message: e.to_string() })
 }
 
 /// Runs `work` to completion on a single-threaded runtime.

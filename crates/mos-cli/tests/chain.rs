@@ -160,8 +160,13 @@ async fn prove_fails_with_the_reason() {
     // Nothing listens on the discard port.
     let stderr = mos_error(&["prove", "--rpc", "http://127.0.0.1:9", "--tx", &unknown], &[]).await;
     assert!(stderr.starts_with("error: eth_getTransactionReceipt failed: "), "{stderr}");
-    let stderr = mos_error(&["prove", "--rpc", "https://example.org", "--tx", &unknown], &[]).await;
-    assert_eq!(stderr, "error: --rpc: https://example.org: only http:// endpoints are supported\n");
+    // The cause under the transport's error is said too.
+    assert!(stderr.contains("Connection refused"), "{stderr}");
+    // https is spoken (TLS): the request is made, and fails only because nothing listens.
+    let stderr = mos_error(&["prove", "--rpc", "https://127.0.0.1:9", "--tx", &unknown], &[]).await;
+    assert!(stderr.starts_with("error: eth_getTransactionReceipt failed: "), "{stderr}");
+    let stderr = mos_error(&["prove", "--rpc", "ws://example.org", "--tx", &unknown], &[]).await;
+    assert_eq!(stderr, "error: --rpc: ws://example.org: only http:// and https:// endpoints are supported\n");
     // Malformed command lines are usage errors (exit code 2).
     for args in [
         &["prove", "--rpc", &devnet.url][..],

@@ -317,11 +317,11 @@ async fn bad_input_to_send_and_status_is_refused_with_what_is_wrong() {
     .await;
     assert_eq!(stderr, "error: --key / MOS_SEND_KEY is not a private key (32 bytes, hex)\n");
     let stderr = mos_error(
-        &[&send[..], &["--rpc", "https://example.org", "--mos", &mos_address]].concat(),
+        &[&send[..], &["--rpc", "ws://example.org", "--mos", &mos_address]].concat(),
         &[("MOS_SEND_KEY", &key(SENDER))],
     )
     .await;
-    assert_eq!(stderr, "error: --rpc: https://example.org: only http:// endpoints are supported\n");
+    assert_eq!(stderr, "error: --rpc: ws://example.org: only http:// and https:// endpoints are supported\n");
     let stderr =
         mos_error(&[&send[..], &["--deployment", &file, "--from", "chain-z", "--key", &key(SENDER)]].concat(), &[])
             .await;
@@ -349,8 +349,8 @@ async fn bad_input_to_send_and_status_is_refused_with_what_is_wrong() {
     assert_eq!(stderr, "error: --order: 0x1234 is not an orderId (32 bytes, hex)\n");
     let order = B256::repeat_byte(0x42).to_string();
     let stderr =
-        mos_error(&["status", "--order", &order, "--rpc", "https://example.org", "--mos", &mos_address], &[]).await;
-    assert_eq!(stderr, "error: --rpc: https://example.org: only http:// endpoints are supported\n");
+        mos_error(&["status", "--order", &order, "--rpc", "ws://example.org", "--mos", &mos_address], &[]).await;
+    assert_eq!(stderr, "error: --rpc: ws://example.org: only http:// and https:// endpoints are supported\n");
     // Chains that cannot be read are reported, each with its error, and the exit code is 1.
     let output = mos(&["--json", "status", "--order", &order, "--deployment", &file], &[]).await;
     assert_eq!(output.status.code(), Some(1));

@@ -179,7 +179,7 @@ pub fn parse_key(key: &str, what: &str) -> Result<PrivateKeySigner, CliError> {
 /// The node at `url`, given to `flag`.
 ///
 /// # Errors
-/// [`CliError::Endpoint`] when `url` is not an `http://` URL.
+/// [`CliError::Endpoint`] when `url` is not an `http://` or `https://` URL.
 pub fn node(flag: &'static str, url: &str) -> Result<Node, CliError> {
     Node::connect(url).map_err(|error| CliError::Endpoint { flag, message: error.to_string() })
 }
