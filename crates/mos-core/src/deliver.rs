@@ -266,3 +266,28 @@ pub fn proven_log<'a>(log: Result<LogView<'a>, RlpError>) -> MosResult<LogView<'
 pub fn message_out(log: &LogView<'_>) -> MosResult<MessageOut> {
     MessageOut::from_log(log).map_err(|_| revert::error(revert::INVALID_LOGS))
 }
+
+/// `getOrderStatus`'s answer, `(exists, verifiable, nodeType)`: whether the MOS has taken
+/// `order_id`, and what the light client (a light node, or the relay's manager) answers to
+/// `is_verifiable` (its `isVerifiable` calldata) and `node_type` (its `nodeType` calldata).
+///
+/// # Errors
+/// The light client's revert data, or empty revert data when an answer is not one word.
+pub fn order_status(
+    mos: &Mos,
+    order_id: B256,
+    light_client: Address,
+    is_verifiable: &[u8],
+    node_type: &[u8],
+) -> MosResult<Vec<u8>> {
+    let verifiable = mos.static_call(light_client, is_verifiable)?;
+    let node_type = mos.static_call(light_client, node_type)?;
+    let (verifiable, node_type) = match (TupleReader::new(&verifiable, 0, 1), TupleReader::new(&node_type, 0, 1)) {
+        (Ok(verifiable), Ok(node_type)) => {
+            (verifiable.bool(0, "verifiable").map_err(|_| Vec::new())?, node_type.uint(0))
+        }
+        _ => return Err(Vec::new()),
+    };
+    let exists = !layout::order_status(mos, order_id).is_zero();
+    Ok(TupleWriter::new(3).bool(exists).bool(verifiable).uint(node_type).finish())
+}

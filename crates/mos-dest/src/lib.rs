@@ -23,9 +23,9 @@ use alloy_sol_types::{SolCall, SolEvent};
 use light_client_iface::interfaces::ILightNode;
 use mos_core::admin::{self, config_when_not_paused, require};
 use mos_core::deliver::{self, deliver_here, message_out, proven_log, proven_logs};
-use mos_core::layout::{self, AddressAndNumber, Config};
+use mos_core::layout::{AddressAndNumber, Config};
 use mos_core::{dispatch, revert, Args, Functions, Mos, MosResult};
-use mos_message::abi::{TupleReader, TupleWriter};
+use mos_message::abi::TupleWriter;
 use mos_message::interfaces::{IMOSAdmin, IMOSExtensions, IMOSV3};
 use mos_message::MessageOut;
 
@@ -142,18 +142,8 @@ fn retry_message_in(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
 fn get_order_status(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
     let args = Args::new(args, 3)?;
     let (block, order_id) = (args.uint(1), args.bytes32(2));
-    let light_node = LightNode::address(mos);
     let verifiable = TupleWriter::call(ILightNode::isVerifiableCall::SELECTOR, 2).uint(block).word(B256::ZERO).finish();
-    let verifiable = mos.static_call(light_node, &verifiable)?;
-    let node_type = mos.static_call(light_node, &ILightNode::nodeTypeCall::SELECTOR)?;
-    let (verifiable, node_type) = match (TupleReader::new(&verifiable, 0, 1), TupleReader::new(&node_type, 0, 1)) {
-        (Ok(verifiable), Ok(node_type)) => {
-            (verifiable.bool(0, "verifiable").map_err(|_| Vec::new())?, node_type.uint(0))
-        }
-        _ => return Err(Vec::new()),
-    };
-    let exists = !layout::order_status(mos, order_id).is_zero();
-    Ok(TupleWriter::new(3).bool(exists).bool(verifiable).uint(node_type).finish())
+    deliver::order_status(mos, order_id, LightNode::address(mos), &verifiable, &ILightNode::nodeTypeCall::SELECTOR)
 }
 
 /// `initialize(wToken, lightNode)`.

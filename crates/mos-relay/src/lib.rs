@@ -232,23 +232,13 @@ fn retry_message_in(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
 fn get_order_status(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
     let args = Args::new(args, 3)?;
     let (chain_id, block, order_id) = (args.uint(0), args.uint(1), args.bytes32(2));
-    let manager = Manager::address(mos);
     let verifiable = TupleWriter::call(ILightClientManager::isVerifiableCall::SELECTOR, 3)
         .uint(chain_id)
         .uint(block)
         .word(B256::ZERO)
         .finish();
     let node_type = TupleWriter::call(ILightClientManager::nodeTypeCall::SELECTOR, 1).uint(chain_id).finish();
-    let verifiable = mos.static_call(manager, &verifiable)?;
-    let node_type = mos.static_call(manager, &node_type)?;
-    let (verifiable, node_type) = match (TupleReader::new(&verifiable, 0, 1), TupleReader::new(&node_type, 0, 1)) {
-        (Ok(verifiable), Ok(node_type)) => {
-            (verifiable.bool(0, "verifiable").map_err(|_| Vec::new())?, node_type.uint(0))
-        }
-        _ => return Err(Vec::new()),
-    };
-    let exists = !layout::order_status(mos, order_id).is_zero();
-    Ok(TupleWriter::new(3).bool(exists).bool(verifiable).uint(node_type).finish())
+    deliver::order_status(mos, order_id, Manager::address(mos), &verifiable, &node_type)
 }
 
 /// `initialize(wToken, lightClientManager)`.

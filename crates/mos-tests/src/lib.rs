@@ -361,6 +361,21 @@ impl Suite {
 }
 
 impl Suite {
+    /// Lets `from` on [`OTHER_CHAIN`] call the target (its owner's `addCorrespondence`).
+    pub fn allow_remote_caller(&mut self, from: Address) {
+        let call = IMosTestTarget::addCorrespondenceCall {
+            fromChain: U256::from(OTHER_CHAIN),
+            targetAddress: from.to_vec().into(),
+            tag: true,
+        };
+        self.ok(TARGET_DEPLOYER, self.target, call);
+    }
+
+    /// What the target stored for `key` (`EchoList`).
+    pub fn echo_list(&mut self, key: &str) -> String {
+        self.view(self.target, IMosTestTarget::EchoListCall { key: key.into() })
+    }
+
     /// Proves `logs` to the MOS with `transferIn(OTHER_CHAIN, proof)` from the messenger.
     pub fn deliver(&mut self, logs: &[Log]) -> TxReceipt {
         let call = IMOSV3::transferInCall { chainId: U256::from(OTHER_CHAIN), receiptProof: proof(logs) };

@@ -25,13 +25,7 @@ impl Delivery {
     pub(super) fn new(role: Role) -> Self {
         let committee = committee();
         let (mut suite, node) = Suite::with_committee(role, &committee);
-        let target = suite.target;
-        let allow = IMosTestTarget::addCorrespondenceCall {
-            fromChain: U256::from(OTHER_CHAIN),
-            targetAddress: account(USER).to_vec().into(),
-            tag: true,
-        };
-        suite.ok(TARGET_DEPLOYER, target, allow);
+        suite.allow_remote_caller(account(USER));
         Self { suite, node, committee, source: SourceChain::new() }
     }
 
@@ -61,8 +55,7 @@ impl Delivery {
     }
 
     fn echo_list(&mut self, key: &str) -> String {
-        let target = self.suite.target;
-        self.suite.view(target, IMosTestTarget::EchoListCall { key: key.into() })
+        self.suite.echo_list(key)
     }
 }
 

@@ -27,21 +27,6 @@ fn remote_sender() -> Address {
     account(USER)
 }
 
-fn allow_remote_sender(suite: &mut Suite) {
-    let target = suite.target;
-    let call = IMosTestTarget::addCorrespondenceCall {
-        fromChain: U256::from(OTHER_CHAIN),
-        targetAddress: remote_sender().to_vec().into(),
-        tag: true,
-    };
-    suite.ok(TARGET_DEPLOYER, target, call);
-}
-
-fn echo_list(suite: &mut Suite, key: &str) -> String {
-    let target = suite.target;
-    suite.view(target, IMosTestTarget::EchoListCall { key: key.into() })
-}
-
 fn status(suite: &mut Suite, order_id: B256) -> u8 {
     let mos = suite.mos;
     suite.view(mos, IMOSExtensions::messageStatusCall { orderId: order_id }) as u8
@@ -80,7 +65,7 @@ const FAILED: u8 = 2;
 #[test]
 fn calldata_from_an_allowed_caller_runs_on_the_target_and_is_reported() {
     let mut suite = Suite::chain();
-    allow_remote_sender(&mut suite);
+    suite.allow_remote_caller(remote_sender());
     let data = set_list_message(&suite, "hello", "world");
     let log = suite.incoming(order(1), SELF_CHAIN, remote_sender(), &data);
     let receipt = suite.deliver(&[log]);
@@ -96,7 +81,7 @@ fn calldata_from_an_allowed_caller_runs_on_the_target_and_is_reported() {
             from: account(MESSENGER)
         }
     );
-    assert_eq!(echo_list(&mut suite, "hello"), "world");
+    assert_eq!(suite.echo_list("hello"), "world");
     assert_eq!(status(&mut suite, order(1)), DELIVERED);
     let mos = suite.mos;
     assert!(suite.view(mos, IMOSV3::orderListCall { orderId: order(1) }));
@@ -108,18 +93,18 @@ fn calldata_from_a_caller_the_target_has_not_allowed_fails_from_address_not_call
     let data = set_list_message(&suite, "hello", "world");
     let log = suite.incoming(order(1), SELF_CHAIN, remote_sender(), &data);
     assert_eq!(deliver_one(&mut suite, log), message_in(order(1), &data.payload, false, b"FromAddressNotCaller"));
-    assert_eq!(echo_list(&mut suite, "hello"), "");
+    assert_eq!(suite.echo_list("hello"), "");
     assert_eq!(status(&mut suite, order(1)), FAILED);
 }
 
 #[test]
 fn a_message_calls_mapo_execute_and_the_target_asks_the_mos_for_permission_meanwhile() {
     let mut suite = Suite::chain();
-    allow_remote_sender(&mut suite);
+    suite.allow_remote_caller(remote_sender());
     let data = echo_message(suite.target, "key", "value");
     let log = suite.incoming(order(7), SELF_CHAIN, remote_sender(), &data);
     assert_eq!(deliver_one(&mut suite, log), message_in(order(7), &data.payload, true, b""));
-    assert_eq!(echo_list(&mut suite, "key"), "value");
+    assert_eq!(suite.echo_list("key"), "value");
     let target = suite.target;
     let last = suite.view(target, IMosTestTarget::lastMessageCall {});
     assert_eq!(last.fromChain, U256::from(OTHER_CHAIN));
@@ -141,7 +126,7 @@ fn a_message_the_target_refuses_reports_the_targets_revert_data() {
 #[test]
 fn a_target_that_reverts_with_raw_data_is_reported_with_that_data() {
     let mut suite = Suite::chain();
-    allow_remote_sender(&mut suite);
+    suite.allow_remote_caller(remote_sender());
     let payload = IMosTestTarget::failCall { reason: Bytes::from_static(b"\xde\xad\xbe\xef") }.abi_encode();
     let data = message(false, MessageType::Calldata, suite.target.as_slice(), &payload, 100_000);
     let log = suite.incoming(order(3), SELF_CHAIN, remote_sender(), &data);
@@ -151,7 +136,7 @@ fn a_target_that_reverts_with_raw_data_is_reported_with_that_data() {
 #[test]
 fn a_target_that_runs_out_of_gas_fails_with_an_empty_reason_and_the_mos_carries_on() {
     let mut suite = Suite::chain();
-    allow_remote_sender(&mut suite);
+    suite.allow_remote_caller(remote_sender());
     let payload = IMosTestTarget::burnCall {}.abi_encode();
     let data = message(false, MessageType::Calldata, suite.target.as_slice(), &payload, BURN_GAS);
     let log = suite.incoming(order(4), SELF_CHAIN, remote_sender(), &data);
@@ -171,7 +156,7 @@ fn a_message_to_an_address_without_code_fails_no_contract_address() {
 #[test]
 fn messages_the_mos_cannot_execute_fail_with_their_reason() {
     let mut suite = Suite::chain();
-    allow_remote_sender(&mut suite);
+    suite.allow_remote_caller(remote_sender());
     let target = suite.target;
     let mut unknown_type = set_list_message(&suite, "k", "v").encode();
     unknown_type[95] = 2; // msgType, the second member of the struct, is 2
@@ -207,7 +192,7 @@ fn no_message_may_call_the_mos_its_light_node_or_its_fee_service() {
 #[test]
 fn an_order_is_taken_once() {
     let mut suite = Suite::chain();
-    allow_remote_sender(&mut suite);
+    suite.allow_remote_caller(remote_sender());
     let data = set_list_message(&suite, "a", "1");
     let log = suite.incoming(order(9), SELF_CHAIN, remote_sender(), &data);
     assert!(suite.deliver(std::slice::from_ref(&log)).receipt.success);
@@ -222,7 +207,7 @@ fn an_order_is_taken_once() {
 #[test]
 fn transfer_in_takes_every_message_of_the_relay_for_this_chain_and_nothing_else() {
     let mut suite = Suite::chain();
-    allow_remote_sender(&mut suite);
+    suite.allow_remote_caller(remote_sender());
     let first = set_list_message(&suite, "first", "1");
     let second = set_list_message(&suite, "second", "2");
     let logs = [
@@ -243,8 +228,8 @@ fn transfer_in_takes_every_message_of_the_relay_for_this_chain_and_nothing_else(
     assert!(receipt.receipt.success, "{}", describe_revert(&receipt.output));
     let delivered: Vec<B256> = events::<IMOSV3::mapMessageIn>(&receipt).into_iter().map(|(_, e)| e.orderId).collect();
     assert_eq!(delivered, vec![order(1), order(4)], "a forged emitter and another chain's message are skipped");
-    assert_eq!(echo_list(&mut suite, "first"), "1");
-    assert_eq!(echo_list(&mut suite, "second"), "2");
+    assert_eq!(suite.echo_list("first"), "1");
+    assert_eq!(suite.echo_list("second"), "2");
     assert_eq!(status(&mut suite, order(2)), 0);
     assert_eq!(status(&mut suite, order(3)), 0);
 }
@@ -252,7 +237,7 @@ fn transfer_in_takes_every_message_of_the_relay_for_this_chain_and_nothing_else(
 #[test]
 fn transfer_in_with_index_takes_the_one_log_and_checks_it() {
     let mut suite = Suite::chain();
-    allow_remote_sender(&mut suite);
+    suite.allow_remote_caller(remote_sender());
     let data = set_list_message(&suite, "only", "this");
     let logs = [
         message_out(
@@ -280,7 +265,7 @@ fn transfer_in_with_index_takes_the_one_log_and_checks_it() {
     let receipt = suite.ok(MESSENGER, mos, at(3));
     assert_eq!(event::<IMOSV3::mapMessageIn>(&receipt).1, message_in(order(3), &data.payload, true, b""));
     assert!(events::<IMOSV3::mapTransferExecute>(&receipt).is_empty(), "as MAP, only transferIn reports the batch");
-    assert_eq!(echo_list(&mut suite, "only"), "this");
+    assert_eq!(suite.echo_list("only"), "this");
 }
 
 #[test]

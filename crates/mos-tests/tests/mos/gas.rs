@@ -175,16 +175,6 @@ fn transfer_in(suite: &mut Suite, operation: &'static str, proof: Bytes, map: (u
     }
 }
 
-fn allow(suite: &mut Suite, from: Address) {
-    let target = suite.target;
-    let call = IMosTestTarget::addCorrespondenceCall {
-        fromChain: U256::from(OTHER_CHAIN),
-        targetAddress: from.to_vec().into(),
-        tag: true,
-    };
-    suite.ok(TARGET_DEPLOYER, target, call);
-}
-
 /// A MAP-shaped MESSAGE for the chain's Echo: `(key, value)` from MAP's owner, 5,000,000 gas.
 fn message_vector(suite: &Suite) -> Bytes {
     let payload = ("hello", "hello world message").abi_encode_params();
@@ -208,21 +198,21 @@ fn gas_per_operation_against_maps_mos_v3() {
     rows.push(transfer_out("transferOut, later send, 1 KiB payload", &[0xab; 1024], 1, (108_376, 44_068)));
 
     let mut chain = Suite::new(Role::Chain, Some(MAP_ECHO));
-    allow(&mut chain, MAP_ECHO);
+    chain.allow_remote_caller(MAP_ECHO);
     rows.push(transfer_in(
         &mut chain,
         "transferIn on a destination, CALLDATA -> Echo.setList (835-byte proof)",
         map_receipt_logs(0),
         (152_196, 90_043),
     ));
-    allow(&mut chain, MAP_OWNER);
+    chain.allow_remote_caller(MAP_OWNER);
     let message = message_vector(&chain);
     rows.push(transfer_in(&mut chain, "transferIn on a destination, MESSAGE -> Echo.mapoExecute", message, (0, 0)));
 
     let relay_suite = || {
         let mut relay = Suite::new(Role::Relay, Some(MAP_RELAY_ECHO));
-        allow(&mut relay, MAP_ECHO);
-        allow(&mut relay, MAP_OWNER);
+        relay.allow_remote_caller(MAP_ECHO);
+        relay.allow_remote_caller(MAP_OWNER);
         relay
     };
     let mut relay = relay_suite();
@@ -315,7 +305,7 @@ fn layout_costs(front: Front) -> (u64, u64) {
     assert!(send.receipt.success, "{}", describe_revert(&send.output));
 
     let mut receiver = Suite::with_front(Role::Chain, Some(MAP_ECHO), front);
-    allow(&mut receiver, MAP_ECHO);
+    receiver.allow_remote_caller(MAP_ECHO);
     let mos = receiver.mos;
     let deliver = receiver.ok(
         MESSENGER,

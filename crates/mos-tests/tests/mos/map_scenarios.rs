@@ -9,21 +9,6 @@ use mos_message::interfaces::{IFeeService, IMOSV3};
 use mos_message::{MessageData, MessageType};
 use mos_tests::*;
 
-fn echo_list(suite: &mut Suite, key: &str) -> String {
-    let target = suite.target;
-    suite.view(target, IMosTestTarget::EchoListCall { key: key.into() })
-}
-
-fn add_correspondence(suite: &mut Suite, from_address: Address) {
-    let target = suite.target;
-    let call = IMosTestTarget::addCorrespondenceCall {
-        fromChain: U256::from(OTHER_CHAIN),
-        targetAddress: from_address.to_vec().into(),
-        tag: true,
-    };
-    suite.ok(TARGET_DEPLOYER, target, call);
-}
-
 /// `echo.getMessageBytes([false, 0, echo, echo.getData("hello", "hello world"), 5000000, value])`.
 fn echo_message_bytes(echo: Address, value: u64) -> Vec<u8> {
     let data = IMosTestTarget::setListCall { key: "hello".into(), val: "hello world".into() }.abi_encode();
@@ -46,7 +31,7 @@ fn transfer_in(suite: &mut Suite, proof: Bytes) -> devnet::block::TxReceipt {
 fn mos_message_test() {
     let mut suite = Suite::new(Role::Chain, Some(MAP_ECHO));
     assert_eq!(suite.target, MAP_ECHO);
-    add_correspondence(&mut suite, MAP_ECHO);
+    suite.allow_remote_caller(MAP_ECHO);
 
     // "transferOut start test"
     assert!(transfer_out(&mut suite, FEE_CHAIN, echo_message_bytes(MAP_ECHO, 0), 60_000_000_000).receipt.success);
@@ -56,9 +41,9 @@ fn mos_message_test() {
     assert_eq!(describe_revert(&valued.output), "MOSV3: Not support msg value");
 
     // "transferIn start test"
-    assert_eq!(echo_list(&mut suite, "hello"), "");
+    assert_eq!(suite.echo_list("hello"), "");
     transfer_in(&mut suite, map_receipt_logs(0));
-    assert_eq!(echo_list(&mut suite, "hello"), "hello world");
+    assert_eq!(suite.echo_list("hello"), "hello world");
 }
 
 #[test]
@@ -72,8 +57,8 @@ fn mos_relay_message_test() {
         chainPrice: U256::from(20_000),
     };
     suite.ok(ADMIN, fee, price);
-    add_correspondence(&mut suite, MAP_ECHO);
-    add_correspondence(&mut suite, MAP_OWNER);
+    suite.allow_remote_caller(MAP_ECHO);
+    suite.allow_remote_caller(MAP_OWNER);
 
     // "transferOut start test"
     assert!(
@@ -83,18 +68,18 @@ fn mos_relay_message_test() {
     assert_eq!(describe_revert(&own_chain.output), "MOSV3: Only other chain");
 
     // "transferIn start test": executed here, forwarded to chain 97, a MESSAGE executed here.
-    assert_eq!(echo_list(&mut suite, "hello"), "");
+    assert_eq!(suite.echo_list("hello"), "");
     transfer_in(&mut suite, map_receipt_logs(1));
-    assert_eq!(echo_list(&mut suite, "hello"), "hello world");
+    assert_eq!(suite.echo_list("hello"), "hello world");
     let forwarded = transfer_in(&mut suite, map_receipt_logs(2));
     let (_, out) = event::<IMOSV3::mapMessageOut>(&forwarded);
     assert_eq!(
         (out.fromChain, out.toChain, out.fromAddrss),
         (U256::from(5), U256::from(97), Bytes::from(MAP_ECHO.to_vec()))
     );
-    assert_eq!(echo_list(&mut suite, "hello"), "hello world");
+    assert_eq!(suite.echo_list("hello"), "hello world");
     transfer_in(&mut suite, map_receipt_logs(3));
-    assert_eq!(echo_list(&mut suite, "hello"), "hello world message");
+    assert_eq!(suite.echo_list("hello"), "hello world message");
 
     // "test relay is true": MESSAGE, then CALLDATA, executed here and forwarded with what the
     // Echo returned.
@@ -103,11 +88,11 @@ fn mos_relay_message_test() {
     let (first, _) = <(String, String)>::abi_decode_params(&out.callData).unwrap();
     assert_eq!(first, "hello-Target-address");
     assert_eq!(out.fromAddrss, Bytes::from(MAP_RELAY_ECHO.to_vec()));
-    assert_eq!(echo_list(&mut suite, "hello"), "mapWorld");
+    assert_eq!(suite.echo_list("hello"), "mapWorld");
 
     let receipt = transfer_in(&mut suite, map_receipt_logs(5));
     let (_, out) = event::<IMOSV3::mapMessageOut>(&receipt);
     let returned = Bytes::from(("hello", "hellCallData").abi_encode_params());
     assert_eq!(out.callData, Bytes::from(returned.abi_encode()), "setRelayList's return data, as the call returned it");
-    assert_eq!(echo_list(&mut suite, "hello"), "openWorld");
+    assert_eq!(suite.echo_list("hello"), "openWorld");
 }

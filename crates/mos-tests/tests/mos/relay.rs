@@ -11,16 +11,6 @@ fn sender() -> Address {
     account(USER)
 }
 
-fn allow_sender(suite: &mut Suite) {
-    let target = suite.target;
-    let call = IMosTestTarget::addCorrespondenceCall {
-        fromChain: U256::from(OTHER_CHAIN),
-        targetAddress: sender().to_vec().into(),
-        tag: true,
-    };
-    suite.ok(TARGET_DEPLOYER, target, call);
-}
-
 fn set_list(suite: &Suite, key: &str, val: &str, relay: bool) -> MessageData {
     let payload = IMosTestTarget::setListCall { key: key.into(), val: val.into() }.abi_encode();
     message(relay, MessageType::Calldata, suite.target.as_slice(), &payload, 500_000)
@@ -28,11 +18,6 @@ fn set_list(suite: &Suite, key: &str, val: &str, relay: bool) -> MessageData {
 
 fn echo(suite: &Suite, key: &str, val: &str, relay: bool) -> MessageData {
     message(relay, MessageType::Message, suite.target.as_slice(), &(key, val).abi_encode_params(), 1_000_000)
-}
-
-fn echo_list(suite: &mut Suite, key: &str) -> String {
-    let target = suite.target;
-    suite.view(target, IMosTestTarget::EchoListCall { key: key.into() })
 }
 
 fn transfer_in_at(suite: &mut Suite, chain_id: u64, index: u64, logs: &[Log]) -> devnet::block::TxReceipt {
@@ -102,7 +87,7 @@ fn a_message_for_another_chain_is_forwarded_unchanged() {
 #[test]
 fn a_message_for_the_relay_chain_executes_here() {
     let mut suite = Suite::relay();
-    allow_sender(&mut suite);
+    suite.allow_remote_caller(sender());
     let calldata = set_list(&suite, "calldata", "here", false);
     let message = echo(&suite, "message", "here too", false);
     let logs = [
@@ -115,14 +100,14 @@ fn a_message_for_the_relay_chain_executes_here() {
         events::<IMOSV3::mapMessageIn>(&receipt).into_iter().map(|(_, e)| (e.orderId, e.result, e.callData)).collect();
     assert_eq!(reported, vec![(order(1), true, calldata.payload), (order(2), true, message.payload)]);
     assert!(events::<IMOSV3::mapMessageOut>(&receipt).is_empty());
-    assert_eq!(echo_list(&mut suite, "calldata"), "here");
-    assert_eq!(echo_list(&mut suite, "message"), "here too");
+    assert_eq!(suite.echo_list("calldata"), "here");
+    assert_eq!(suite.echo_list("message"), "here too");
 }
 
 #[test]
 fn a_relay_message_executes_here_then_forwards_what_the_target_returned() {
     let mut suite = Suite::relay();
-    allow_sender(&mut suite);
+    suite.allow_remote_caller(sender());
     let message = echo(&suite, "hop", "relayed", true);
     let log = message_out(OTHER_MOS, OTHER_CHAIN, FEE_CHAIN, order(5), sender().as_slice(), &message.encode());
     let receipt = suite.deliver(&[log]);
@@ -139,13 +124,13 @@ fn a_relay_message_executes_here_then_forwards_what_the_target_returned() {
         }
     );
     assert_manager_notified(&suite, &receipt, FEE_CHAIN);
-    assert_eq!(echo_list(&mut suite, "hop"), "relayed");
+    assert_eq!(suite.echo_list("hop"), "relayed");
 }
 
 #[test]
 fn a_relay_calldata_message_forwards_the_raw_return_data() {
     let mut suite = Suite::relay();
-    allow_sender(&mut suite);
+    suite.allow_remote_caller(sender());
     let payload = IMosTestTarget::setRelayListCall { key: "k".into(), val: "openWorld".into() }.abi_encode();
     let data = message(true, MessageType::Calldata, suite.target.as_slice(), &payload, 500_000);
     let log = message_out(OTHER_MOS, OTHER_CHAIN, FEE_CHAIN, order(6), sender().as_slice(), &data.encode());
@@ -154,7 +139,7 @@ fn a_relay_calldata_message_forwards_the_raw_return_data() {
     let returned = Bytes::from(("hello", "hellCallData").abi_encode_params()).abi_encode();
     assert_eq!(forwarded.callData, Bytes::from(returned));
     assert_eq!(forwarded.fromAddrss, Bytes::from(suite.target.to_vec()));
-    assert_eq!(echo_list(&mut suite, "k"), "openWorld");
+    assert_eq!(suite.echo_list("k"), "openWorld");
 }
 
 #[test]

@@ -35,16 +35,6 @@ fn status(suite: &mut Suite, order_id: B256) -> u8 {
     suite.view(mos, IMOSExtensions::messageStatusCall { orderId: order_id }) as u8
 }
 
-fn allow_sender(suite: &mut Suite) {
-    let target = suite.target;
-    let call = IMosTestTarget::addCorrespondenceCall {
-        fromChain: U256::from(OTHER_CHAIN),
-        targetAddress: sender().to_vec().into(),
-        tag: true,
-    };
-    suite.ok(TARGET_DEPLOYER, target, call);
-}
-
 /// A CALLDATA message the target refuses (its sender is not allowed yet): failed and stored.
 fn failed_message(suite: &mut Suite) -> MessageData {
     let data = set_list(suite);
@@ -64,7 +54,7 @@ fn anyone_can_run_a_failed_message_again_once_it_can_succeed() {
     assert_eq!(describe_revert(&still_refused.output), "FromAddressNotCaller");
     assert_eq!(status(&mut suite, order(1)), FAILED, "a retry that fails changes nothing");
 
-    allow_sender(&mut suite);
+    suite.allow_remote_caller(sender());
     let receipt = suite.ok(STRANGER, mos, retry_call(order(1), &data));
     let (emitter, reported) = event::<IMOSV3::mapMessageIn>(&receipt);
     assert_eq!(emitter, mos);
@@ -80,8 +70,7 @@ fn anyone_can_run_a_failed_message_again_once_it_can_succeed() {
             reason: Bytes::new(),
         }
     );
-    let target = suite.target;
-    assert_eq!(suite.view(target, IMosTestTarget::EchoListCall { key: "retry".into() }), "worked");
+    assert_eq!(suite.echo_list("retry"), "worked");
     assert_eq!(status(&mut suite, order(1)), RETRIED);
     suite.reverts(STRANGER, mos, retry_call(order(1), &data), "MOSV3: Not a failed message");
 }
@@ -90,7 +79,7 @@ fn anyone_can_run_a_failed_message_again_once_it_can_succeed() {
 fn a_retry_with_any_field_altered_is_refused() {
     let mut suite = Suite::chain();
     let data = failed_message(&mut suite);
-    allow_sender(&mut suite);
+    suite.allow_remote_caller(sender());
     let mos = suite.mos;
     let altered_payload = MessageData { payload: Bytes::from_static(b"\x01\x02\x03\x04"), ..data.clone() };
     let more_gas = MessageData { gas_limit: U256::from(400_000), ..data.clone() };
@@ -114,7 +103,7 @@ fn a_retry_with_any_field_altered_is_refused() {
 #[test]
 fn unknown_and_delivered_messages_cannot_be_retried() {
     let mut suite = Suite::chain();
-    allow_sender(&mut suite);
+    suite.allow_remote_caller(sender());
     let data = set_list(&suite);
     let mos = suite.mos;
     assert_eq!(status(&mut suite, order(5)), UNKNOWN);
@@ -154,7 +143,7 @@ fn a_retried_target_that_reverts_again_passes_its_reason_on() {
 fn no_retry_while_paused() {
     let mut suite = Suite::chain();
     let data = failed_message(&mut suite);
-    allow_sender(&mut suite);
+    suite.allow_remote_caller(sender());
     let mos = suite.mos;
     suite.ok(ADMIN, mos, IMOSV3::setPauseCall {});
     suite.reverts(STRANGER, mos, retry_call(order(1), &data), "Pausable: paused");
