@@ -4,7 +4,7 @@ CARGO ?= cargo
 # Crates that must build without std, as the Stylus programs use them.
 NO_STD_CRATES := -p mos-message -p light-client-iface
 
-.PHONY: help setup build test test-unit test-no-std lint fmt wasm abi demo e2e bench fuzz clean cast-check
+.PHONY: help setup build test test-unit test-no-std test-sol lint fmt wasm abi sol demo e2e bench fuzz clean cast-check
 
 help:
 	@echo "make setup   install the pinned toolchain's targets (idempotent)"
@@ -16,6 +16,7 @@ help:
 	@echo "make e2e     the end-to-end tests: three chains, the deployed suite, the messenger"
 	@echo "make bench   devnet throughput and messenger speed, written to docs/benchmarks.md"
 	@echo "make abi     Solidity interfaces and JSON ABIs for dApp developers, in abi/"
+	@echo "make sol     compile the Solidity Echo and abi/*.sol with solc (npm, pinned); artifacts in examples/solidity-echo/out"
 	@echo "make fuzz    run the decoder fuzz targets (needs cargo-fuzz and nightly)"
 	@echo "make cast-check  drive the devnet with foundry's cast (installs cast from npm once)"
 
@@ -29,10 +30,15 @@ setup:
 build: setup
 	$(CARGO) build --workspace --all-targets
 
-test: setup test-unit test-no-std
+test: setup test-sol test-unit test-no-std
 
 test-unit:
 	$(CARGO) test --workspace
+
+# The committed Solidity artifacts are what a fresh compile writes, and every abi/*.sol compiles
+# (scripts/solc.sh installs the pinned solc from npm the first time).
+test-sol:
+	scripts/solc.sh --check
 
 # wasm32v1-none has no std at all: a crate that builds for it is no_std for real.
 test-no-std:
@@ -57,6 +63,13 @@ wasm: setup
 abi:
 	$(CARGO) run -q -p mos-cli -- abi --out abi > /dev/null
 	@ls abi
+
+# The Solidity of the workspace, compiled by solc from npm (a pinned version, installed once into
+# target/tools/solc): every abi/*.sol, and the Solidity Echo (examples/solidity-echo), whose
+# creation bytecode and ABI go to examples/solidity-echo/out (committed; `make test` fails when
+# they are not what the sources compile to).
+sol:
+	scripts/solc.sh
 
 # The programs the demo deploys, built to deployable bytes in target/stylus/programs (a no-op when
 # they are up to date), then the demo: three devnet chains in one process, the suite deployed over
