@@ -167,7 +167,8 @@ fn per_second(messages: usize, duration: Duration) -> String {
 async fn bench() {
     let programs = mos_e2e::programs();
     let started = Instant::now();
-    let network = LocalNetwork::launch(&programs).await.unwrap_or_else(|e| panic!("launching: {e}"));
+    let network =
+        LocalNetwork::launch(&programs, mos_e2e::Dapp::Stylus).await.unwrap_or_else(|e| panic!("launching: {e}"));
     let deployed = started.elapsed();
     let state = std::env::temp_dir().join(format!("mos-bench-messenger-{}.json", std::process::id()));
     let _ = std::fs::remove_file(&state);

@@ -1,8 +1,9 @@
 //! The end-to-end harness: three devnet chains (A, the relay, B) in the test process, the real wasm
-//! of the MOS suite deployed on them over JSON-RPC, the Echo dApp on each chain, and the messenger
-//! delivering between them (`mos_messenger::local`, which this wraps in test conveniences: answers
-//! unwrapped, one build of the programs per process, a messenger run until something holds). The
-//! tests in `tests/` drive it and check what each chain shows.
+//! of the MOS suite deployed on them over JSON-RPC, an Echo dApp on each chain (the Stylus or the
+//! Solidity Echo: [`Dapp`]), and the messenger delivering between them (`mos_messenger::local`,
+//! which this wraps in test conveniences: answers unwrapped, one build of the programs per
+//! process, a messenger run until something holds). The tests in `tests/` drive it and check what
+//! each chain shows; [`for_both_dapps!`] runs a scenario once with each Echo.
 //!
 //! Programs are built in process by `stylus-build` (once per test process, cached in
 //! `target/stylus`), so `cargo test` needs nothing built beforehand.
@@ -15,16 +16,34 @@ use std::{
 };
 
 use alloy_consensus::Transaction;
-use alloy_primitives::{Address, TxKind, B256, U256};
-use alloy_sol_types::SolEvent;
+use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy_sol_types::{sol, SolCall, SolEvent, SolValue};
+use mos_message::{MessageData, MessageType};
+pub use mos_messenger::local::Dapp;
 use mos_messenger::{
-    deploy::Programs,
-    local::{self, LocalNetwork},
+    dapp,
+    deploy::{Deployer, Programs},
+    local::{self, EchoKind, IEcho, LocalNetwork, ECHO_GAS_LIMIT},
     Config, Event, Messenger, MessengerError, Node,
 };
+use mos_prover::rpc::TransactionProof;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-/// The suite's programs and the Echo ([`local::build_programs`]), built once per test process.
+/// The Stylus program the Stylus runs use as a target that calls back into the MOS
+/// (`crates/mos-tests/programs/target`).
+pub const TEST_TARGET: &str = "mos-test-target";
+
+sol! {
+    /// What the tests use of [`TEST_TARGET`]: with mode 3, `mapoExecute` calls the MOS with `data`
+    /// and passes on its revert.
+    interface IMosTestTarget {
+        function setMapoService(address mos) external;
+        function setMode(uint8 mode, bytes data) external;
+    }
+}
+
+/// The suite's programs, the Stylus Echo and [`TEST_TARGET`] ([`local::build_programs`]), built
+/// once per test process.
 ///
 /// # Panics
 /// When a program does not build: the test cannot run.
@@ -34,9 +53,30 @@ pub fn programs() -> Programs {
     built
         .get_or_insert_with(|| {
             let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-            local::build_programs(&workspace).unwrap_or_else(|e| panic!("{e}"))
+            let packages: Vec<_> = local::packages().into_iter().chain([TEST_TARGET]).collect();
+            local::build_programs(&workspace, &packages).unwrap_or_else(|e| panic!("{e}"))
         })
         .clone()
+}
+
+/// Runs the scenario `$scenario` (an `async fn(Dapp)` in scope) as two tests, `$scenario::stylus`
+/// and `$scenario::solidity`: the same steps and assertions with the Stylus Echo and with the
+/// Solidity Echo.
+#[macro_export]
+macro_rules! for_both_dapps {
+    ($($scenario:ident),+ $(,)?) => {$(
+        mod $scenario {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn stylus() {
+                super::$scenario($crate::Dapp::Stylus).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn solidity() {
+                super::$scenario($crate::Dapp::Solidity).await;
+            }
+        }
+    )+};
 }
 
 /// The local network, launched, and a place for the messenger's state.
@@ -48,17 +88,18 @@ pub struct Harness {
 }
 
 impl Harness {
-    /// Three chains with everything deployed; the state file (not created yet) named after `test`.
+    /// Three chains with everything deployed, `dapp` the Echo on each; the state file (not created
+    /// yet) named after `test` and `dapp`.
     ///
     /// # Panics
     /// When the network cannot start.
-    pub async fn launch(test: &str) -> Self {
+    pub async fn launch(test: &str, dapp: Dapp) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
             .with_test_writer()
             .try_init();
-        let network = LocalNetwork::launch(&programs()).await.unwrap_or_else(|e| panic!("launching: {e}"));
-        let state = std::env::temp_dir().join(format!("mos-e2e-{test}-{}.json", std::process::id()));
+        let network = LocalNetwork::launch(&programs(), dapp).await.unwrap_or_else(|e| panic!("launching: {e}"));
+        let state = std::env::temp_dir().join(format!("mos-e2e-{test}-{dapp}-{}.json", std::process::id()));
         let _ = std::fs::remove_file(&state);
         Self { network, state }
     }
@@ -89,6 +130,20 @@ impl Harness {
     {
         let held = messenger.run_until(timeout, async || Ok::<_, MessengerError>(arrived().await)).await.unwrap();
         assert!(held, "not delivered within {timeout:?}: {:#?}", messenger.state());
+    }
+
+    /// Whether every message of `sent` has arrived: its value stored under its key by the Echo of
+    /// its destination.
+    ///
+    /// # Panics
+    /// When an Echo cannot be read.
+    pub async fn arrived(&self, sent: &[local::Sent]) -> bool {
+        for message in sent {
+            if self.network.echo_list(message.to_chain, &message.key).await.unwrap() != message.value {
+                return false;
+            }
+        }
+        true
     }
 
     /// Stops the chains and removes the state file.
@@ -145,6 +200,43 @@ impl Harness {
 }
 
 impl Harness {
+    /// Deploys, on chain `chain_id` and from [`local::USER`], a MESSAGE target that calls the MOS
+    /// with `mos_call` whenever the MOS executes it, in the network's kind of dApp: the Solidity
+    /// `ReenteringTarget` (`examples/solidity-echo`), or for Stylus [`TEST_TARGET`] in mode 3.
+    ///
+    /// # Panics
+    /// When it cannot be deployed.
+    pub async fn deploy_reentering_target(&self, chain_id: u64, mos_call: Bytes) -> Address {
+        let (programs, mos) = (programs(), self.mos(chain_id));
+        let user = self.network.sender(chain_id, local::USER).await.unwrap();
+        let name = self.network.chain(chain_id).unwrap().name;
+        let deployer = Deployer::new(&user, name, &programs);
+        match self.network.dapp {
+            Dapp::Solidity => {
+                let init = dapp::reentering_target_init_code(mos, mos_call).unwrap();
+                deployer.create("deploy the re-entering target", init).await.unwrap().0
+            }
+            Dapp::Stylus => {
+                let target = deployer.program(TEST_TARGET).await.unwrap();
+                deployer.call("point it at the MOS", target, IMosTestTarget::setMapoServiceCall { mos }).await.unwrap();
+                let mode = IMosTestTarget::setModeCall { mode: 3, data: mos_call };
+                deployer.call("make it call the MOS", target, mode).await.unwrap();
+                target
+            }
+        }
+    }
+
+    /// The receipt proof of `transaction` on `source`, its block attested to the light node of
+    /// `source` on `destination` ([`Harness::attest`]): a proof `destination`'s MOS takes.
+    ///
+    /// # Panics
+    /// When the proof cannot be built or the block cannot be attested.
+    pub async fn prove_attested(&self, source: u64, destination: u64, transaction: B256) -> TransactionProof {
+        let proof = mos_prover::rpc::prove_transaction(self.node(source).provider(), transaction).await.unwrap();
+        self.attest(source, destination, proof.block_number).await;
+        proof
+    }
+
     /// Attests block `block` of `source` to the light node of `source` on `destination`, signed by
     /// the whole committee and sent by its first member (not the messenger).
     ///
@@ -191,6 +283,32 @@ pub struct Sent {
 /// When it cannot be read.
 pub async fn message_status(harness: &Harness, chain_id: u64, order_id: B256) -> u8 {
     harness.network.message_status(chain_id, order_id).await.unwrap() as u8
+}
+
+/// The payload an Echo sends for `sent`: `setList(key, value)` for CALLDATA, `abi.encode(key,
+/// value)` for a MESSAGE. What the destination's `mapMessageIn` reports as its `callData`.
+pub fn echo_payload(sent: &local::Sent) -> Bytes {
+    let (key, value) = (sent.key.clone(), sent.value.clone());
+    match sent.kind {
+        EchoKind::Calldata => IEcho::setListCall { key, value }.abi_encode().into(),
+        EchoKind::Message | EchoKind::RelayedMessage => (key, value).abi_encode_params().into(),
+    }
+}
+
+/// The MessageData an Echo builds for `sent` (`abi.encode(MessageData)`), byte for byte: what its
+/// `transferOut` passes and its MOS's `mapMessageOut` carries.
+pub fn echo_message_data(sent: &local::Sent) -> Bytes {
+    let msg_type = if sent.kind == EchoKind::Calldata { MessageType::Calldata } else { MessageType::Message };
+    MessageData {
+        relay: sent.kind == EchoKind::RelayedMessage,
+        msg_type,
+        target: sent.target.to_vec().into(),
+        payload: echo_payload(sent),
+        gas_limit: U256::from(ECHO_GAS_LIMIT),
+        value: U256::ZERO,
+    }
+    .encode()
+    .into()
 }
 
 /// How many times each order appears among `orders`.

@@ -1,8 +1,11 @@
-//! End to end: three devnet chains, the MOS suite deployed over JSON-RPC, the messenger delivering.
+//! End to end: three devnet chains, the MOS suite deployed over JSON-RPC, the messenger delivering;
+//! the dApp scenarios run once with the Stylus Echo and once with the Solidity Echo.
 
 mod e2e {
     mod batch;
     mod failures;
     mod flow;
+    mod reentry;
+    mod relayed;
     mod restart;
 }

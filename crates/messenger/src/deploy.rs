@@ -334,8 +334,12 @@ impl<'a> Deployer<'a> {
         self.step(what, self.sender.call(to, &call)).await
     }
 
-    /// Creates a contract with `init_code`; its address and block.
-    async fn create(&self, what: impl Display, init_code: Vec<u8>) -> Result<(Address, u64), DeployError> {
+    /// Creates a contract with `init_code` (EVM init code, or a program's deployment prelude);
+    /// its address and block. `what` names the step.
+    ///
+    /// # Errors
+    /// [`DeployError::Step`], [`DeployError::NoContract`].
+    pub async fn create(&self, what: impl Display, init_code: Vec<u8>) -> Result<(Address, u64), DeployError> {
         let receipt = self.step(&what, self.sender.send(TxKind::Create, init_code.into(), U256::ZERO)).await?;
         let address = receipt
             .contract_address()
@@ -344,7 +348,10 @@ impl<'a> Deployer<'a> {
     }
 
     /// Deploys and activates `package`.
-    async fn program(&self, package: &str) -> Result<Address, DeployError> {
+    ///
+    /// # Errors
+    /// [`DeployError::MissingProgram`], [`DeployError::Step`], [`DeployError::NoContract`].
+    pub async fn program(&self, package: &str) -> Result<Address, DeployError> {
         let init = stylus_wasm::deploy::init_code(self.programs.code(package)?);
         let (address, _) = self.create(format!("deploy {package}"), init).await?;
         self.step(format!("activate {package}"), activate(self.sender, address)).await?;

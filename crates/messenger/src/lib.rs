@@ -13,13 +13,15 @@
 //!   losing or repeating a delivery.
 //! - [`node`]: a chain's JSON-RPC node and an account that signs and sends through it.
 //! - `local` (feature `local`): three devnet chains in this process with everything deployed, and
-//!   the Echo dApp, the programs built from source for them, and a messenger tuned for them: what
-//!   `mos demo` and the end-to-end tests run.
+//!   an Echo dApp (`dapp`: the Stylus or the Solidity Echo), the programs built from source for
+//!   them, and a messenger tuned for them: what `mos demo` and the end-to-end tests run.
 //!
 //! `docs/messenger.md` describes how to run it.
 
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[cfg(feature = "local")]
+pub mod dapp;
 pub mod deploy;
 pub mod deployment;
 pub mod file;

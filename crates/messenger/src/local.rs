@@ -1,6 +1,7 @@
 //! Three devnet chains in this process, served over JSON-RPC on free ports of 127.0.0.1 — chain A,
 //! the relay chain, chain B — with the MOS suite deployed through [`crate::deploy`] exactly as on
-//! any node, and the Echo dApp (`examples/echo`) on each chain, every Echo allowing the others.
+//! any node, and an Echo dApp on each chain, every Echo allowing the others: the Stylus Echo
+//! (`examples/echo`) or the Solidity Echo (`examples/solidity-echo`), as [`Dapp`] chooses.
 //! What `mos demo` and the end-to-end tests run: [`build_programs`] builds the programs from
 //! source (or `mos demo` reads them as `make wasm` writes them), [`LocalNetwork::launch`] starts
 //! and deploys, [`LocalNetwork::messenger`] connects a messenger tuned for the devnet
@@ -28,7 +29,9 @@ use mos_message::interfaces::{
     IMOSV3,
 };
 
+pub use crate::dapp::Dapp;
 use crate::{
+    dapp::{ArtifactError, SolidityContract},
     deploy::{self, ChainSettings, DeployError, Deployer, Fees, Programs, SUITE},
     deployment::{Committee, Deployment},
     messenger::{Config, Messenger, MessengerError},
@@ -55,7 +58,7 @@ pub const COMMITTEE: [u32; 3] = [5, 6, 7];
 /// How many of [`COMMITTEE`] must sign.
 pub const THRESHOLD: u64 = 2;
 
-/// The Echo dApp's package.
+/// The Stylus Echo's package.
 pub const ECHO: &str = "mos-echo";
 /// Gas the Echo asks the destination to give its call (`ECHO_GAS_LIMIT` in `examples/echo`).
 pub const ECHO_GAS_LIMIT: u64 = 500_000;
@@ -105,6 +108,9 @@ pub enum LocalError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A committed Solidity artifact is not usable.
+    #[error(transparent)]
+    Artifact(#[from] ArtifactError),
     /// A program does not build.
     #[error("building {package}: {source}")]
     Build {
@@ -136,20 +142,20 @@ pub fn committee_keys() -> Result<Vec<PrivateKeySigner>, LocalError> {
 }
 
 /// The packages of the programs [`LocalNetwork::launch`] deploys: the suite ([`SUITE`]) and the
-/// Echo ([`ECHO`]).
+/// Stylus Echo ([`ECHO`]).
 pub fn packages() -> Vec<&'static str> {
     SUITE.into_iter().chain([ECHO]).collect()
 }
 
-/// The programs [`LocalNetwork::launch`] deploys ([`packages`]), built from the sources of the
-/// workspace at `workspace_root` with `stylus-build`, as `make wasm` builds them (its builds are
-/// cached in `target/stylus`).
+/// The programs of `packages` (for [`LocalNetwork::launch`], [`packages`]), built from the
+/// sources of the workspace at `workspace_root` with `stylus-build`, as `make wasm` builds them
+/// (its builds are cached in `target/stylus`).
 ///
 /// # Errors
 /// [`LocalError::Build`] naming the program that does not build.
-pub fn build_programs(workspace_root: &Path) -> Result<Programs, LocalError> {
+pub fn build_programs(workspace_root: &Path, packages: &[&'static str]) -> Result<Programs, LocalError> {
     let mut programs = Programs::new();
-    for package in packages() {
+    for &package in packages {
         let spec = stylus_build::BuildSpec::new(package, workspace_root);
         let built = stylus_build::build_program(&spec)
             .map_err(|source| LocalError::Build { package, source: Box::new(source) })?;
@@ -210,6 +216,10 @@ pub enum EchoKind {
     Calldata,
     /// `echoMessage(..., relay = false)`: a MESSAGE, `target.mapoExecute(...)`.
     Message,
+    /// `echoMessage(..., relay = true)` to the relay chain's Echo: a MESSAGE the relay chain
+    /// executes first; the Echo there stores the pair and returns the next hop, to the Echo it was
+    /// given for the destination (`setTarget`).
+    RelayedMessage,
 }
 
 /// A message an Echo sent.
@@ -221,6 +231,8 @@ pub struct Sent {
     pub to_chain: u64,
     /// Its order id.
     pub order_id: B256,
+    /// The target it names (the Echo that executes it first, for a relayed message).
+    pub target: Address,
     /// The `transferOut` transaction (the Echo's).
     pub transaction: B256,
     /// The key the target stores.
@@ -237,18 +249,20 @@ pub struct LocalNetwork {
     pub chains: Vec<LocalChain>,
     /// The deployment on them.
     pub deployment: Deployment,
+    /// Which Echo dApp runs on the chains.
+    pub dapp: Dapp,
     /// The Echo dApp on each chain, by chain id.
     pub echoes: BTreeMap<u64, Address>,
 }
 
 impl LocalNetwork {
     /// Starts the three chains on free ports, deploys the suite on them ([`DEPLOYER`], with
-    /// [`COMMITTEE`] attesting every chain), then an Echo on each chain (owned by [`USER`]) that
-    /// accepts messages from the other Echoes.
+    /// [`COMMITTEE`] attesting every chain), then the Echo `dapp` on each chain (owned by
+    /// [`USER`]) that accepts messages from the other Echoes.
     ///
     /// # Errors
     /// [`LocalError`] naming what failed.
-    pub async fn launch(programs: &Programs) -> Result<Self, LocalError> {
+    pub async fn launch(programs: &Programs, dapp: Dapp) -> Result<Self, LocalError> {
         let mut chains = Vec::new();
         for (name, chain_id) in CHAINS {
             let chain = Arc::new(Mutex::new(Chain::new(ChainConfig { chain_id, ..ChainConfig::default() })));
@@ -281,7 +295,7 @@ impl LocalNetwork {
                 deploy::add_chain(&deployment, &senders[&chain.chain_id], &senders, programs, &settings(chain)).await?;
             deployment.chains.push(entry);
         }
-        let mut network = Self { chains, deployment, echoes: BTreeMap::new() };
+        let mut network = Self { chains, deployment, dapp, echoes: BTreeMap::new() };
         network.deploy_echoes(programs).await?;
         Ok(network)
     }
@@ -375,7 +389,13 @@ impl LocalNetwork {
         for chain in &self.deployment.chains {
             let user = self.sender(chain.chain_id, USER).await?;
             let deployer = Deployer::new(&user, &chain.name, programs);
-            let echo = deployer.owned_program(ECHO).await?;
+            let echo = match self.dapp {
+                Dapp::Stylus => deployer.owned_program(ECHO).await?,
+                Dapp::Solidity => {
+                    let init = SolidityContract::Echo.creation_code()?;
+                    deployer.create("deploy the Solidity Echo", init).await?.0
+                }
+            };
             deployer.call("point the Echo at the MOS", echo, IEcho::setMapoServiceCall { mos: chain.mos }).await?;
             self.echoes.insert(chain.chain_id, echo);
         }
@@ -395,11 +415,12 @@ impl LocalNetwork {
         Ok(())
     }
 
-    /// [`USER`] has the Echo of `from_chain` send `key = value` to the Echo of `to_chain`, paying
-    /// the MOS's fee.
+    /// [`USER`] has the Echo of `from_chain` send `key = value` to the Echo of `to_chain` (for a
+    /// [`EchoKind::RelayedMessage`], through the relay chain's Echo), paying the MOS's fee.
     ///
     /// # Errors
-    /// [`LocalError::Chain`] when the chains are not the network's or the transaction fails.
+    /// [`LocalError::Unknown`] when the chains are not the network's, [`LocalError::Chain`] when
+    /// the transaction fails.
     pub async fn send(
         &self,
         from_chain: u64,
@@ -408,11 +429,29 @@ impl LocalNetwork {
         key: &str,
         value: &str,
     ) -> Result<Sent, LocalError> {
+        let first = if kind == EchoKind::RelayedMessage { self.deployment.relay_chain_id } else { to_chain };
+        let target = *self.echoes.get(&first).ok_or_else(|| LocalError::Unknown(format!("Echo on chain {first}")))?;
+        self.send_to(from_chain, to_chain, target, kind, key, value).await
+    }
+
+    /// [`USER`] has the Echo of `from_chain` send `key = value` to `target` on `to_chain`, paying
+    /// the MOS's fee.
+    ///
+    /// # Errors
+    /// [`LocalError::Unknown`] when the chain is not the network's, [`LocalError::Chain`] when the
+    /// transaction fails.
+    pub async fn send_to(
+        &self,
+        from_chain: u64,
+        to_chain: u64,
+        target: Address,
+        kind: EchoKind,
+        key: &str,
+        value: &str,
+    ) -> Result<Sent, LocalError> {
         let failed = |source| LocalError::Chain { chain: from_chain.to_string(), source };
-        let (Some(&echo), Some(&target), Some(entry)) =
-            (self.echoes.get(&from_chain), self.echoes.get(&to_chain), self.deployment.chain(from_chain))
-        else {
-            return Err(LocalError::Unknown(format!("Echo on chain {from_chain} or {to_chain}")));
+        let (Some(&echo), Some(entry)) = (self.echoes.get(&from_chain), self.deployment.chain(from_chain)) else {
+            return Err(LocalError::Unknown(format!("Echo on chain {from_chain}")));
         };
         let user = self.sender(from_chain, USER).await?;
         let quote = IMOSV3::getMessageFeeCall {
@@ -421,16 +460,20 @@ impl LocalNetwork {
             gasLimit: U256::from(ECHO_GAS_LIMIT),
         };
         let fee = user.node().view(entry.mos, &quote).await.map_err(failed)?.amount;
-        let target = Bytes::copy_from_slice(target.as_slice());
-        let (to, key_owned, value_owned) = (U256::from(to_chain), key.to_owned(), value.to_owned());
+        let (to, to_target) = (U256::from(to_chain), Bytes::copy_from_slice(target.as_slice()));
+        let (key_owned, value_owned) = (key.to_owned(), value.to_owned());
         let input = match kind {
             EchoKind::Calldata => {
-                IEcho::echoCall { toChain: to, target, key: key_owned, value: value_owned }.abi_encode()
+                IEcho::echoCall { toChain: to, target: to_target, key: key_owned, value: value_owned }.abi_encode()
             }
-            EchoKind::Message => {
-                IEcho::echoMessageCall { toChain: to, target, key: key_owned, value: value_owned, relay: false }
-                    .abi_encode()
+            EchoKind::Message | EchoKind::RelayedMessage => IEcho::echoMessageCall {
+                toChain: to,
+                target: to_target,
+                key: key_owned,
+                value: value_owned,
+                relay: kind == EchoKind::RelayedMessage,
             }
+            .abi_encode(),
         };
         let receipt = user.send(TxKind::Call(echo), input.into(), fee).await.map_err(failed)?;
         let order_id = receipt
@@ -445,6 +488,7 @@ impl LocalNetwork {
             from_chain,
             to_chain,
             order_id,
+            target,
             transaction: receipt.transaction_hash,
             key: key.to_owned(),
             value: value.to_owned(),

@@ -71,7 +71,8 @@ fn chain<'a>(got: &'a Value, name: &str) -> &'a Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_and_status_on_the_demo_network() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let network = LocalNetwork::launch(&local::build_programs(&workspace).unwrap()).await.unwrap();
+    let programs = local::build_programs(&workspace, &local::packages()).unwrap();
+    let network = LocalNetwork::launch(&programs, local::Dapp::Stylus).await.unwrap();
     let dir = scratch("send-status");
     let file = dir.join("deployment.json");
     network.deployment.save(&file).unwrap();

@@ -7,7 +7,7 @@ use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
 use alloy_provider::network::ReceiptResponse;
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_sol_types::{SolCall, SolEvent, SolValue};
-use mos_e2e::{count, message_status, Harness};
+use mos_e2e::{count, message_status, Dapp, Harness};
 use mos_message::{interfaces::IMOSV3, MessageData, MessageType};
 use mos_messenger::{
     local::{self, IEcho, CHAIN_A, CHAIN_B, ECHO_GAS_LIMIT, RELAY},
@@ -99,7 +99,7 @@ async fn send_pair(harness: &Harness, user: &Sender, batcher: Address, tag: &str
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_messages_of_one_transaction_travel_together_or_alone_when_one_has_arrived() {
-    let harness = Harness::launch("batch").await;
+    let harness = Harness::launch("batch", Dapp::Stylus).await;
     let network = &harness.network;
     let user = network.sender(CHAIN_A, local::USER).await.unwrap();
     // The deployment prelude copies and returns any code, EVM code included.
@@ -160,9 +160,7 @@ async fn two_messages_of_one_transaction_travel_together_or_alone_when_one_has_a
 /// Proves the log of `order_id` in `transaction` (chain A) to the relay with
 /// `transferInWithIndex`, from an account that is not the messenger's, attesting its block first.
 async fn deliver_one_to_the_relay(harness: &Harness, transaction: B256, order_id: B256) {
-    let source = harness.node(CHAIN_A);
-    let proof = mos_prover::rpc::prove_transaction(source.provider(), transaction).await.unwrap();
-    harness.attest(CHAIN_A, RELAY, proof.block_number).await;
+    let proof = harness.prove_attested(CHAIN_A, RELAY, transaction).await;
     let index = proof
         .logs
         .iter()

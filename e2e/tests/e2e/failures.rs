@@ -1,12 +1,12 @@
 //! What the messenger does when a delivery does not go as planned: a target that fails (the
-//! delivery succeeds, the MOS records the failure, the order stays retryable), and a destination
-//! that refuses the delivery (recorded with its reason, not tried again until asked).
+//! delivery succeeds, the MOS records the failure, the order stays retryable; with each Echo), and
+//! a destination that refuses the delivery (recorded with its reason, not tried again until asked).
 
 use std::time::Duration;
 
 use alloy_primitives::{Bytes, U256};
 use alloy_sol_types::{Revert, SolError};
-use mos_e2e::{message_status, Harness};
+use mos_e2e::{echo_payload, for_both_dapps, message_status, Dapp, Harness};
 use mos_message::interfaces::{IMOSExtensions, IMOSV3};
 use mos_messenger::{
     local::{self, EchoKind, IEcho, CHAIN_A, CHAIN_B, RELAY},
@@ -16,9 +16,10 @@ use mos_messenger::{
 const FAILED: u8 = 2;
 const RETRIED: u8 = 3;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable() {
-    let harness = Harness::launch("target-fails").await;
+for_both_dapps!(a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable);
+
+async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable(dapp: Dapp) {
+    let harness = Harness::launch("target-fails", dapp).await;
     let network = &harness.network;
     let echo_a = network.echoes[&CHAIN_A];
     let echo_b = network.echoes[&CHAIN_B];
@@ -39,8 +40,19 @@ async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable
     let no_permission = Bytes::from(Revert::from("Echo: no permission").abi_encode());
     let delivered = harness.events::<IMOSV3::mapMessageIn>(CHAIN_B).await;
     assert_eq!(delivered.len(), 1);
-    assert_eq!((delivered[0].1.orderId, delivered[0].1.result), (sent.order_id, false));
-    assert_eq!(delivered[0].1.reason, no_permission);
+    let event = &delivered[0].1;
+    assert_eq!(
+        (event.fromChain, event.toChain, event.orderId, &event.fromAddrss, &event.callData, event.result),
+        (
+            U256::from(CHAIN_A),
+            U256::from(CHAIN_B),
+            sent.order_id,
+            &Bytes::from(echo_a.to_vec()),
+            &echo_payload(&sent),
+            false
+        )
+    );
+    assert_eq!(event.reason, no_permission);
     assert_eq!(message_status(&harness, CHAIN_B, sent.order_id).await, FAILED);
     assert_eq!(network.echo_list(CHAIN_B, "k").await.unwrap(), "");
     let mut reported = Vec::new();
@@ -77,7 +89,7 @@ async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_delivery_the_destination_refuses_is_recorded_with_its_reason_and_tried_again_only_on_request() {
-    let harness = Harness::launch("refused").await;
+    let harness = Harness::launch("refused", Dapp::Stylus).await;
     let network = &harness.network;
     let admin_b = network.sender(CHAIN_B, local::DEPLOYER).await.unwrap();
     admin_b.call(harness.mos(CHAIN_B), &IMOSV3::setPauseCall {}).await.unwrap();

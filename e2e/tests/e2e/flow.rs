@@ -1,95 +1,109 @@
-//! The demo's flow, checked: Echo messages A → B, B → A and A → relay, delivered by the messenger
-//! through the relay chain, with the exact events each chain shows and what each target stores.
+//! The demo's flow, checked with each Echo: messages of both types A → B and B → A, and one A →
+//! relay executed there, delivered by the messenger through the relay chain, with the exact events
+//! each chain shows and what each target stores.
 
 use std::time::Duration;
 
 use alloy_primitives::{Bytes, B256, U256};
-use alloy_sol_types::{sol, SolCall};
-use mos_e2e::{count, message_status, Harness};
-use mos_message::{interfaces::IMOSV3, MessageData, MessageType};
+use mos_e2e::{count, echo_message_data, echo_payload, for_both_dapps, message_status, Dapp, Harness};
+use mos_message::interfaces::IMOSV3;
 use mos_messenger::{
-    local::{self, EchoKind, CHAIN_A, CHAIN_B, RELAY},
+    local::{self, EchoKind, Sent, CHAIN_A, CHAIN_B, RELAY},
     Event, Outcome,
 };
 
-sol! {
-    /// What a CALLDATA echo asks the destination's Echo to run.
-    function setList(string key, string value);
-}
+for_both_dapps!(echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events() {
-    let harness = Harness::launch("flow").await;
+async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events(dapp: Dapp) {
+    let harness = Harness::launch("flow", dapp).await;
     let network = &harness.network;
-    let a_to_b = network.send(CHAIN_A, CHAIN_B, EchoKind::Calldata, "greeting", "hello from A").await.unwrap();
-    let b_to_a = network.send(CHAIN_B, CHAIN_A, EchoKind::Message, "reply", "hello from B").await.unwrap();
-    let a_to_relay = network.send(CHAIN_A, RELAY, EchoKind::Message, "relay", "hello relay").await.unwrap();
+    let mut sent: Vec<Sent> = Vec::new();
+    for (from, to, kind, key, value) in [
+        (CHAIN_A, CHAIN_B, EchoKind::Calldata, "greeting", "hello from A"),
+        (CHAIN_A, CHAIN_B, EchoKind::Message, "note", "a message from A"),
+        (CHAIN_B, CHAIN_A, EchoKind::Calldata, "reply", "hello from B"),
+        (CHAIN_B, CHAIN_A, EchoKind::Message, "answer", "a message from B"),
+        (CHAIN_A, RELAY, EchoKind::Message, "relay", "hello relay"),
+    ] {
+        sent.push(network.send(from, to, kind, key, value).await.unwrap());
+    }
 
     let (mut messenger, mut events) = harness.messenger(local::messenger_config()).await;
-    harness
-        .run_until(&mut messenger, Duration::from_secs(60), || async {
-            network.echo_list(CHAIN_B, "greeting").await.unwrap() == "hello from A"
-                && network.echo_list(CHAIN_A, "reply").await.unwrap() == "hello from B"
-                && network.echo_list(RELAY, "relay").await.unwrap() == "hello relay"
-        })
-        .await;
+    harness.run_until(&mut messenger, Duration::from_secs(60), || harness.arrived(&sent)).await;
 
     let echo = |chain| Bytes::copy_from_slice(network.echoes[&chain].as_slice());
-    // Chain A sent two messages and received one.
-    let out_a = harness.events::<IMOSV3::mapMessageOut>(CHAIN_A).await;
-    assert_eq!(out_a.len(), 2);
-    assert_eq!(out_a[0].0, a_to_b.transaction);
-    assert_eq!(
-        (out_a[0].1.fromChain, out_a[0].1.toChain, out_a[0].1.orderId, &out_a[0].1.fromAddrss),
-        (U256::from(CHAIN_A), U256::from(CHAIN_B), a_to_b.order_id, &echo(CHAIN_A))
-    );
-    let sent = MessageData::decode(&out_a[0].1.callData).unwrap();
-    assert_eq!((sent.msg_type, sent.target.clone()), (MessageType::Calldata, echo(CHAIN_B)));
-    let set_list = setListCall { key: "greeting".into(), value: "hello from A".into() };
-    assert_eq!(sent.payload.to_vec(), set_list.abi_encode(), "the Echo asks B's Echo to store the pair");
-    assert_eq!((out_a[1].1.toChain, out_a[1].1.orderId), (U256::from(RELAY), a_to_relay.order_id));
-    let in_a = harness.events::<IMOSV3::mapMessageIn>(CHAIN_A).await;
-    assert_eq!(in_a.len(), 1);
-    let delivered = &in_a[0].1;
-    assert_eq!(
-        (delivered.fromChain, delivered.toChain, delivered.orderId, &delivered.fromAddrss, delivered.result),
-        (U256::from(CHAIN_B), U256::from(CHAIN_A), b_to_a.order_id, &echo(CHAIN_B), true)
-    );
-    assert!(delivered.reason.is_empty());
+    // Each chain's MOS emitted one mapMessageOut per message its Echo sent, in order, naming the
+    // Echo as the sender and carrying the MessageData the Echo built, byte for byte.
+    for chain in [CHAIN_A, CHAIN_B] {
+        let out = harness.events::<IMOSV3::mapMessageOut>(chain).await;
+        let from_here: Vec<&Sent> = sent.iter().filter(|message| message.from_chain == chain).collect();
+        assert_eq!(out.len(), from_here.len(), "messages out of {chain}");
+        for ((transaction, event), message) in out.iter().zip(from_here) {
+            assert_eq!(*transaction, message.transaction);
+            assert_eq!(
+                (event.fromChain, event.toChain, event.orderId, &event.fromAddrss, &event.callData),
+                (
+                    U256::from(chain),
+                    U256::from(message.to_chain),
+                    message.order_id,
+                    &echo(chain),
+                    &echo_message_data(message)
+                ),
+                "{}",
+                message.key
+            );
+        }
+    }
 
-    // The relay forwarded A → B and B → A unchanged, and executed A → relay.
+    // The relay forwarded the four messages between A and B unchanged, and executed A → relay.
     let out_relay = harness.events::<IMOSV3::mapMessageOut>(RELAY).await;
-    let forwarded: Vec<_> = out_relay.iter().map(|(_, e)| (e.fromChain, e.toChain, e.orderId)).collect();
-    assert_eq!(forwarded.len(), 2);
-    assert!(forwarded.contains(&(U256::from(CHAIN_A), U256::from(CHAIN_B), a_to_b.order_id)));
-    assert!(forwarded.contains(&(U256::from(CHAIN_B), U256::from(CHAIN_A), b_to_a.order_id)));
-    let original = &out_a[0].1;
-    let relayed = out_relay.iter().find(|(_, e)| e.orderId == a_to_b.order_id).unwrap();
-    assert_eq!((&relayed.1.fromAddrss, &relayed.1.callData), (&original.fromAddrss, &original.callData));
-    let in_relay = harness.events::<IMOSV3::mapMessageIn>(RELAY).await;
-    assert_eq!(in_relay.len(), 1);
-    assert_eq!(
-        (in_relay[0].1.fromChain, in_relay[0].1.orderId, in_relay[0].1.result),
-        (U256::from(CHAIN_A), a_to_relay.order_id, true)
-    );
+    let passing: Vec<&Sent> = sent.iter().filter(|message| message.to_chain != RELAY).collect();
+    assert_eq!(out_relay.len(), passing.len());
+    for message in passing {
+        let forwarded: Vec<_> = out_relay.iter().filter(|(_, event)| event.orderId == message.order_id).collect();
+        assert_eq!(forwarded.len(), 1, "{} forwarded once", message.key);
+        let event = &forwarded[0].1;
+        assert_eq!(
+            (event.fromChain, event.toChain, &event.fromAddrss, &event.callData),
+            (
+                U256::from(message.from_chain),
+                U256::from(message.to_chain),
+                &echo(message.from_chain),
+                &echo_message_data(message)
+            ),
+        );
+    }
+
+    // Each message was executed once where it was going, its target succeeding: mapMessageIn names
+    // the sending Echo and reports the payload.
+    for chain in [CHAIN_A, RELAY, CHAIN_B] {
+        let executed = harness.events::<IMOSV3::mapMessageIn>(chain).await;
+        let to_here: Vec<&Sent> = sent.iter().filter(|message| message.to_chain == chain).collect();
+        assert_eq!(executed.len(), to_here.len(), "executions on {chain}");
+        for message in to_here {
+            let (_, event) = executed.iter().find(|(_, event)| event.orderId == message.order_id).unwrap();
+            assert_eq!(
+                (event.fromChain, event.toChain, &event.fromAddrss, &event.callData, event.result, &event.reason),
+                (
+                    U256::from(message.from_chain),
+                    U256::from(chain),
+                    &echo(message.from_chain),
+                    &echo_payload(message),
+                    true,
+                    &Bytes::new()
+                ),
+                "{}",
+                message.key
+            );
+            assert_eq!(message_status(&harness, chain, message.order_id).await, 1, "{} delivered", message.key);
+        }
+    }
     // Every delivery is one transferIn, announced by mapTransferExecute from the messenger.
-    let messenger_account = mos_messenger::local::dev_key(mos_messenger::local::MESSENGER).unwrap().address();
-    for (chain, deliveries) in [(RELAY, 3), (CHAIN_A, 1), (CHAIN_B, 1)] {
+    let messenger_account = local::dev_key(local::MESSENGER).unwrap().address();
+    for (chain, deliveries) in [(RELAY, 5), (CHAIN_A, 2), (CHAIN_B, 2)] {
         let executed = harness.events::<IMOSV3::mapTransferExecute>(chain).await;
         assert_eq!(executed.len(), deliveries, "deliveries on {chain}");
         assert!(executed.iter().all(|(_, e)| e.from == messenger_account));
-    }
-
-    // Chain B executed A → B once.
-    let in_b = harness.events::<IMOSV3::mapMessageIn>(CHAIN_B).await;
-    assert_eq!(in_b.len(), 1);
-    assert_eq!(
-        (in_b[0].1.fromChain, in_b[0].1.toChain, in_b[0].1.orderId, &in_b[0].1.fromAddrss, in_b[0].1.result),
-        (U256::from(CHAIN_A), U256::from(CHAIN_B), a_to_b.order_id, &echo(CHAIN_A), true)
-    );
-
-    for (chain, order) in [(CHAIN_B, a_to_b.order_id), (CHAIN_A, b_to_a.order_id), (RELAY, a_to_relay.order_id)] {
-        assert_eq!(message_status(&harness, chain, order).await, 1, "order {order} on {chain}");
     }
 
     // The messenger reported each order's journey, and has nothing left to do.
@@ -100,9 +114,11 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events()
         }
     }
     let journeys = count(reported.iter().map(|(_, order, _)| order));
-    assert_eq!(journeys[&a_to_b.order_id], 2);
-    assert_eq!(journeys[&b_to_a.order_id], 2);
-    assert_eq!(journeys[&a_to_relay.order_id], 1);
+    for message in &sent {
+        let hops = if message.to_chain == RELAY { 1 } else { 2 };
+        assert_eq!(journeys[&message.order_id], hops, "{}", message.key);
+    }
+    let a_to_b = &sent[0];
     assert!(reported.contains(&(
         "chain-a → relay".into(),
         a_to_b.order_id,
@@ -116,6 +132,6 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events()
     let state = messenger.state();
     assert!(state.routes.values().all(|route| route.pending.is_empty() && route.failed.is_empty()), "{state:#?}");
     let delivered: u64 = state.routes.values().map(|route| route.delivered).sum();
-    assert_eq!(delivered, 5, "three source transactions to the relay, two from it");
+    assert_eq!(delivered, 9, "five source transactions to the relay, four from it");
     harness.stop();
 }

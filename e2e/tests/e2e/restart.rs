@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use alloy_primitives::{TxKind, B256, U256};
 use alloy_sol_types::SolCall;
-use mos_e2e::{count, Harness};
+use mos_e2e::{count, Dapp, Harness};
 use mos_message::interfaces::IMOSV3;
 use mos_messenger::{
     local::{self, EchoKind, Sent, CHAIN_A, CHAIN_B, RELAY},
@@ -18,7 +18,7 @@ const RUNS_MS: [u64; 12] = [10, 25, 40, 55, 70, 85, 100, 120, 140, 160, 180, 200
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_delivers_nothing_twice() {
-    let harness = Harness::launch("restart").await;
+    let harness = Harness::launch("restart", Dapp::Stylus).await;
     let network = &harness.network;
     let mut sent: Vec<Sent> = Vec::new();
     for (from, to, key) in [(CHAIN_A, CHAIN_B, "one"), (CHAIN_B, CHAIN_A, "two"), (CHAIN_A, RELAY, "three")] {
@@ -35,16 +35,7 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
         }
     }
     let (mut messenger, _) = harness.messenger(local::messenger_config()).await;
-    harness
-        .run_until(&mut messenger, Duration::from_secs(60), || async {
-            for message in &sent {
-                if network.echo_list(message.to_chain, &message.key).await.unwrap() != message.value {
-                    return false;
-                }
-            }
-            true
-        })
-        .await;
+    harness.run_until(&mut messenger, Duration::from_secs(60), || harness.arrived(&sent)).await;
 
     // Every order executed exactly once where it was going, and forwarded exactly once by the relay.
     for chain in [CHAIN_A, RELAY, CHAIN_B] {
@@ -81,7 +72,7 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
 ///   never be mined): the restart sees that and delivers with a new transaction.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_it() {
-    let harness = Harness::launch("crash-windows").await;
+    let harness = Harness::launch("crash-windows", Dapp::Stylus).await;
     let network = &harness.network;
     let mut sent = Vec::new();
     for key in ["never-broadcast", "mined-unseen", "replaced"] {
@@ -90,9 +81,7 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
     let messenger = network.sender(RELAY, local::MESSENGER).await.unwrap();
     let mut signed = Vec::new();
     for message in &sent {
-        let source = harness.node(CHAIN_A);
-        let proof = mos_prover::rpc::prove_transaction(source.provider(), message.transaction).await.unwrap();
-        harness.attest(CHAIN_A, RELAY, proof.block_number).await;
+        let proof = harness.prove_attested(CHAIN_A, RELAY, message.transaction).await;
         let call = IMOSV3::transferInCall { chainId: U256::from(CHAIN_A), receiptProof: proof.proof.encode().into() };
         signed.push((message, proof.block_number, call));
     }
@@ -128,16 +117,7 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
     mos_messenger::file::write_json(&harness.state, &state).unwrap();
 
     let (mut resumed, _) = harness.messenger(local::messenger_config()).await;
-    harness
-        .run_until(&mut resumed, Duration::from_secs(60), || async {
-            for message in &sent {
-                if network.echo_list(RELAY, &message.key).await.unwrap() != "arrived" {
-                    return false;
-                }
-            }
-            true
-        })
-        .await;
+    harness.run_until(&mut resumed, Duration::from_secs(60), || harness.arrived(&sent)).await;
     let executed = harness.events::<IMOSV3::mapMessageIn>(RELAY).await;
     let by_order = |index: usize| {
         let found: Vec<B256> =

@@ -11,7 +11,7 @@ use std::{
 use alloy_primitives::B256;
 use mos_messenger::{
     deploy::Programs,
-    local::{self, EchoKind, LocalNetwork, Sent, CHAIN_A, CHAIN_B, RELAY},
+    local::{self, Dapp, EchoKind, LocalNetwork, Sent, CHAIN_A, CHAIN_B, RELAY},
     node::revert_reason,
     Deployment, Event, Outcome, Role,
 };
@@ -68,7 +68,7 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
     say("MOS demo: three devnet chains in this process, the MOS suite deployed over JSON-RPC.".into());
     say("Deploying the MOS, fee service, light nodes and manager, and the Echo dApp (about 20 s)...".into());
     let started = Instant::now();
-    let network = LocalNetwork::launch(programs).await?;
+    let network = LocalNetwork::launch(programs, Dapp::Stylus).await?;
     let deployment = &network.deployment;
     let name = |chain_id: u64| deployment.chain(chain_id).map_or_else(|| chain_id.to_string(), |c| c.name.clone());
     for (chain, local) in deployment.chains.iter().zip(&network.chains) {
@@ -198,6 +198,7 @@ fn kind_name(kind: EchoKind) -> &'static str {
     match kind {
         EchoKind::Calldata => "CALLDATA",
         EchoKind::Message => "MESSAGE",
+        EchoKind::RelayedMessage => "MESSAGE (relayed)",
     }
 }
 
