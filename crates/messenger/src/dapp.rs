@@ -9,7 +9,7 @@ use std::fmt;
 use alloy_primitives::{hex, Address, Bytes};
 use alloy_sol_types::SolValue;
 
-/// Which Echo a [`crate::local::LocalNetwork`] deploys on each chain.
+/// Which Echo dApp runs: what the local network (feature `local`) deploys on each chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Dapp {
     /// The Stylus Echo (`examples/echo`), owned through its creation recording the deployer.

@@ -12,15 +12,15 @@
 //!   ([`state`]) after every step, so that it can be killed at any point and restarted without
 //!   losing or repeating a delivery.
 //! - [`node`]: a chain's JSON-RPC node and an account that signs and sends through it.
+//! - [`dapp`]: the Echo dApps (Stylus and Solidity) and the Solidity contracts solc compiled.
 //! - `local` (feature `local`): three devnet chains in this process with everything deployed, and
-//!   an Echo dApp (`dapp`: the Stylus or the Solidity Echo), the programs built from source for
+//!   an Echo dApp ([`dapp::Dapp`]: the Stylus or the Solidity Echo), the programs built from source for
 //!   them, and a messenger tuned for them: what `mos demo` and the end-to-end tests run.
 //!
 //! `docs/messenger.md` describes how to run it.
 
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[cfg(feature = "local")]
 pub mod dapp;
 pub mod deploy;
 pub mod deployment;
