@@ -10,10 +10,9 @@ use alloy_primitives::{hex, Address, Bytes};
 use alloy_sol_types::SolValue;
 
 /// Which Echo dApp runs: what the local network (feature `local`) deploys on each chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dapp {
     /// The Stylus Echo (`examples/echo`), owned through its creation recording the deployer.
-    #[default]
     Stylus,
     /// The Solidity Echo (`examples/solidity-echo/Echo.sol`), owned through its constructor.
     Solidity,
