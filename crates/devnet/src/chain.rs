@@ -13,7 +13,7 @@ use crate::{
     dev_accounts,
     exec::{self, BlockEnv, CallParams, CallResult, StateOverride},
     persist::{SavedBlock, SavedChain},
-    state::{Journal, StateChange, StateRootCache, WorldState},
+    state::{StateChange, StateRootCache, StateWriter, WorldState},
     stylus::ProgramCache,
     tx::{self, TxError, ValidTx},
 };
@@ -143,6 +143,8 @@ impl Chain {
         for address in signers.keys() {
             state.accounts.entry(*address).or_default().balance = config.dev_balance;
         }
+        // ArbOS's state account exists from genesis, as on Nitro (nonce 1: never pruned as empty).
+        state.accounts.entry(crate::arbos::storage::ARBOS_STATE).or_default().nonce = 1;
         let genesis = Block::seal(BlockContents {
             parent_hash: B256::ZERO,
             number: 0,
@@ -309,6 +311,7 @@ impl Chain {
             debug_chain: self.config.debug_chain,
             parent_hash: parent.hash,
             recent_hashes: self.blocks.iter().rev().take(256).rev().map(|b| b.hash).collect(),
+            cache_managers: self.config.cache_managers.clone(),
         }
     }
 
@@ -388,9 +391,15 @@ impl Chain {
                 }
             };
             let (state, programs) = (&mut self.state, &mut self.programs);
-            let outcome = on_execution_stack(|| exec::execute_transaction(state, programs, &env, &valid));
+            let outcome = match on_execution_stack(|| exec::execute_transaction(state, programs, &env, &valid)) {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    tracing::warn!(%error, hash = %valid.hash, "dropped a queued transaction revm refused");
+                    continue;
+                }
+            };
             cumulative += outcome.gas_used;
-            let logs = outcome.effects.logs;
+            let logs = outcome.logs;
             let receipt = TxReceipt {
                 receipt: light_client_iface::Receipt::new(
                     valid.envelope.tx_type() as u8,
@@ -405,7 +414,7 @@ impl Chain {
                 output: outcome.output,
             };
             log_index += logs.len() as u64;
-            changes.extend(outcome.effects.changes);
+            changes.extend(outcome.changes);
             receipts.push(receipt);
             block_txs.push(BlockTx { hash: valid.hash, sender: valid.sender, envelope: valid.envelope });
         }
@@ -490,9 +499,9 @@ impl Chain {
 
     /// Sets a balance outside any transaction (`anvil_setBalance`).
     pub fn set_balance(&mut self, address: Address, balance: U256) {
-        let mut journal = Journal::new(&mut self.state);
-        journal.set_balance(address, balance);
-        self.dev_changes.extend(journal.finish().changes);
+        let mut writer = StateWriter::new(&mut self.state);
+        writer.set_balance(address, balance);
+        self.dev_changes.extend(writer.finish());
     }
 
     /// Records the current head; [`Chain::revert_to_snapshot`] returns to it (`evm_snapshot`).

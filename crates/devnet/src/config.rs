@@ -22,6 +22,14 @@ pub struct ChainConfig {
     pub genesis_timestamp: u64,
     /// Whether debug-only hostios (`console.*`) may be imported (reference §2.2).
     pub debug_chain: bool,
+    /// The addresses ArbWasmCache lets cache and evict programs (Nitro's cache managers, reference
+    /// §4.4). Dev account 0 by default, so tests and operators can cache what they deploy.
+    #[serde(default = "default_cache_managers")]
+    pub cache_managers: Vec<Address>,
+}
+
+fn default_cache_managers() -> Vec<Address> {
+    crate::dev_accounts::dev_addresses().into_iter().take(1).collect()
 }
 
 impl Default for ChainConfig {
@@ -35,6 +43,7 @@ impl Default for ChainConfig {
             coinbase: Address::ZERO,
             genesis_timestamp: 1_735_689_600,
             debug_chain: false,
+            cache_managers: default_cache_managers(),
         }
     }
 }

@@ -1,195 +1,214 @@
-//! Executing transactions and calls: gas purchase and refund, access lists, the top-level call or
-//! create, and the frames below it (EVM bytecode, Stylus programs, precompiles).
+//! Executing transactions and calls on revm ([`evm::DevEvm`]): Osaka's rules for EVM code, Stylus
+//! programs as frames inside it, and the Ethereum and Arbitrum precompiles.
+//!
+//! The devnet follows Osaka (revm's default hardfork) with two of Nitro's differences: a
+//! transaction may use the whole block gas limit (Nitro has no EIP-7825 cap), and there is no
+//! EIP-7623 calldata floor (Arbitrum prices calldata through its L1 fee, which the devnet charges
+//! at zero).
 
-mod arbwasm;
-mod executor;
-mod precompiles;
+mod commit;
+mod db;
+mod evm;
 mod types;
 
-use alloy_primitives::{Address, Bytes, TxKind, U256};
-use evm_interpreter::{CallKind, CallOutcome, CallRequest, CallStatus, CreateRequest, CreateScheme};
-
-pub use arbwasm::{ArbWasm, ARB_WASM};
-pub use executor::Executor;
-pub use precompiles::ARB_SYS;
-pub use types::{AccountOverride, BlockEnv, CallParams, CallResult, StateOverride, TxOutcome};
-
-use crate::{
-    state::{Journal, WorldState},
-    stylus::ProgramCache,
-    tx::{self, ValidTx},
+use alloy_consensus::Transaction as _;
+use alloy_primitives::{Bytes, Log, TxKind, U256, B256};
+use revm::{
+    context::{
+        result::{EVMError, ExecutionResult, InvalidTransaction, Output},
+        BlockEnv as RevmBlock, CfgEnv, Context, TxEnv,
+    },
+    context_interface::{
+        block::BlobExcessGasAndPrice,
+        transaction::{AccessList, AccessListItem},
+        JournalTr,
+    },
+    handler::{EthFrame, EvmTr, Handler, MainnetHandler},
+    primitives::{eip4844::BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE, hardfork::SpecId},
 };
 
-/// EIP-3529: refunds are capped at a fifth of the gas used.
-const MAX_REFUND_QUOTIENT: u64 = 5;
+pub use crate::arbos::{ArbWasm, ARB_WASM};
+pub use db::StateDb;
+pub use evm::{DevContext, DevError, DevEvm, DevJournal};
+pub use types::{AccountOverride, BlockEnv, CallParams, CallResult, StateOverride, TxOutcome};
 
-/// What a top-level frame returned.
-struct TopLevel {
-    status: CallStatus,
-    output: Bytes,
-    gas_left: u64,
-    created: Option<Address>,
+use crate::{arbos::ArbosTx, state::WorldState, stylus::ProgramCache, tx::ValidTx};
+
+/// The hardfork whose rules EVM code follows.
+pub const SPEC: SpecId = SpecId::OSAKA;
+
+/// A transaction revm refused before executing it (its nonce, balance or gas no longer fit).
+#[derive(Debug, thiserror::Error)]
+#[error("transaction refused: {0}")]
+pub struct Refused(String);
+
+/// Whether fees and nonces are checked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A transaction in a block.
+    Transaction,
+    /// `eth_call` and `eth_estimateGas`: no nonce, balance or base-fee checks.
+    Call,
 }
 
-/// Addresses warm at the start of every transaction (EIP-2929, EIP-3651): the precompiles and the
-/// Arbitrum precompiles the devnet serves.
-fn precompile_addresses() -> impl Iterator<Item = Address> {
-    (1u8..=0x11).map(Address::with_last_byte).chain([ARB_SYS, ARB_WASM])
-}
-
-/// Runs the top-level call or create of a transaction-like request.
-fn run_top_level(
-    exec: &mut Executor<'_, '_>,
-    from: Address,
-    kind: TxKind,
-    value: U256,
-    input: Bytes,
-    gas: u64,
-) -> TopLevel {
-    match kind {
-        TxKind::Call(to) => {
-            let CallOutcome { status, output, gas_left } = exec.call(CallRequest {
-                kind: CallKind::Call,
-                target: to,
-                code_address: to,
-                caller: from,
-                value,
-                input,
-                gas_limit: gas,
-                is_static: false,
-            });
-            TopLevel { status, output, gas_left, created: None }
+/// revm's context for one transaction or call on `state` in the block `env`.
+fn context<'a>(
+    state: &'a WorldState,
+    programs: &'a mut ProgramCache,
+    env: &'a BlockEnv,
+    tx: TxEnv,
+    mode: Mode,
+) -> DevContext<'a> {
+    let block = RevmBlock {
+        number: U256::from(env.number),
+        beneficiary: env.coinbase,
+        timestamp: U256::from(env.timestamp),
+        gas_limit: env.gas_limit,
+        basefee: env.base_fee,
+        // Arbitrum's DIFFICULTY/PREVRANDAO is the constant 1.
+        difficulty: U256::from(1),
+        prevrandao: Some(B256::with_last_byte(1)),
+        blob_excess_gas_and_price: Some(BlobExcessGasAndPrice::new(0, BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE)),
+        ..Default::default()
+    };
+    let ctx: Context<RevmBlock, TxEnv, CfgEnv, StateDb<'a>> = Context::new(StateDb::new(state, env), SPEC);
+    let mut ctx = ctx.with_block(block).with_tx(tx).with_chain(ArbosTx::new(env, programs));
+    ctx.modify_cfg(|cfg| {
+        cfg.chain_id = env.chain_id;
+        cfg.tx_chain_id_check = false;
+        cfg.tx_gas_limit_cap = Some(env.gas_limit);
+        cfg.disable_eip3541 = true;
+        cfg.disable_eip7623 = true;
+        if mode == Mode::Call {
+            cfg.disable_nonce_check = true;
+            cfg.disable_balance_check = true;
+            cfg.disable_base_fee = true;
         }
-        TxKind::Create => {
-            let outcome = exec.create(CreateRequest {
-                scheme: CreateScheme::Create,
-                caller: from,
-                value,
-                init_code: input,
-                gas_limit: gas,
-            });
-            let created = (outcome.status == CallStatus::Success).then_some(outcome.address);
-            TopLevel { status: outcome.status, output: outcome.output, gas_left: outcome.gas_left, created }
-        }
-    }
+    });
+    ctx
 }
 
-/// Executes a checked transaction on `state`.
+fn access_list(list: &[(alloy_primitives::Address, Vec<B256>)]) -> AccessList {
+    AccessList(
+        list.iter().map(|(address, keys)| AccessListItem { address: *address, storage_keys: keys.clone() }).collect(),
+    )
+}
+
+/// What revm ended a transaction or call with, and the state it left.
+struct Finished {
+    result: Result<ExecutionResult, EVMError<std::convert::Infallible>>,
+    accounts: revm::state::EvmState,
+    failure: Option<String>,
+}
+
+fn run(ctx: DevContext<'_>) -> Finished {
+    let mut evm = DevEvm::new(ctx);
+    let result = MainnetHandler::<_, EVMError<std::convert::Infallible>, EthFrame>::default().run(&mut evm);
+    let ctx = evm.ctx();
+    let accounts = ctx.journaled_state.finalize();
+    Finished { result, accounts, failure: ctx.chain.take_failure() }
+}
+
+/// Executes a checked transaction on `state`, writing its effects.
+///
+/// # Errors
+/// [`Refused`] when revm refuses it before execution (nothing is changed).
 pub fn execute_transaction(
     state: &mut WorldState,
     programs: &mut ProgramCache,
     env: &BlockEnv,
     tx: &ValidTx,
-) -> TxOutcome {
-    let mut journal = Journal::new(state);
-    let price = U256::from(tx.effective_gas_price);
-    let gas_cost = U256::from(tx.gas_limit) * price;
-    let balance = journal.balance(&tx.sender);
-    journal.set_balance(tx.sender, balance.saturating_sub(gas_cost));
-    if tx.kind.is_call() {
-        journal.bump_nonce(tx.sender);
-    }
-    warm_up(&mut journal, tx.sender, tx.kind, env.coinbase, &tx.access_list);
-
-    let mut exec = Executor::new(journal, programs, env, tx.sender, price);
-    let top = run_top_level(&mut exec, tx.sender, tx.kind, tx.value, tx.input.clone(), tx.gas_limit - tx.intrinsic_gas);
-    let mut journal = exec.into_journal();
-
-    let used_before_refund = tx.gas_limit - top.gas_left;
-    let refund = u64::try_from(journal_refund(&journal)).unwrap_or(0).min(used_before_refund / MAX_REFUND_QUOTIENT);
-    let gas_used = used_before_refund - refund;
-    let returned = U256::from(tx.gas_limit - gas_used) * price;
-    let sender_balance = journal.balance(&tx.sender);
-    journal.set_balance(tx.sender, sender_balance + returned);
-    let tip = price.saturating_sub(U256::from(env.base_fee));
-    if !tip.is_zero() {
-        let coinbase_balance = journal.balance(&env.coinbase);
-        journal.set_balance(env.coinbase, coinbase_balance + tip * U256::from(gas_used));
-    }
-    let effects = journal.finish();
-    TxOutcome {
-        success: top.status == CallStatus::Success,
-        gas_used,
-        output: top.output,
-        contract_address: top.created,
-        effects,
-    }
+) -> Result<TxOutcome, Refused> {
+    let tx_env = TxEnv {
+        tx_type: 2,
+        caller: tx.sender,
+        gas_limit: tx.gas_limit,
+        gas_price: tx.effective_gas_price,
+        gas_priority_fee: Some(tx.effective_gas_price.saturating_sub(u128::from(env.base_fee))),
+        kind: tx.kind,
+        value: tx.value,
+        data: tx.input.clone(),
+        nonce: tx.envelope.nonce(),
+        access_list: access_list(&tx.access_list),
+        ..Default::default()
+    };
+    let finished = run(context(state, programs, env, tx_env, Mode::Transaction));
+    let result = finished.result.map_err(|error| Refused(error.to_string()))?;
+    let changes = commit::apply(state, finished.accounts);
+    let gas_used = result.gas().tx_gas_used();
+    let (success, output, contract_address, logs) = outcome_parts(result);
+    Ok(TxOutcome { success, gas_used, output, contract_address, changes, logs })
 }
 
-fn journal_refund(journal: &Journal<'_>) -> i64 {
-    journal.refund().max(0)
-}
-
-/// Warms the sender, the recipient, the coinbase (EIP-3651), the precompiles and the access list.
-fn warm_up(
-    journal: &mut Journal<'_>,
-    sender: Address,
-    kind: TxKind,
-    coinbase: Address,
-    access_list: &[(Address, Vec<alloy_primitives::B256>)],
-) {
-    journal.warm_account(sender);
-    if let TxKind::Call(to) = kind {
-        journal.warm_account(to);
-    }
-    journal.warm_account(coinbase);
-    for address in precompile_addresses() {
-        journal.warm_account(address);
-    }
-    for (address, keys) in access_list {
-        journal.warm_account(*address);
-        for key in keys {
-            journal.warm_slot(*address, U256::from_be_bytes(key.0));
-        }
+/// Splits a result into success, output, created address and logs.
+fn outcome_parts(result: ExecutionResult) -> (bool, Bytes, Option<alloy_primitives::Address>, Vec<Log>) {
+    match result {
+        ExecutionResult::Success { output: Output::Call(output), logs, .. } => (true, output, None, logs),
+        ExecutionResult::Success { output: Output::Create(output, address), logs, .. } => (true, output, address, logs),
+        ExecutionResult::Revert { output, logs, .. } => (false, output, None, logs),
+        ExecutionResult::Halt { logs, .. } => (false, Bytes::new(), None, logs),
     }
 }
 
 /// Executes a call without keeping any of its effects (`eth_call`, `eth_estimateGas`).
-pub fn call(state: &mut WorldState, programs: &mut ProgramCache, env: &BlockEnv, request: &CallParams) -> CallResult {
-    let from = request.from.unwrap_or_default();
-    let kind = request.to.map_or(TxKind::Create, TxKind::Call);
+pub fn call(state: &WorldState, programs: &mut ProgramCache, env: &BlockEnv, request: &CallParams) -> CallResult {
     let gas_limit = request.gas.unwrap_or(env.gas_limit);
-    let intrinsic = tx::intrinsic_gas(&request.data, kind.is_create(), &[]);
-    let Some(gas) = gas_limit.checked_sub(intrinsic) else {
-        return CallResult {
+    let tx_env = TxEnv {
+        tx_type: 2,
+        caller: request.from.unwrap_or_default(),
+        gas_limit,
+        gas_price: request.gas_price.unwrap_or(0),
+        gas_priority_fee: None,
+        kind: request.to.map_or(TxKind::Create, TxKind::Call),
+        value: request.value,
+        data: request.data.clone(),
+        access_list: access_list(&request.access_list),
+        ..Default::default()
+    };
+    let nonce = state.nonce(&tx_env.caller);
+    let tx_env = TxEnv { nonce, ..tx_env };
+    let finished = run(context(state, programs, env, tx_env, Mode::Call));
+    match finished.result {
+        Ok(result) => {
+            let gas_used = result.gas().tx_gas_used();
+            let halted = match &result {
+                ExecutionResult::Halt { reason, .. } => Some(finished.failure.unwrap_or_else(|| halt_message(reason))),
+                _ => None,
+            };
+            let success = result.is_success();
+            let output = match result {
+                ExecutionResult::Success { output: Output::Create(..), .. } => Bytes::new(),
+                other => outcome_parts(other).1,
+            };
+            CallResult { success, output, gas_used, halted }
+        }
+        Err(error) => CallResult {
             success: false,
             output: Bytes::new(),
             gas_used: gas_limit,
-            halted: Some(format!("intrinsic gas too low: gas {gas_limit}, minimum needed {intrinsic}")),
-        };
-    };
-    let mut journal = Journal::new(state);
-    let start = journal.checkpoint();
-    let price = U256::from(request.gas_price.unwrap_or(0));
-    // A call may send value its sender lacks only if asked to pay nothing for gas: tools such as
-    // `cargo stylus check` simulate with a funded random sender, others with none at all.
-    let needed = request.value + U256::from(gas_limit) * price;
-    if journal.balance(&from) < needed {
-        journal.set_balance(from, needed);
-    }
-    if kind.is_call() {
-        journal.bump_nonce(from);
-    }
-    warm_up(&mut journal, from, kind, env.coinbase, &[]);
-    let mut exec = Executor::new(journal, programs, env, from, price);
-    let top = run_top_level(&mut exec, from, kind, request.value, request.data.clone(), gas);
-    let failure = exec.take_failure();
-    let mut journal = exec.into_journal();
-    let used = gas_limit - top.gas_left;
-    let refund = u64::try_from(journal_refund(&journal)).unwrap_or(0).min(used / MAX_REFUND_QUOTIENT);
-    journal.revert(start);
-    let halted = (top.status == CallStatus::Failed).then(|| match failure {
-        Some(reason) => reason,
-        None if top.gas_left == 0 => "out of gas".to_string(),
-        None => "execution failed".to_string(),
-    });
-    CallResult {
-        success: top.status == CallStatus::Success,
-        output: match kind {
-            TxKind::Create if top.status == CallStatus::Success => Bytes::new(),
-            _ => top.output,
+            halted: Some(refusal_message(&error)),
         },
-        gas_used: used - refund,
-        halted,
+    }
+}
+
+/// geth's words for why a call halted.
+fn halt_message(reason: &revm::context::result::HaltReason) -> String {
+    use revm::context::result::{HaltReason, OutOfGasError};
+    match reason {
+        HaltReason::OutOfGas(OutOfGasError::Basic | OutOfGasError::Memory | OutOfGasError::MemoryLimit) => {
+            "out of gas".into()
+        }
+        HaltReason::OutOfGas(_) => "out of gas".into(),
+        other => format!("execution failed: {other:?}"),
+    }
+}
+
+/// geth's words for a call refused before execution.
+fn refusal_message(error: &EVMError<std::convert::Infallible>) -> String {
+    match error {
+        EVMError::Transaction(InvalidTransaction::CallGasCostMoreThanGasLimit { initial_gas, gas_limit }) => {
+            format!("intrinsic gas too low: gas {gas_limit}, minimum needed {initial_gas}")
+        }
+        other => other.to_string(),
     }
 }

@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_primitives::{Address, Bytes, Log, B256, U256};
 
-use crate::state::{TxEffects, WorldState};
+use crate::state::{StateChange, WorldState};
 
 /// The block a transaction executes in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BlockEnv {
     /// Block number (also what NUMBER and `block_number` return: the devnet is its own L1).
     pub number: u64,
@@ -29,6 +29,8 @@ pub struct BlockEnv {
     pub parent_hash: B256,
     /// Hashes of the up to 256 blocks before this one, oldest first (BLOCKHASH's window).
     pub recent_hashes: Vec<B256>,
+    /// The addresses ArbWasmCache lets cache and evict programs.
+    pub cache_managers: Vec<Address>,
 }
 
 impl BlockEnv {
@@ -57,6 +59,9 @@ pub struct CallParams {
     pub gas: Option<u64>,
     /// Gas price (0 when absent: calls cost nothing unless asked to).
     pub gas_price: Option<u128>,
+    /// EIP-2930 access list: addresses and their storage keys, paid for and warmed as in a
+    /// transaction.
+    pub access_list: Vec<(Address, Vec<B256>)>,
 }
 
 /// How a call ended.
@@ -83,8 +88,10 @@ pub struct TxOutcome {
     pub output: Bytes,
     /// The created contract, for a successful creation.
     pub contract_address: Option<Address>,
-    /// State changes and logs.
-    pub effects: TxEffects,
+    /// The undo log of its state changes, oldest first.
+    pub changes: Vec<StateChange>,
+    /// Its logs, in order.
+    pub logs: Vec<Log>,
 }
 
 /// Per-account state overrides for `eth_call` (code and balance are what `cargo stylus check`

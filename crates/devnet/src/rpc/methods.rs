@@ -180,6 +180,10 @@ fn call_params(params: &[Value]) -> Result<(CallParams, BlockId, StateOverride),
         value: request.value.unwrap_or_default(),
         gas: request.gas,
         gas_price: request.gas_price.or(request.max_fee_per_gas),
+        access_list: request
+            .access_list
+            .map(|list| list.0.into_iter().map(|item| (item.address, item.storage_keys)).collect())
+            .unwrap_or_default(),
     };
     let overrides = StateOverride {
         accounts: overrides

@@ -1,9 +1,10 @@
-//! Accounts, storage and programs, and the journal that makes every change revertible.
+//! Accounts and their storage after the last block, the undo log that lets the chain go back to an
+//! earlier block, and the state root.
 
-mod journal;
+mod changes;
 mod root;
 mod world;
 
-pub use journal::{Checkpoint, InsufficientBalance, Journal, SlotWrite, StateChange, TxEffects};
+pub use changes::{StateChange, StateWriter};
 pub use root::{state_root, StateRootCache};
 pub use world::{Account, WorldState};

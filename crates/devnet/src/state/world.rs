@@ -1,12 +1,11 @@
-//! The chain's state after the last block: accounts with their storage, and the Stylus programs
-//! ArbWasm has activated.
+//! The chain's state after the last block: accounts with their storage. ArbOS keeps its own state
+//! (the Stylus programs ArbWasm activated, the data pricer, the cache managers) in the storage of
+//! one account, as Nitro does ([`crate::arbos::storage`]).
 
 use std::collections::HashMap;
 
 use alloy_primitives::{keccak256, Address, Bytes, B256, KECCAK256_EMPTY, U256};
 use serde::{Deserialize, Serialize};
-
-use crate::stylus::{DataPricer, ProgramRecord};
 
 /// An account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,15 +41,11 @@ impl Account {
     }
 }
 
-/// Accounts and activated programs.
+/// Every account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorldState {
     /// Every account that is not empty (EIP-161 accounts are pruned after each transaction).
     pub accounts: HashMap<Address, Account>,
-    /// Stylus programs activated through ArbWasm, by code hash.
-    pub programs: HashMap<B256, ProgramRecord>,
-    /// ArbWasm's data pricer.
-    pub data_pricer: DataPricer,
 }
 
 impl WorldState {

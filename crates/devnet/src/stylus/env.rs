@@ -5,7 +5,7 @@ use alloy_primitives::{Address, Bytes, U256};
 use wasmi::{Caller, Global, Memory, Val};
 
 use super::StorageCache;
-use crate::exec::Executor;
+use crate::exec::DevEvm;
 
 /// Why a program stopped before returning from `user_entrypoint`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,9 +47,9 @@ pub struct Handles {
 }
 
 /// Store data of a program invocation.
-pub struct ProgramEnv<'e, 'a, 's> {
-    /// The executor, for state and nested calls.
-    pub exec: &'e mut Executor<'a, 's>,
+pub struct ProgramEnv<'e, 'a> {
+    /// The EVM, for state and nested calls.
+    pub evm: &'e mut DevEvm<'a>,
     /// The frame.
     pub frame: ProgramFrame,
     /// The invocation's storage cache (reference §3).
@@ -66,15 +66,17 @@ pub struct ProgramEnv<'e, 'a, 's> {
     pub handles: Option<Handles>,
     /// Why the program stopped, when a hostio stopped it.
     pub escape: Option<Escape>,
+    /// Gas refunded so far (EIP-3529: storage cleared, and the refunds of children that succeeded).
+    pub refund: i64,
 }
 
 /// A hostio's result; the error only says "stop", the reason is in [`ProgramEnv::escape`].
 pub type HostResult<T> = Result<T, wasmi::Error>;
 
 /// Hostio-side access to the invocation.
-pub trait EnvAccess<'e, 'a, 's> {
+pub trait EnvAccess<'e, 'a> {
     /// The store data.
-    fn env(&mut self) -> &mut ProgramEnv<'e, 'a, 's>;
+    fn env(&mut self) -> &mut ProgramEnv<'e, 'a>;
     /// Stops the program for `escape`.
     fn escape<T>(&mut self, escape: Escape) -> HostResult<T>;
     /// Ink left.
@@ -99,8 +101,8 @@ pub trait EnvAccess<'e, 'a, 's> {
     fn write(&mut self, ptr: u32, data: &[u8]) -> HostResult<()>;
 }
 
-impl<'e, 'a, 's> EnvAccess<'e, 'a, 's> for Caller<'_, ProgramEnv<'e, 'a, 's>> {
-    fn env(&mut self) -> &mut ProgramEnv<'e, 'a, 's> {
+impl<'e, 'a> EnvAccess<'e, 'a> for Caller<'_, ProgramEnv<'e, 'a>> {
+    fn env(&mut self) -> &mut ProgramEnv<'e, 'a> {
         self.data_mut()
     }
 

@@ -2,19 +2,32 @@
 //! (§2.2 ink per hostio, §2.4 the EVM costs behind them, §3 the storage cache).
 
 use alloy_primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
-use evm_interpreter::{gas, CallKind, CallRequest, CallStatus, CreateRequest, CreateScheme};
+use revm::{
+    context_interface::{cfg::gas, CreateScheme, JournalTr},
+    handler::FrameResult,
+    interpreter::{
+        interpreter_action::FrameInput, CallInput, CallInputs, CallScheme, CallValue, CreateInputs,
+        InstructionResult,
+    },
+};
 use stylus_wasm::pricing::hostio as pricing;
 use wasmi::{Caller, Linker};
 
-use super::env::{EnvAccess, Escape, HostResult, ProgramEnv};
+use super::{
+    env::{EnvAccess, Escape, HostResult, ProgramEnv},
+    evm_state::{self, AccountView},
+};
 
-type Ctx<'c, 'e, 'a, 's> = Caller<'c, ProgramEnv<'e, 'a, 's>>;
+type Ctx<'c, 'e, 'a> = Caller<'c, ProgramEnv<'e, 'a>>;
+
+/// What SSTORE's sentry requires left (EIP-2200): the call stipend.
+const SSTORE_SENTRY: u64 = gas::CALL_STIPEND;
 
 /// Registers every hostio (and, on debug chains, the `console` imports) on `linker`.
 ///
 /// # Errors
 /// Only if a name is defined twice, which this function never does.
-pub fn define<'e, 'a, 's>(linker: &mut Linker<ProgramEnv<'e, 'a, 's>>, debug: bool) -> Result<(), wasmi::Error> {
+pub fn define<'e, 'a>(linker: &mut Linker<ProgramEnv<'e, 'a>>, debug: bool) -> Result<(), wasmi::Error> {
     const M: &str = "vm_hooks";
     linker.func_wrap(M, "read_args", read_args)?;
     linker.func_wrap(M, "write_result", write_result)?;
@@ -105,7 +118,7 @@ fn evm_api_gas(c: &mut Ctx) -> u64 {
 fn storage_load_bytes32(mut c: Ctx, key: u32, dest: u32) -> HostResult<()> {
     c.buy_ink(pricing::HOSTIO_INK + 2 * pricing::PTR_INK)?;
     let api = evm_api_gas(&mut c);
-    c.require_gas(gas::COLD_SLOAD + pricing::STORAGE_CACHE_REQUIRED_ACCESS_GAS + api)?;
+    c.require_gas(gas::COLD_SLOAD_COST + pricing::STORAGE_CACHE_REQUIRED_ACCESS_GAS + api)?;
     let key = U256::from_be_bytes(c.read_word(key)?);
     let env = c.env();
     let mut cost = env.cache.read_gas();
@@ -113,11 +126,10 @@ fn storage_load_bytes32(mut c: Ctx, key: u32, dest: u32) -> HostResult<()> {
         Some(value) => value,
         None => {
             let address = env.frame.address;
-            let cold = env.exec.journal.warm_slot(address, key);
-            cost += if cold { gas::COLD_SLOAD } else { gas::WARM_ACCESS } + api;
-            let value = env.exec.journal.sload(address, key);
-            env.cache.insert_known(key, value);
-            value
+            let slot = evm_state::sload(env.evm.context(), address, key);
+            cost += if slot.cold { gas::COLD_SLOAD_COST } else { gas::WARM_STORAGE_READ_COST } + api;
+            env.cache.insert_known(key, slot.value);
+            slot.value
         }
     };
     c.buy_gas(cost)?;
@@ -126,7 +138,7 @@ fn storage_load_bytes32(mut c: Ctx, key: u32, dest: u32) -> HostResult<()> {
 
 fn storage_cache_bytes32(mut c: Ctx, key: u32, value: u32) -> HostResult<()> {
     c.buy_ink(pricing::HOSTIO_INK + 2 * pricing::PTR_INK)?;
-    c.require_gas(gas::SSTORE_SENTRY + pricing::STORAGE_CACHE_REQUIRED_ACCESS_GAS)?;
+    c.require_gas(SSTORE_SENTRY + pricing::STORAGE_CACHE_REQUIRED_ACCESS_GAS)?;
     let key = U256::from_be_bytes(c.read_word(key)?);
     let value = U256::from_be_bytes(c.read_word(value)?);
     let cost = c.env().cache.write_gas();
@@ -137,7 +149,7 @@ fn storage_cache_bytes32(mut c: Ctx, key: u32, value: u32) -> HostResult<()> {
 
 fn storage_flush_cache(mut c: Ctx, clear: u32) -> HostResult<()> {
     c.buy_ink(pricing::HOSTIO_INK + pricing::EVM_API_INK)?;
-    c.require_gas(gas::SSTORE_SENTRY)?;
+    c.require_gas(SSTORE_SENTRY)?;
     let dirty = c.env().cache.take_dirty(clear != 0);
     if dirty.is_empty() {
         return Ok(());
@@ -150,14 +162,16 @@ fn storage_flush_cache(mut c: Ctx, clear: u32) -> HostResult<()> {
     let address = env.frame.address;
     let mut total = 0u64;
     for (key, value) in dirty {
-        let cold = env.exec.journal.warm_slot(address, key);
-        let write = env.exec.journal.sstore(address, key, value);
-        let (cost, refund) = gas::sstore_cost(write.original, write.present, write.new, cold);
+        let ctx = env.evm.context();
+        let write = evm_state::sstore(ctx, address, key, value);
+        let gas_params = &ctx.cfg.gas_params;
+        let cost = gas_params.sstore_static_gas() + gas_params.sstore_dynamic_gas(true, &write.value, write.cold);
+        let refund = gas_params.sstore_refund(true, &write.value);
         total = total.saturating_add(cost);
         if total > budget {
             break;
         }
-        env.exec.journal.add_refund(refund);
+        env.refund += refund;
     }
     // Nitro's budget is gas_left + 1 and ending at exactly zero counts as out of gas, so the flush
     // succeeds only when it costs at most the gas left; otherwise the purchase fails out of ink.
@@ -166,16 +180,17 @@ fn storage_flush_cache(mut c: Ctx, clear: u32) -> HostResult<()> {
 
 fn transient_load_bytes32(mut c: Ctx, key: u32, dest: u32) -> HostResult<()> {
     c.buy_ink(pricing::HOSTIO_INK + pricing::EVM_API_INK + 2 * pricing::PTR_INK)?;
-    c.buy_gas(gas::WARM_ACCESS)?;
+    c.buy_gas(gas::WARM_STORAGE_READ_COST)?;
     let key = U256::from_be_bytes(c.read_word(key)?);
     let env = c.env();
-    let value = env.exec.journal.tload(env.frame.address, key);
+    let address = env.frame.address;
+    let value = env.evm.context().journaled_state.tload(address, key);
     c.write(dest, &value.to_be_bytes::<32>())
 }
 
 fn transient_store_bytes32(mut c: Ctx, key: u32, value: u32) -> HostResult<()> {
     c.buy_ink(pricing::HOSTIO_INK + pricing::EVM_API_INK + 2 * pricing::PTR_INK)?;
-    c.buy_gas(gas::WARM_ACCESS)?;
+    c.buy_gas(gas::WARM_STORAGE_READ_COST)?;
     let key = U256::from_be_bytes(c.read_word(key)?);
     let value = U256::from_be_bytes(c.read_word(value)?);
     if c.env().frame.is_static {
@@ -183,7 +198,7 @@ fn transient_store_bytes32(mut c: Ctx, key: u32, value: u32) -> HostResult<()> {
     }
     let env = c.env();
     let address = env.frame.address;
-    env.exec.journal.tstore(address, key, value);
+    env.evm.context().journaled_state.tstore(address, key, value);
     Ok(())
 }
 
@@ -198,8 +213,42 @@ struct CallArgs {
     ret_len: u32,
 }
 
+/// EIP-2929 and EIP-150's price of a call before the gas it forwards: the access, the value
+/// transfer, and a new account for value sent to an empty one.
+fn call_cost(cold: bool, transfers: bool, creates_account: bool) -> u64 {
+    let access = if cold { gas::COLD_ACCOUNT_ACCESS_COST } else { gas::WARM_STORAGE_READ_COST };
+    access + if transfers { gas::CALLVALUE } else { 0 } + if creates_account { gas::NEWACCOUNT } else { 0 }
+}
+
+/// The frame a call hostio opens: who acts, who pays and what code runs.
+fn call_inputs(
+    frame: &super::env::ProgramFrame,
+    scheme: CallScheme,
+    target: Address,
+    callee: AccountView,
+    input: Bytes,
+    value: U256,
+    gas_limit: u64,
+) -> CallInputs {
+    let delegate = scheme == CallScheme::DelegateCall;
+    CallInputs {
+        input: CallInput::Bytes(input),
+        return_memory_offset: 0..0,
+        gas_limit,
+        reservoir: 0,
+        bytecode_address: target,
+        known_bytecode: (callee.raw_code_hash, callee.bytecode),
+        target_address: if delegate { frame.address } else { target },
+        caller: if delegate { frame.caller } else { frame.address },
+        value: if delegate { CallValue::Apparent(frame.value) } else { CallValue::Transfer(value) },
+        scheme,
+        is_static: frame.is_static || scheme == CallScheme::StaticCall,
+        charged_new_account_state_gas: false,
+    }
+}
+
 /// The three call hostios (reference §2.4, Nitro's `doCall`).
-fn do_call(c: &mut Ctx, kind: CallKind, args: CallArgs) -> HostResult<u8> {
+fn do_call(c: &mut Ctx, scheme: CallScheme, args: CallArgs) -> HostResult<u8> {
     let CallArgs { contract, data, data_len, value, gas: gas_req, ret_len } = args;
     c.buy_ink(pricing::HOSTIO_INK + pricing::EVM_API_INK + 3 * pricing::PTR_INK + 2 * pricing::read_price(data_len))?;
     let target = c.read_address(contract)?;
@@ -216,42 +265,30 @@ fn do_call(c: &mut Ctx, kind: CallKind, args: CallArgs) -> HostResult<u8> {
         if frame.is_static && !value.is_zero() {
             (2, Bytes::new(), 0)
         } else {
-            let cold = env.exec.journal.warm_account(target);
-            let empty = env.exec.journal.is_empty(&target);
+            let callee = evm_state::account(env.evm.context(), target);
             let transfers = !value.is_zero();
-            let base = gas::call_cost(cold, transfers, transfers && empty);
+            let base = call_cost(callee.cold, transfers, transfers && callee.value.empty);
             if base > gas_left {
                 (2, Bytes::new(), gas_left)
             } else {
                 let mut child_gas = ((gas_left - base) * 63 / 64).min(gas_req);
-                if !value.is_zero() {
+                if transfers {
                     child_gas = child_gas.saturating_add(gas::CALL_STIPEND);
                 }
-                let request = match kind {
-                    CallKind::DelegateCall => CallRequest {
-                        kind,
-                        target: frame.address,
-                        code_address: target,
-                        caller: frame.caller,
-                        value: frame.value,
-                        input,
-                        gas_limit: child_gas,
-                        is_static: frame.is_static,
-                    },
-                    _ => CallRequest {
-                        kind,
-                        target,
-                        code_address: target,
-                        caller: frame.address,
-                        value,
-                        input,
-                        gas_limit: child_gas,
-                        is_static: frame.is_static || kind == CallKind::StaticCall,
-                    },
-                };
-                let outcome = env.exec.call(request);
-                let status = u8::from(outcome.status != CallStatus::Success) * 2;
-                (status, outcome.output, base.saturating_add(child_gas.saturating_sub(outcome.gas_left)))
+                let inputs = call_inputs(&frame, scheme, target, callee.value, input, value, child_gas);
+                match env.evm.run_child(FrameInput::Call(Box::new(inputs))) {
+                    Ok(FrameResult::Call(outcome)) => {
+                        let result = outcome.result;
+                        if result.result.is_ok() {
+                            env.refund += result.gas.refunded();
+                        }
+                        let status = u8::from(!result.result.is_ok()) * 2;
+                        (status, result.output, base.saturating_add(child_gas.saturating_sub(result.gas.remaining())))
+                    }
+                    Ok(FrameResult::Create(_)) | Err(_) => {
+                        return c.escape(Escape::Failure("the call's frame did not return a call result".into()))
+                    }
+                }
             }
         }
     };
@@ -272,17 +309,17 @@ fn call_contract(
     ret_len: u32,
 ) -> HostResult<u32> {
     let args = CallArgs { contract, data, data_len: len, value: Some(value), gas, ret_len };
-    do_call(&mut c, CallKind::Call, args).map(u32::from)
+    do_call(&mut c, CallScheme::Call, args).map(u32::from)
 }
 
 fn delegate_call_contract(mut c: Ctx, contract: u32, data: u32, len: u32, gas: u64, ret_len: u32) -> HostResult<u32> {
     let args = CallArgs { contract, data, data_len: len, value: None, gas, ret_len };
-    do_call(&mut c, CallKind::DelegateCall, args).map(u32::from)
+    do_call(&mut c, CallScheme::DelegateCall, args).map(u32::from)
 }
 
 fn static_call_contract(mut c: Ctx, contract: u32, data: u32, len: u32, gas: u64, ret_len: u32) -> HostResult<u32> {
     let args = CallArgs { contract, data, data_len: len, value: None, gas, ret_len };
-    do_call(&mut c, CallKind::StaticCall, args).map(u32::from)
+    do_call(&mut c, CallScheme::StaticCall, args).map(u32::from)
 }
 
 /// CREATE and CREATE2 from a program (reference §2.4, Nitro's `create`).
@@ -302,7 +339,7 @@ fn do_create(
     let init_code = Bytes::from(c.read(code, code_len)?);
     let value = U256::from_be_bytes(c.read_word(endowment)?);
     let scheme = match salt {
-        Some(ptr) => CreateScheme::Create2 { salt: B256::from(c.read_word(ptr)?) },
+        Some(ptr) => CreateScheme::Create2 { salt: U256::from_be_bytes(c.read_word(ptr)?) },
         None => CreateScheme::Create,
     };
     if c.env().frame.is_static {
@@ -311,7 +348,7 @@ fn do_create(
     let start_gas = c.gas_left();
     let mut base = gas::CREATE;
     if salt.is_some() {
-        base = base.saturating_add(gas::KECCAK256_WORD.saturating_mul((init_code.len() as u64).div_ceil(32)));
+        base = base.saturating_add(gas::KECCAK256WORD.saturating_mul((init_code.len() as u64).div_ceil(32)));
     }
     if start_gas < base {
         return c.escape(Escape::Failure("out of gas for create".into()));
@@ -320,11 +357,21 @@ fn do_create(
     let one_64th = gas / 64;
     let child_gas = gas - one_64th;
     let env = c.env();
-    let caller = env.frame.address;
-    let outcome = env.exec.create(CreateRequest { scheme, caller, value, init_code, gas_limit: child_gas });
-    let address = if outcome.status == CallStatus::Success { outcome.address } else { Address::ZERO };
-    let return_data = if outcome.status == CallStatus::Revert { outcome.output } else { Bytes::new() };
-    let cost = start_gas.saturating_sub(outcome.gas_left + one_64th);
+    let inputs = CreateInputs::new(env.frame.address, scheme, value, init_code, child_gas, 0);
+    let outcome = match env.evm.run_child(FrameInput::Create(Box::new(inputs))) {
+        Ok(FrameResult::Create(outcome)) => outcome,
+        Ok(FrameResult::Call(_)) | Err(_) => {
+            return c.escape(Escape::Failure("the create's frame did not return a create result".into()))
+        }
+    };
+    let result = &outcome.result;
+    if result.result.is_ok() {
+        env.refund += result.gas.refunded();
+    }
+    let address = if result.result.is_ok() { outcome.address.unwrap_or_default() } else { Address::ZERO };
+    let return_data =
+        if result.result == InstructionResult::Revert { result.output.clone() } else { Bytes::new() };
+    let cost = start_gas.saturating_sub(result.gas.remaining() + one_64th);
     let len = return_data.len() as u32;
     c.env().return_data = return_data;
     c.buy_gas(cost)?;
@@ -369,7 +416,7 @@ fn emit_log(mut c: Ctx, data: u32, len: u32, topics: u32) -> HostResult<()> {
     }
     c.buy_ink(pricing::read_price(len))?;
     let data_len = u64::from(len - topics * 32);
-    c.buy_gas(gas::LOG + gas::LOG_TOPIC * u64::from(topics) + gas::LOG_DATA_BYTE * data_len)?;
+    c.buy_gas(gas::LOG + gas::LOGTOPIC * u64::from(topics) + gas::LOGDATA * data_len)?;
     let bytes = c.read(data, len)?;
     if c.env().frame.is_static {
         return c.escape(Escape::Failure("write protection: log in a static call".into()));
@@ -381,54 +428,50 @@ fn emit_log(mut c: Ctx, data: u32, len: u32, topics: u32) -> HostResult<()> {
         address: env.frame.address,
         data: LogData::new_unchecked(topics, Bytes::copy_from_slice(&bytes[split..])),
     };
-    env.exec.journal.log(log);
+    env.evm.context().journaled_state.log(log);
     Ok(())
 }
 
-/// Warm 100 / cold 2 600, for the account hostios.
-fn touch(c: &mut Ctx, address: Address) -> u64 {
-    if c.env().exec.journal.warm_account(address) {
-        gas::COLD_ACCOUNT_ACCESS
-    } else {
-        gas::WARM_ACCESS
-    }
+/// Loads an account for the account hostios: warm 100 / cold 2 600.
+fn touch(c: &mut Ctx, address: Address) -> (AccountView, u64) {
+    let account = evm_state::account(c.env().evm.context(), address);
+    let cost = if account.cold { gas::COLD_ACCOUNT_ACCESS_COST } else { gas::WARM_STORAGE_READ_COST };
+    (account.value, cost)
 }
 
 fn account_balance(mut c: Ctx, address: u32, dest: u32) -> HostResult<()> {
     c.buy_ink(pricing::HOSTIO_INK + pricing::EVM_API_INK + 2 * pricing::PTR_INK)?;
-    c.require_gas(gas::COLD_ACCOUNT_ACCESS)?;
+    c.require_gas(gas::COLD_ACCOUNT_ACCESS_COST)?;
     let address = c.read_address(address)?;
-    let cost = touch(&mut c, address);
+    let (account, cost) = touch(&mut c, address);
     c.buy_gas(cost)?;
-    let balance = c.env().exec.journal.balance(&address);
-    c.write(dest, &balance.to_be_bytes::<32>())
+    c.write(dest, &account.balance.to_be_bytes::<32>())
 }
 
 fn account_codehash(mut c: Ctx, address: u32, dest: u32) -> HostResult<()> {
     c.buy_ink(pricing::HOSTIO_INK + pricing::EVM_API_INK + 2 * pricing::PTR_INK)?;
-    c.require_gas(gas::COLD_ACCOUNT_ACCESS)?;
+    c.require_gas(gas::COLD_ACCOUNT_ACCESS_COST)?;
     let address = c.read_address(address)?;
-    let cost = touch(&mut c, address);
+    let (account, cost) = touch(&mut c, address);
     c.buy_gas(cost)?;
-    let hash = c.env().exec.journal.code_hash(&address);
-    c.write(dest, hash.as_slice())
+    c.write(dest, account.ext_code_hash().as_slice())
 }
 
 /// The code at `address` and the gas reading it costs: `MaxCodeSize / 24576 × 700` plus the access,
 /// nothing when the same address was read last (reference §2.2).
 fn load_code(c: &mut Ctx, address: Address) -> HostResult<(Bytes, u64)> {
-    c.require_gas(gas::COLD_ACCOUNT_ACCESS)?;
+    c.require_gas(gas::COLD_ACCOUNT_ACCESS_COST)?;
     if let Some((last, code)) = &c.env().last_code {
         if *last == address {
             return Ok((code.clone(), 0));
         }
     }
-    let cost = 700 + touch(c, address);
-    let code = c.env().exec.journal.code(&address);
+    let (account, access) = touch(c, address);
+    let code = account.code();
     if !code.is_empty() {
         c.env().last_code = Some((address, code.clone()));
     }
-    Ok((code, cost))
+    Ok((code, 700 + access))
 }
 
 fn account_code(mut c: Ctx, address: u32, offset: u32, size: u32, dest: u32) -> HostResult<u32> {
@@ -468,12 +511,12 @@ fn write_word(c: &mut Ctx, dest: u32, word: &[u8]) -> HostResult<()> {
 }
 
 fn block_basefee(mut c: Ctx, dest: u32) -> HostResult<()> {
-    let fee = U256::from(c.env().exec.env.base_fee);
+    let fee = U256::from(c.env().evm.context().chain.env.base_fee);
     write_word(&mut c, dest, &fee.to_be_bytes::<32>())
 }
 
 fn block_coinbase(mut c: Ctx, dest: u32) -> HostResult<()> {
-    let coinbase = c.env().exec.env.coinbase;
+    let coinbase = c.env().evm.context().chain.env.coinbase;
     write_word(&mut c, dest, coinbase.as_slice())
 }
 
@@ -493,33 +536,33 @@ fn msg_value(mut c: Ctx, dest: u32) -> HostResult<()> {
 }
 
 fn tx_gas_price(mut c: Ctx, dest: u32) -> HostResult<()> {
-    let price = c.env().exec.gas_price;
+    let price = U256::from(c.env().evm.context().tx.gas_price);
     write_word(&mut c, dest, &price.to_be_bytes::<32>())
 }
 
 fn tx_origin(mut c: Ctx, dest: u32) -> HostResult<()> {
-    let origin = c.env().exec.origin;
+    let origin = c.env().evm.context().tx.caller;
     write_word(&mut c, dest, origin.as_slice())
 }
 
 fn chainid(mut c: Ctx) -> HostResult<u64> {
     c.buy_ink(pricing::HOSTIO_INK)?;
-    Ok(c.env().exec.env.chain_id)
+    Ok(c.env().evm.context().chain.env.chain_id)
 }
 
 fn block_gas_limit(mut c: Ctx) -> HostResult<u64> {
     c.buy_ink(pricing::HOSTIO_INK)?;
-    Ok(c.env().exec.env.gas_limit)
+    Ok(c.env().evm.context().chain.env.gas_limit)
 }
 
 fn block_number(mut c: Ctx) -> HostResult<u64> {
     c.buy_ink(pricing::HOSTIO_INK)?;
-    Ok(c.env().exec.env.number)
+    Ok(c.env().evm.context().chain.env.number)
 }
 
 fn block_timestamp(mut c: Ctx) -> HostResult<u64> {
     c.buy_ink(pricing::HOSTIO_INK)?;
-    Ok(c.env().exec.env.timestamp)
+    Ok(c.env().evm.context().chain.env.timestamp)
 }
 
 fn msg_reentrant(mut c: Ctx) -> HostResult<u32> {
@@ -586,6 +629,6 @@ fn pay_for_memory_grow(mut c: Ctx, pages: u32) -> HostResult<()> {
     }
     // wasmer passes the page count as a u16 (reference §10); more than 128 pages costs too much anyway.
     let pages = u16::try_from(pages).unwrap_or(u16::MAX);
-    let cost = c.env().exec.add_stylus_pages(pages);
+    let cost = c.env().evm.context().chain.add_stylus_pages(pages);
     c.buy_gas(cost)
 }

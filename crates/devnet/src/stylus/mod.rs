@@ -3,6 +3,7 @@
 
 mod data_pricer;
 mod env;
+mod evm_state;
 mod hostio;
 mod program;
 mod runtime;
@@ -10,23 +11,15 @@ mod storage_cache;
 
 pub use data_pricer::DataPricer;
 pub use program::{CompiledProgram, ProgramCache, ProgramRecord};
-pub use runtime::call_program;
+pub use runtime::run_program;
 pub use storage_cache::StorageCache;
 
 /// Why a program cannot run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StylusError {
-    /// No activation record for the code hash (`ProgramNotActivated()`).
-    #[error("ProgramNotActivated")]
-    NotActivated,
-    /// Activated under another Stylus version (`ProgramNeedsUpgrade(version, stylusVersion)`).
-    #[error("ProgramNeedsUpgrade({have}, {want})")]
-    NeedsUpgrade {
-        /// The program's version.
-        have: u16,
-        /// The chain's.
-        want: u16,
-    },
+    /// Not activated, activated under another Stylus version, or expired.
+    #[error(transparent)]
+    Inactive(#[from] crate::arbos::InactiveProgram),
     /// The code does not activate.
     #[error("program activation failed: {0}")]
     Activation(String),

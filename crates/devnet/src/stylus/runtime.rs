@@ -1,8 +1,9 @@
 //! Calling a Stylus program: the entry cost (reference §4.1), the run in wasmi with the ink in the
-//! instrumented globals (§1.1), and the outcome mapping (§1.7, §7).
+//! instrumented globals (§1.1), and the outcome mapping (§1.7, §7) to the result revm's frame
+//! epilogue takes.
 
 use alloy_primitives::Bytes;
-use evm_interpreter::{CallOutcome, CallRequest, CallStatus};
+use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
 use stylus_wasm::{
     activate::{INK_LEFT_EXPORT, INK_STATUS_EXPORT, STACK_LEFT_EXPORT},
     pricing,
@@ -13,7 +14,7 @@ use super::{
     env::{Escape, Handles, ProgramEnv, ProgramFrame},
     hostio, StorageCache, StylusError,
 };
-use crate::exec::Executor;
+use crate::{arbos::active_program, exec::DevEvm};
 
 /// How a program invocation ended (reference §7, `UserOutcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,56 +26,64 @@ enum Outcome {
     OutOfStack,
 }
 
-/// Runs the program at `request.code_address` (its code is `code`) for a call frame.
-pub fn call_program(exec: &mut Executor<'_, '_>, request: &CallRequest, code: &Bytes) -> CallOutcome {
-    match run(exec, request, code) {
-        Ok(outcome) => outcome,
+/// A frame's result: `result` with `gas_left` of the frame's `limit`, `refund` refunded.
+fn frame_result(result: InstructionResult, output: Bytes, limit: u64, gas_left: u64, refund: i64) -> InterpreterResult {
+    let mut gas = Gas::new(limit);
+    gas.set_remaining(gas_left);
+    gas.set_refund(refund);
+    InterpreterResult { result, output, gas }
+}
+
+/// Runs the Stylus program of a call frame (its code is `inputs.known_bytecode`).
+pub fn run_program(evm: &mut DevEvm<'_>, inputs: &CallInputs) -> InterpreterResult {
+    match run(evm, inputs) {
+        Ok(result) => result,
         Err(error) => {
             // Not activated, needs an upgrade, expired, or cannot be compiled: Nitro returns the
             // error as a Go error, an exceptional halt that consumes the frame's gas (§6.3).
-            tracing::debug!(address = %request.code_address, %error, "program cannot run");
-            CallOutcome { status: CallStatus::Failed, output: Bytes::new(), gas_left: 0 }
+            tracing::debug!(address = %inputs.bytecode_address, %error, "program cannot run");
+            evm.context().chain.record_failure(error.to_string());
+            frame_result(InstructionResult::OpcodeNotFound, Bytes::new(), inputs.gas_limit, 0, 0)
         }
     }
 }
 
-fn run(exec: &mut Executor<'_, '_>, request: &CallRequest, code: &Bytes) -> Result<CallOutcome, StylusError> {
-    let codehash = exec.journal.code_hash(&request.code_address);
-    let record = exec.journal.program(&codehash).cloned().ok_or(StylusError::NotActivated)?;
-    let params = exec.stylus_params();
-    if record.version != params.version {
-        return Err(StylusError::NeedsUpgrade { have: record.version, want: params.version });
-    }
-    let program =
-        exec.programs.get_or_compile(codehash, code, &exec.activation_params(), params.max_wasm_size as usize)?;
+fn run(evm: &mut DevEvm<'_>, inputs: &CallInputs) -> Result<InterpreterResult, StylusError> {
+    let ctx = evm.context();
+    let (codehash, code) = (inputs.known_bytecode.0, inputs.known_bytecode.1.original_bytes());
+    let record = active_program(ctx, &codehash).map_err(StylusError::Inactive)?;
+    let params = ctx.chain.stylus_params();
+    let activation = ctx.chain.activation_params();
+    let program = ctx.chain.programs.get_or_compile(codehash, &code, &activation, params.max_wasm_size as usize)?;
 
     // Entry cost (§4.1 step 3): memory, cached init gas, and init gas unless cached.
-    let starting_gas = request.gas_limit;
-    let (open, ever) = exec.stylus_pages();
+    let starting_gas = inputs.gas_limit;
+    let (open, ever) = ctx.chain.stylus_pages();
     let cost = pricing::memory_gas_cost(record.footprint, open, ever, &params).saturating_add(pricing::call_init_gas(
         &record.info(),
         &params,
         record.cached,
     ));
     let Some(gas) = starting_gas.checked_sub(cost) else {
-        return Ok(CallOutcome { status: CallStatus::Failed, output: Bytes::new(), gas_left: 0 });
+        return Ok(frame_result(InstructionResult::OutOfGas, Bytes::new(), starting_gas, 0, 0));
     };
-    exec.add_stylus_pages(record.footprint);
+    ctx.chain.add_stylus_pages(record.footprint);
 
     let ink_price = u64::from(params.ink_price);
     let frame = ProgramFrame {
-        address: request.target,
-        caller: request.caller,
-        value: request.value,
-        args: request.input.clone(),
-        is_static: request.is_static,
-        reentrant: exec.is_reentrant(request.target),
+        address: inputs.target_address,
+        caller: inputs.caller,
+        value: inputs.value.get(),
+        args: inputs.input.bytes(&*ctx),
+        is_static: inputs.is_static,
+        reentrant: ctx.chain.is_reentrant(inputs.target_address),
     };
-    let engine = exec.programs.engine().clone();
-    let debug = exec.env.debug_chain;
+    let engine = ctx.chain.programs.engine().clone();
+    let debug = ctx.chain.env.debug_chain;
     let max_stack_depth = params.max_stack_depth;
+    let args_len = frame.args.len();
     let env = ProgramEnv {
-        exec,
+        evm,
         frame,
         cache: StorageCache::default(),
         result: Vec::new(),
@@ -83,6 +92,7 @@ fn run(exec: &mut Executor<'_, '_>, request: &CallRequest, code: &Bytes) -> Resu
         ink_price,
         handles: None,
         escape: None,
+        refund: 0,
     };
     let mut store = Store::new(&engine, env);
     let mut linker = Linker::new(&engine);
@@ -107,7 +117,7 @@ fn run(exec: &mut Executor<'_, '_>, request: &CallRequest, code: &Bytes) -> Resu
         .get_typed_func::<i32, i32>(&store, "user_entrypoint")
         .map_err(|e| StylusError::Compile(e.to_string()))?;
 
-    let returned = entrypoint.call(&mut store, request.input.len() as i32);
+    let returned = entrypoint.call(&mut store, args_len as i32);
     if let Err(error) = &returned {
         tracing::debug!(%error, "program trapped");
     }
@@ -134,7 +144,7 @@ fn run(exec: &mut Executor<'_, '_>, request: &CallRequest, code: &Bytes) -> Resu
     };
     let ink_left = read_i64(&store, handles.ink_left);
     let env = store.into_data();
-    env.exec.restore_open_pages(open);
+    env.evm.context().chain.restore_open_pages(open);
     let mut gas_left = match outcome {
         Outcome::OutOfInk | Outcome::OutOfStack => 0,
         _ => ink_left / ink_price,
@@ -149,14 +159,14 @@ fn run(exec: &mut Executor<'_, '_>, request: &CallRequest, code: &Bytes) -> Resu
         let evm_cost = 3 * words + words * words / 512;
         match starting_gas.checked_sub(evm_cost) {
             Some(cap) => gas_left = gas_left.min(cap),
-            None => return Ok(CallOutcome { status: CallStatus::Failed, output: Bytes::new(), gas_left: 0 }),
+            None => return Ok(frame_result(InstructionResult::OutOfGas, Bytes::new(), starting_gas, 0, 0)),
         }
     }
-    let status = match outcome {
-        Outcome::Success => CallStatus::Success,
+    let result = match outcome {
+        Outcome::Success => InstructionResult::Return,
         // A trap or a failed hostio reverts without data and keeps the gas left (§7).
-        Outcome::Revert | Outcome::Failure => CallStatus::Revert,
-        Outcome::OutOfInk | Outcome::OutOfStack => CallStatus::Failed,
+        Outcome::Revert | Outcome::Failure => InstructionResult::Revert,
+        Outcome::OutOfInk | Outcome::OutOfStack => InstructionResult::OutOfGas,
     };
-    Ok(CallOutcome { status, output, gas_left })
+    Ok(frame_result(result, output, starting_gas, gas_left, env.refund))
 }

@@ -1,12 +1,18 @@
 //! ArbWasm (0x71): activation of Stylus programs and the views tools call (reference §6).
 
-use alloy_primitives::{address, Address, Bytes, B256};
-use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolInterface};
-use evm_interpreter::{CallOutcome, CallRequest, CallStatus};
+use alloy_primitives::{address, Address, Bytes, Log, B256};
+use alloy_sol_types::{sol, SolCall, SolEvent};
+use revm::{context_interface::JournalTr, interpreter::InterpreterResult};
 use stylus_wasm::{activate::activate, pricing};
 
-use super::Executor;
-use crate::stylus::{self, ProgramRecord};
+use super::{
+    method::{dispatch, Failure, Meter, MethodKind, MethodResult, PrecompileCall},
+    storage,
+};
+use crate::{
+    exec::DevContext,
+    stylus::{self, ProgramRecord},
+};
 
 /// The precompile's address.
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
@@ -57,157 +63,150 @@ sol! {
     }
 }
 
-/// How a precompile method ends (reference §6.3).
-enum Failure {
-    /// A Solidity error: revert with its data, keep the gas.
-    Sol(Bytes),
-    /// A plain error: revert without data, keep the gas.
-    Plain(String),
-    /// Activation failed, or an unknown/non-payable misuse: all gas is burned.
-    BurnOut(String),
-}
-
-type MethodResult = Result<Bytes, Failure>;
-
 /// Answers a call to ArbWasm.
-pub fn run(exec: &mut Executor<'_, '_>, request: &CallRequest) -> CallOutcome {
-    let mut gas = request.gas_limit;
-    // Argument copy cost: 3 per word (§6.1).
-    let arg_cost = 3 * (request.input.len() as u64).div_ceil(32);
-    if gas < arg_cost {
-        return burned();
-    }
-    gas -= arg_cost;
-    // An unknown selector, or value sent to a method that takes none: Nitro's precompile `Call`
-    // reverts (`ErrExecutionReverted`, so callers and `eth_call` see a revert) with no gas left.
-    let Ok(call) = ArbWasm::ArbWasmCalls::abi_decode(&request.input) else {
-        return reverted_without_gas();
+pub(super) fn call(ctx: &mut DevContext<'_>, call: &PrecompileCall) -> (InterpreterResult, Option<String>) {
+    use ArbWasm::ArbWasmCalls as C;
+    let kind = |method: &C| {
+        let payable = matches!(method, C::activateProgram(_) | C::codehashKeepalive(_));
+        MethodKind { payable, writes: payable }
     };
-    let payable =
-        matches!(call, ArbWasm::ArbWasmCalls::activateProgram(_) | ArbWasm::ArbWasmCalls::codehashKeepalive(_));
-    if !payable && !request.value.is_zero() {
-        return reverted_without_gas();
-    }
-    let result = match call {
-        ArbWasm::ArbWasmCalls::activateProgram(c) => activate_program(exec, request, c.program, &mut gas),
-        other => view(exec, other),
-    };
-    match result {
-        Ok(output) => {
-            let result_cost = 3 * (output.len() as u64).div_ceil(32);
-            match gas.checked_sub(result_cost) {
-                Some(gas_left) => CallOutcome { status: CallStatus::Success, output, gas_left },
-                None => burned(),
+    dispatch::<C>(call, kind, |meter, method| match method {
+        C::activateProgram(c) => activate_program(ctx, call, c.program, meter),
+        other => view(ctx, other),
+    })
+}
+
+/// Why a program cannot run or be cached (`getActiveProgram`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InactiveProgram {
+    /// No activation record (`ProgramNotActivated()`).
+    #[error("ProgramNotActivated")]
+    NotActivated,
+    /// Activated under another Stylus version (`ProgramNeedsUpgrade(version, stylusVersion)`).
+    #[error("ProgramNeedsUpgrade({version}, {current})")]
+    NeedsUpgrade {
+        /// The program's version.
+        version: u16,
+        /// The chain's.
+        current: u16,
+    },
+    /// Activated more than `expiryDays` ago (`ProgramExpired(ageInSeconds)`).
+    #[error("ProgramExpired({age})")]
+    Expired {
+        /// Seconds since activation.
+        age: u64,
+    },
+}
+
+impl From<InactiveProgram> for Failure {
+    fn from(inactive: InactiveProgram) -> Self {
+        match inactive {
+            InactiveProgram::NotActivated => Failure::sol(ArbWasm::ProgramNotActivated {}),
+            InactiveProgram::NeedsUpgrade { version, current } => {
+                Failure::sol(ArbWasm::ProgramNeedsUpgrade { version, stylusVersion: current })
             }
-        }
-        Err(Failure::Sol(data)) => CallOutcome { status: CallStatus::Revert, output: data, gas_left: gas },
-        Err(Failure::Plain(reason)) => {
-            tracing::debug!(%reason, "ArbWasm reverted");
-            CallOutcome { status: CallStatus::Revert, output: Bytes::new(), gas_left: gas }
-        }
-        Err(Failure::BurnOut(reason)) => {
-            tracing::debug!(%reason, "ArbWasm burned all gas");
-            exec.record_failure(reason);
-            burned()
+            InactiveProgram::Expired { age } => Failure::sol(ArbWasm::ProgramExpired { ageInSeconds: age }),
         }
     }
 }
 
-/// Out of gas: the call fails and keeps nothing.
-fn burned() -> CallOutcome {
-    CallOutcome { status: CallStatus::Failed, output: Bytes::new(), gas_left: 0 }
-}
-
-/// A revert without data that keeps no gas.
-fn reverted_without_gas() -> CallOutcome {
-    CallOutcome { status: CallStatus::Revert, output: Bytes::new(), gas_left: 0 }
-}
-
-fn sol_error(error: impl SolError) -> Failure {
-    Failure::Sol(Bytes::from(error.abi_encode()))
-}
-
-fn hours_now(exec: &Executor<'_, '_>) -> u32 {
-    (exec.env.timestamp.saturating_sub(PROGRAMS_EPOCH) / 3600) as u32
+fn hours_now(ctx: &DevContext<'_>) -> u32 {
+    (ctx.chain.env.timestamp.saturating_sub(PROGRAMS_EPOCH) / 3600) as u32
 }
 
 /// Seconds since activation.
-fn age(exec: &Executor<'_, '_>, record: &ProgramRecord) -> u64 {
+fn age(ctx: &DevContext<'_>, record: &ProgramRecord) -> u64 {
     let activated = PROGRAMS_EPOCH + u64::from(record.activated_at) * 3600;
-    exec.env.timestamp.saturating_sub(activated)
+    ctx.chain.env.timestamp.saturating_sub(activated)
 }
 
-/// The record of a current, unexpired program (`getActiveProgram`).
-fn active_program(exec: &Executor<'_, '_>, codehash: &B256) -> Result<ProgramRecord, Failure> {
-    let record = exec.journal.program(codehash).cloned().ok_or_else(|| sol_error(ArbWasm::ProgramNotActivated {}))?;
-    let current = exec.stylus_params().version;
+/// The record of a current, unexpired program (Nitro's `getActiveProgram`).
+///
+/// # Errors
+/// [`InactiveProgram`] when it was never activated, needs an upgrade or has expired.
+pub fn active_program(ctx: &mut DevContext<'_>, codehash: &B256) -> Result<ProgramRecord, InactiveProgram> {
+    let record = storage::program(&mut ctx.journaled_state, codehash).ok_or(InactiveProgram::NotActivated)?;
+    let current = ctx.chain.stylus_params().version;
     if record.version != current {
-        return Err(sol_error(ArbWasm::ProgramNeedsUpgrade { version: record.version, stylusVersion: current }));
+        return Err(InactiveProgram::NeedsUpgrade { version: record.version, current });
     }
-    let age = age(exec, &record);
+    let age = age(ctx, &record);
     if age > EXPIRY_DAYS * 86_400 {
-        return Err(sol_error(ArbWasm::ProgramExpired { ageInSeconds: age }));
+        return Err(InactiveProgram::Expired { age });
     }
     Ok(record)
 }
 
+/// The code at `address` and its hash.
+pub(super) fn code_of(ctx: &mut DevContext<'_>, address: Address) -> (Bytes, B256) {
+    match ctx.journaled_state.load_account_with_code(address) {
+        Ok(account) => {
+            let info = &account.data.info;
+            (info.code.as_ref().map(|code| code.original_bytes()).unwrap_or_default(), info.code_hash)
+        }
+        Err(never) => match never {},
+    }
+}
+
 /// `activateProgram(address)` (reference §6.2).
 fn activate_program(
-    exec: &mut Executor<'_, '_>,
-    request: &CallRequest,
+    ctx: &mut DevContext<'_>,
+    call: &PrecompileCall,
     program: Address,
-    gas: &mut u64,
+    meter: &mut Meter,
 ) -> MethodResult {
-    *gas = gas.checked_sub(ACTIVATION_FIXED_GAS).ok_or_else(|| Failure::BurnOut("out of gas".into()))?;
-    let code = exec.journal.code(&program);
+    meter.burn(ACTIVATION_FIXED_GAS)?;
+    let (code, codehash) = code_of(ctx, program);
     if code.is_empty() {
-        return Err(sol_error(ArbWasm::ProgramNotWasm {}));
+        return Err(Failure::sol(ArbWasm::ProgramNotWasm {}));
     }
     if !stylus::is_program(&code) {
         return Err(Failure::Plain("specified bytecode is not a Stylus program".into()));
     }
-    let codehash = exec.journal.code_hash(&program);
-    if active_program(exec, &codehash).is_ok() {
-        return Err(sol_error(ArbWasm::ProgramUpToDate {}));
+    if active_program(ctx, &codehash).is_ok() {
+        return Err(Failure::sol(ArbWasm::ProgramUpToDate {}));
     }
-    let params = exec.activation_params();
-    let max_wasm_size = exec.stylus_params().max_wasm_size as usize;
+    let params = ctx.chain.activation_params();
+    let max_wasm_size = ctx.chain.stylus_params().max_wasm_size as usize;
     let wasm =
         stylus_wasm::deploy::decompress_program(&code, max_wasm_size).map_err(|e| Failure::Plain(e.to_string()))?;
     let activated =
         activate(&wasm, &params).map_err(|e| Failure::BurnOut(format!("program activation failed: {e}")))?;
-    *gas = gas
-        .checked_sub(activated.activation_gas.total())
-        .ok_or_else(|| Failure::BurnOut("program activation failed: out of gas".into()))?;
+    meter
+        .burn(activated.activation_gas.total())
+        .map_err(|_| Failure::BurnOut("program activation failed: out of gas".into()))?;
     // Storage and event costs through the precompile's burner (§5.6 step 3): the params read, the
     // program record read and write, and the event.
     let storage_gas = 100 + 800 + 20_000 + 375 * 2 + 8 * 32 * 4;
-    *gas = gas.checked_sub(storage_gas).ok_or_else(|| Failure::BurnOut("out of gas".into()))?;
+    meter.burn(storage_gas)?;
 
-    let data_fee = exec.journal.charge_data_fee(activated.info.asm_estimate, exec.env.timestamp);
-    if request.value < data_fee {
-        return Err(sol_error(ArbWasm::ProgramInsufficientValue { have: request.value, want: data_fee }));
+    let (data_fee, pricer) =
+        storage::data_pricer(&mut ctx.journaled_state).charge(activated.info.asm_estimate, ctx.chain.env.timestamp);
+    if call.value < data_fee {
+        return Err(Failure::sol(ArbWasm::ProgramInsufficientValue { have: call.value, want: data_fee }));
     }
-    let was_cached = exec.journal.program(&codehash).is_some_and(|r| r.cached);
+    storage::set_data_pricer(&mut ctx.journaled_state, pricer);
+    // Re-activating a cached program keeps it cached (reference §4.4).
+    let was_cached = storage::program(&mut ctx.journaled_state, &codehash).is_some_and(|r| r.cached);
     let record = ProgramRecord {
         version: params.stylus_version,
         init_cost: activated.info.init_cost,
         cached_init_cost: activated.info.cached_init_cost,
         footprint: activated.info.footprint,
-        activated_at: hours_now(exec),
+        activated_at: hours_now(ctx),
         asm_estimate_kb: activated.info.asm_estimate.div_ceil(1024),
         cached: was_cached,
         module_hash: activated.module_hash,
     };
-    exec.programs.insert(codehash, &activated).map_err(|e| Failure::BurnOut(e.to_string()))?;
-    exec.journal.set_program(codehash, record);
+    ctx.chain.programs.insert(codehash, &activated).map_err(|e| Failure::BurnOut(e.to_string()))?;
+    storage::set_program(&mut ctx.journaled_state, &codehash, &record);
     // The value arrived at 0x71 with the call: the fee goes to the network, the rest back.
-    let refund = request.value - data_fee;
-    let coinbase = exec.env.coinbase;
-    if exec.journal.transfer(ARB_WASM, coinbase, data_fee).is_err()
-        || exec.journal.transfer(ARB_WASM, request.caller, refund).is_err()
-    {
-        return Err(Failure::Plain("fee transfer failed".into()));
+    let refund = call.value - data_fee;
+    let coinbase = ctx.chain.env.coinbase;
+    for (to, amount) in [(coinbase, data_fee), (call.caller, refund)] {
+        if !matches!(ctx.journaled_state.transfer(ARB_WASM, to, amount), Ok(None)) {
+            return Err(Failure::Plain("fee transfer failed".into()));
+        }
     }
     let event = ArbWasm::ProgramActivated {
         codehash,
@@ -216,7 +215,7 @@ fn activate_program(
         dataFee: data_fee,
         version: params.stylus_version,
     };
-    exec.journal.log(alloy_primitives::Log { address: ARB_WASM, data: event.encode_log_data() });
+    ctx.journaled_state.log(Log { address: ARB_WASM, data: event.encode_log_data() });
     Ok(Bytes::from(ArbWasm::activateProgramCall::abi_encode_returns(&ArbWasm::activateProgramReturn {
         version: params.stylus_version,
         dataFee: data_fee,
@@ -224,37 +223,37 @@ fn activate_program(
 }
 
 /// The view methods.
-fn view(exec: &mut Executor<'_, '_>, call: ArbWasm::ArbWasmCalls) -> MethodResult {
+fn view(ctx: &mut DevContext<'_>, call: ArbWasm::ArbWasmCalls) -> MethodResult {
     use ArbWasm::ArbWasmCalls as C;
-    let params = exec.stylus_params();
-    let program_record = |exec: &mut Executor<'_, '_>, program: Address| {
-        let codehash = exec.journal.code_hash(&program);
-        active_program(exec, &codehash)
+    let params = ctx.chain.stylus_params();
+    let program_record = |ctx: &mut DevContext<'_>, program: Address| {
+        let (_, codehash) = code_of(ctx, program);
+        active_program(ctx, &codehash)
     };
     let out = match call {
         C::stylusVersion(_) => ArbWasm::stylusVersionCall::abi_encode_returns(&params.version),
         C::codehashVersion(c) => {
-            ArbWasm::codehashVersionCall::abi_encode_returns(&active_program(exec, &c.codehash)?.version)
+            ArbWasm::codehashVersionCall::abi_encode_returns(&active_program(ctx, &c.codehash)?.version)
         }
         C::codehashAsmSize(c) => ArbWasm::codehashAsmSizeCall::abi_encode_returns(
-            &(active_program(exec, &c.codehash)?.asm_estimate_kb.saturating_mul(1024)),
+            &(active_program(ctx, &c.codehash)?.asm_estimate_kb.saturating_mul(1024)),
         ),
         C::codehashKeepalive(c) => {
-            let record = active_program(exec, &c.codehash)?;
-            let age = age(exec, &record);
+            let record = active_program(ctx, &c.codehash)?;
+            let age = age(ctx, &record);
             if age < KEEPALIVE_DAYS * 86_400 {
-                return Err(sol_error(ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }));
+                return Err(Failure::sol(ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }));
             }
             let mut renewed = record;
-            renewed.activated_at = hours_now(exec);
-            exec.journal.set_program(c.codehash, renewed);
+            renewed.activated_at = hours_now(ctx);
+            storage::set_program(&mut ctx.journaled_state, &c.codehash, &renewed);
             Vec::new()
         }
         C::programVersion(c) => {
-            ArbWasm::programVersionCall::abi_encode_returns(&program_record(exec, c.program)?.version)
+            ArbWasm::programVersionCall::abi_encode_returns(&program_record(ctx, c.program)?.version)
         }
         C::programInitGas(c) => {
-            let record = program_record(exec, c.program)?;
+            let record = program_record(ctx, c.program)?;
             let info = record.info();
             ArbWasm::programInitGasCall::abi_encode_returns(&ArbWasm::programInitGasReturn {
                 gas: pricing::call_init_gas(&info, &params, false),
@@ -262,11 +261,11 @@ fn view(exec: &mut Executor<'_, '_>, call: ArbWasm::ArbWasmCalls) -> MethodResul
             })
         }
         C::programMemoryFootprint(c) => {
-            ArbWasm::programMemoryFootprintCall::abi_encode_returns(&program_record(exec, c.program)?.footprint)
+            ArbWasm::programMemoryFootprintCall::abi_encode_returns(&program_record(ctx, c.program)?.footprint)
         }
         C::programTimeLeft(c) => {
-            let record = program_record(exec, c.program)?;
-            let left = (EXPIRY_DAYS * 86_400).saturating_sub(age(exec, &record));
+            let record = program_record(ctx, c.program)?;
+            let left = (EXPIRY_DAYS * 86_400).saturating_sub(age(ctx, &record));
             ArbWasm::programTimeLeftCall::abi_encode_returns(&left)
         }
         C::inkPrice(_) => ArbWasm::inkPriceCall::abi_encode_returns(&params.ink_price),
@@ -291,6 +290,7 @@ fn view(exec: &mut Executor<'_, '_>, call: ArbWasm::ArbWasmCalls) -> MethodResul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy_sol_types::SolError;
 
     #[test]
     fn selectors_and_error_codes_are_nitros() {
