@@ -431,8 +431,11 @@ impl Chain {
             base_fee: env.base_fee,
             arbos_version: env.arbos_version,
             state_root: {
-                self.roots.invalidate(&changes);
-                self.roots.state_root(&self.state)
+                self.roots.record(&changes);
+                self.roots.try_state_root(&self.state).unwrap_or_else(|error| {
+                    tracing::error!(%error, "the incremental state root failed; computing it from scratch");
+                    crate::state::state_root(&self.state)
+                })
             },
             transactions: block_txs,
             receipts,
