@@ -9,20 +9,11 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TOOLS="$ROOT/target/tools"
 CAST_VERSION="${CAST_VERSION:-1.7.1}"
 OUT="$ROOT/target/stylus/cast-check"
 
-# The platform's native binary (npm's `.bin/cast` wrapper does not pass cast's exit status on).
-# (None yet is not an error: it is installed below.)
-native_cast() { find "$TOOLS/node_modules/@foundry-rs" -path '*/bin/cast' -type f 2>/dev/null | head -1 || true; }
-CAST="$(native_cast)"
-if [ -z "$CAST" ] || ! "$CAST" --version >/dev/null 2>&1; then
-    command -v npm >/dev/null || { echo "cast-check: npm is needed to install cast" >&2; exit 1; }
-    npm install --silent --prefix "$TOOLS" "@foundry-rs/cast@$CAST_VERSION" >/dev/null
-    CAST="$(native_cast)"
-    [ -n "$CAST" ] || { echo "cast-check: npm installed no cast binary for this platform" >&2; exit 1; }
-fi
+# The platform's native binary, installed from npm the first time (scripts/foundry-tool.sh).
+CAST="$("$ROOT/scripts/foundry-tool.sh" cast "$CAST_VERSION")"
 command -v jq >/dev/null || { echo "cast-check: jq is needed" >&2; exit 1; }
 cd "$ROOT"
 cargo build -q -p mos-cli

@@ -1,8 +1,9 @@
-// Compiles the workspace's Solidity with solcjs's standard-JSON interface: every
-// examples/solidity-echo/*.sol and every abi/*.sol in one compilation, optimizer on with 200 runs.
-// Writes each deployable contract of examples/solidity-echo as `out/<Contract>.bin` (creation
-// bytecode, hex) and `out/<Contract>.abi.json`; with --check writes nothing and fails when out/
-// differs from the fresh compile. Run through scripts/solc.sh, which installs the pinned solc:
+// Compiles the workspace's Solidity with solcjs's standard-JSON interface: every abi/*.sol and the
+// *.sol of each project (the Solidity Echo dApp, the devnet's cross-VM test contracts) in one
+// compilation, optimizer on with 200 runs. Writes each deployable contract of a project as
+// `<project>/out/<Contract>.bin` (creation bytecode, hex) and `<project>/out/<Contract>.abi.json`;
+// with --check writes nothing and fails when an out/ differs from the fresh compile. Run through
+// scripts/solc.sh, which installs the pinned solc:
 //
 //   node scripts/solc.js <solc package dir> <workspace root> [--check]
 //
@@ -17,8 +18,8 @@ const path = require('path');
 // each bytecode's metadata), so another build must not pass for it.
 const COMPILER = '0.8.30+commit.73712a01.Emscripten.clang';
 const INTERFACES = 'abi';
-const EXAMPLE = 'examples/solidity-echo';
-const OUT = `${EXAMPLE}/out`;
+// The folders whose contracts are deployed (by the tests, the demo and dApp developers).
+const PROJECTS = ['examples/solidity-echo', 'crates/devnet/tests/solidity'];
 // Prague is solc 0.8.30's default; named so that a newer solc cannot change it silently.
 const SETTINGS = {
   optimizer: { enabled: true, runs: 200 },
@@ -66,7 +67,7 @@ function compile(solc, root, units) {
   return output;
 }
 
-/** The artifacts of the example's deployable contracts: file name under out/ -> contents. */
+/** The artifacts of a project's deployable contracts: file name under out/ -> contents. */
 function artifacts(output, units) {
   const files = new Map();
   for (const unit of units) {
@@ -109,15 +110,16 @@ function checkInterfaceAbis(output, root, units) {
   }
 }
 
-/** The differences between out/ and `files`, one line each. */
-function differences(dir, files) {
+/** The differences between `out` (relative to the root) and `files`, one line each. */
+function differences(root, out, files) {
+  const dir = path.join(root, out);
   const present = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
   const lines = [];
   for (const [name, contents] of files) {
-    if (!present.includes(name)) lines.push(`missing: ${OUT}/${name}`);
-    else if (fs.readFileSync(path.join(dir, name), 'utf8') !== contents) lines.push(`differs: ${OUT}/${name}`);
+    if (!present.includes(name)) lines.push(`missing: ${out}/${name}`);
+    else if (fs.readFileSync(path.join(dir, name), 'utf8') !== contents) lines.push(`differs: ${out}/${name}`);
   }
-  for (const name of present) if (!files.has(name)) lines.push(`not compiled from any source: ${OUT}/${name}`);
+  for (const name of present) if (!files.has(name)) lines.push(`not compiled from any source: ${out}/${name}`);
   return lines;
 }
 
@@ -129,25 +131,28 @@ function main() {
   const solc = require(path.resolve(solcDir));
   if (solc.version() !== COMPILER) fail(`solc is ${solc.version()}, expected ${COMPILER}`);
   const interfaces = solidityFiles(root, INTERFACES);
-  const example = solidityFiles(root, EXAMPLE);
-  const output = compile(solc, root, [...interfaces, ...example]);
+  const projects = PROJECTS.map((dir) => ({ dir, out: `${dir}/out`, units: solidityFiles(root, dir) }));
+  const output = compile(solc, root, [...interfaces, ...projects.flatMap((project) => project.units)]);
   checkInterfaceAbis(output, root, interfaces);
-  const files = artifacts(output, example);
-  const dir = path.join(root, OUT);
-  const sources = `${interfaces.length} ${INTERFACES}/*.sol and ${example.length} ${EXAMPLE}/*.sol`;
+  const sources = [`${interfaces.length} ${INTERFACES}/*.sol`, ...projects.map((p) => `${p.units.length} ${p.dir}/*.sol`)];
+  const summary = `${sources.join(', ')} (solc ${solc.version()})`;
   if (flags.includes('--check')) {
-    const lines = differences(dir, files);
+    const lines = projects.flatMap((project) => differences(root, project.out, artifacts(output, project.units)));
     if (lines.length > 0) {
       for (const line of lines) console.error(line);
-      fail(`${OUT} is not what the sources compile to: run \`make sol\` and commit ${OUT}`);
+      fail('an out/ folder is not what its sources compile to: run `make sol` and commit it');
     }
-    console.log(`solc: ${sources} compile (solc ${solc.version()}); ${OUT} is up to date`);
+    console.log(`solc: ${summary} compile; every out/ is up to date`);
     return;
   }
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [name, contents] of files) fs.writeFileSync(path.join(dir, name), contents);
-  console.log(`solc: ${sources} compiled (solc ${solc.version()}); ${files.size} files written to ${OUT}`);
+  for (const project of projects) {
+    const files = artifacts(output, project.units);
+    const dir = path.join(root, project.out);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, contents] of files) fs.writeFileSync(path.join(dir, name), contents);
+  }
+  console.log(`solc: ${summary} compiled; artifacts written to ${projects.map((p) => p.out).join(' and ')}`);
 }
 
 main();

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Compiles the Solidity of the workspace with solc from npm: every examples/solidity-echo/*.sol
-# (the Solidity Echo dApp) and every abi/*.sol (the interfaces dApp developers compile against).
+# Compiles the Solidity of the workspace with solc from npm: every abi/*.sol (the interfaces dApp
+# developers compile against), examples/solidity-echo/*.sol (the Solidity Echo dApp) and
+# crates/devnet/tests/solidity/*.sol (the devnet's cross-VM test contracts).
 #
-#   scripts/solc.sh          compile and write examples/solidity-echo/out/ (`make sol`)
-#   scripts/solc.sh --check  compile fresh and fail when out/ differs, or anything fails to compile
+#   scripts/solc.sh          compile and write each project's out/ (`make sol`)
+#   scripts/solc.sh --check  compile fresh and fail when an out/ differs, or anything fails to compile
 #                            (`make test`)
 #
 # solc is npm's `solc` (solcjs: the compiler built to JavaScript, the same on every machine) at a

@@ -2,6 +2,8 @@
 //! cross-program call, in-process and over JSON-RPC. `make bench` runs this and writes the table to
 //! docs/benchmarks.md. Numbers, not assertions: nothing here fails on speed.
 
+mod common;
+
 use std::{
     net::SocketAddr,
     path::Path,
@@ -9,11 +11,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope};
-use alloy_eips::eip2718::Encodable2718;
-use alloy_primitives::{hex, Address, TxKind, B256, U256};
-use alloy_signer::SignerSync;
+use alloy_consensus::TxEip1559;
+use alloy_primitives::{Address, TxKind, B256, U256};
 use alloy_sol_types::{sol, SolCall};
+use common::Client;
 use devnet::{dev_accounts::dev_signer, exec::ArbWasm, rpc::RpcServer, BlockId, Chain, ChainConfig};
 
 sol! {
@@ -31,7 +32,7 @@ fn program(package: &str) -> Vec<u8> {
 }
 
 fn sign(chain: &Chain, nonce: u64, to: TxKind, value: U256, input: Vec<u8>, gas_limit: u64) -> Vec<u8> {
-    let tx = TxEip1559 {
+    common::sign(TxEip1559 {
         chain_id: chain.config().chain_id,
         nonce,
         gas_limit,
@@ -41,9 +42,7 @@ fn sign(chain: &Chain, nonce: u64, to: TxKind, value: U256, input: Vec<u8>, gas_
         value,
         access_list: Default::default(),
         input: input.into(),
-    };
-    let signature = dev_signer(0).unwrap().sign_hash_sync(&tx.signature_hash()).unwrap();
-    TxEnvelope::from(tx.into_signed(signature)).encoded_2718()
+    })
 }
 
 fn next_nonce(chain: &Chain) -> u64 {
@@ -109,59 +108,13 @@ fn in_process(chain: &mut Chain, transactions: &[Vec<u8>]) -> (Duration, u64) {
     (start.elapsed(), gas)
 }
 
-async fn over_rpc(url: &str, transactions: &[Vec<u8>]) -> Duration {
-    let client = Client::new(url);
+fn over_rpc(address: SocketAddr, transactions: &[Vec<u8>]) -> Duration {
+    let mut client = Client::connect(address).expect("connecting to the devnet's JSON-RPC");
     let start = Instant::now();
     for raw in transactions {
-        let body = format!(
-            r#"{{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["0x{}"]}}"#,
-            hex::encode(raw)
-        );
-        let reply = client.post(&body).await;
-        assert!(reply.contains("\"result\""), "{reply}");
+        client.send_raw_transaction(raw).expect("a benchmark transaction refused over JSON-RPC");
     }
     start.elapsed()
-}
-
-/// A minimal keep-alive HTTP/1.1 client, so the numbers measure the node, not connection setup.
-struct Client {
-    address: SocketAddr,
-    stream: tokio::sync::Mutex<Option<tokio::io::BufStream<tokio::net::TcpStream>>>,
-}
-
-impl Client {
-    fn new(url: &str) -> Self {
-        Self { address: url.trim_start_matches("http://").parse().unwrap(), stream: tokio::sync::Mutex::new(None) }
-    }
-
-    async fn post(&self, body: &str) -> String {
-        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
-        let mut guard = self.stream.lock().await;
-        if guard.is_none() {
-            *guard = Some(tokio::io::BufStream::new(tokio::net::TcpStream::connect(self.address).await.unwrap()));
-        }
-        let stream = guard.as_mut().unwrap();
-        let request = format!(
-            "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(request.as_bytes()).await.unwrap();
-        stream.flush().await.unwrap();
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            stream.read_line(&mut line).await.unwrap();
-            if line == "\r\n" {
-                break;
-            }
-            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = value.trim().parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        stream.read_exact(&mut body).await.unwrap();
-        String::from_utf8(body).unwrap()
-    }
 }
 
 fn row(name: &str, mode: &str, elapsed: Duration, gas: Option<u64>) -> String {
@@ -179,18 +132,18 @@ fn main() {
     rows.push(row("cross-program call (caller → probe.store)", "in-process", elapsed, Some(gas)));
 
     let remote = setup();
+    // The server runs on the runtime's worker threads; the client blocks this one.
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let chain = Arc::new(Mutex::new(remote.chain));
-        let server = RpcServer::start(Arc::clone(&chain), SocketAddr::from(([127, 0, 0, 1], 0)), None).await.unwrap();
-        let elapsed = over_rpc(&server.url(), &remote.stores).await;
-        rows.push(row("storage write (probe.store)", "JSON-RPC", elapsed, None));
-        let elapsed = over_rpc(&server.url(), &remote.cross_calls).await;
-        rows.push(row("cross-program call (caller → probe.store)", "JSON-RPC", elapsed, None));
-        let head = chain.lock().unwrap().read_state(BlockId::Latest, |s| s.accounts.len()).unwrap();
-        eprintln!("{head} accounts at the end");
-        server.stop();
-    });
+    let chain = Arc::new(Mutex::new(remote.chain));
+    let server =
+        runtime.block_on(RpcServer::start(Arc::clone(&chain), SocketAddr::from(([127, 0, 0, 1], 0)), None)).unwrap();
+    let elapsed = over_rpc(server.address(), &remote.stores);
+    rows.push(row("storage write (probe.store)", "JSON-RPC", elapsed, None));
+    let elapsed = over_rpc(server.address(), &remote.cross_calls);
+    rows.push(row("cross-program call (caller → probe.store)", "JSON-RPC", elapsed, None));
+    let head = chain.lock().unwrap().read_state(BlockId::Latest, |s| s.accounts.len()).unwrap();
+    eprintln!("{head} accounts at the end");
+    server.stop();
     println!("| workload | mode | transactions | time | tx/s | gas per tx |");
     println!("|---|---|---:|---:|---:|---:|");
     for row in rows {

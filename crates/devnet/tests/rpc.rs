@@ -196,3 +196,33 @@ fn hyper_post(
         })
     }
 }
+
+/// A transaction with an access list pays 2 400 gas per address and 1 900 per key before it runs
+/// (EIP-2930): `eth_estimateGas` must count them, or the transaction it sizes is refused as below
+/// intrinsic gas. The estimate is also tight with the list: one gas less fails.
+#[tokio::test(flavor = "multi_thread")]
+async fn estimate_gas_pays_for_the_access_list_and_its_transaction_goes_through() {
+    use alloy_rpc_types_eth::{AccessList, AccessListItem};
+    let server = start().await;
+    let signer = dev_signer(4).unwrap();
+    let from = signer.address();
+    let provider =
+        ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_hyper_http(server.url().parse().unwrap());
+    let to = alloy_primitives::Address::repeat_byte(0x42);
+    let keys = (1u8..=3).map(alloy_primitives::B256::with_last_byte).collect();
+    let list = AccessList(vec![
+        AccessListItem { address: to, storage_keys: keys },
+        AccessListItem { address: alloy_primitives::Address::repeat_byte(0x43), storage_keys: Vec::new() },
+    ]);
+    let transfer = TransactionRequest::default().with_from(from).with_to(to).with_value(U256::from(1));
+    let plain = provider.estimate_gas(transfer.clone()).await.unwrap();
+    assert_eq!(plain, 21_000);
+    let with_list = transfer.with_access_list(list);
+    let estimate = provider.estimate_gas(with_list.clone()).await.unwrap();
+    assert_eq!(estimate, 21_000 + 2 * 2_400 + 3 * 1_900);
+    assert!(provider.call(with_list.clone().with_gas_limit(estimate - 1)).await.is_err());
+    let receipt =
+        provider.send_transaction(with_list.with_gas_limit(estimate)).await.unwrap().get_receipt().await.unwrap();
+    assert!(receipt.status());
+    assert_eq!(receipt.gas_used, estimate);
+}

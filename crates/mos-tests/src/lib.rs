@@ -14,7 +14,10 @@ use alloy_primitives::{address, b256, Address, Bytes, Log, TxKind, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 use devnet::block::TxReceipt;
 use devnet::dev_accounts::dev_addresses;
-use devnet::exec::{ArbWasm, CallParams, CallResult, StateOverride, ARB_WASM};
+use devnet::{
+    arbos::{ArbWasmCache, ARB_WASM_CACHE},
+    exec::{ArbWasm, CallParams, CallResult, StateOverride, ARB_WASM},
+};
 use devnet::{BlockId, Chain, ChainConfig};
 use mos_message::interfaces::{IFeeService, IMOSAdmin, IMOSRelay, IMOSV3};
 use mos_message::{MessageData, MessageType};
@@ -111,6 +114,8 @@ pub const ADMIN: u32 = 1;
 pub const USER: u32 = 2;
 /// Dev account of a messenger.
 pub const MESSENGER: u32 = 3;
+/// Dev account that caches programs: the devnet's default cache manager (ArbWasmCache).
+pub const CACHE_MANAGER: u32 = 0;
 /// Dev account with no role.
 pub const STRANGER: u32 = 4;
 
@@ -411,6 +416,12 @@ impl Suite {
     pub fn init_gas(&mut self, program: Address) -> (u64, u64) {
         let answer = self.view(ARB_WASM, ArbWasm::programInitGasCall { program });
         (answer.gas, answer.gasWhenCached)
+    }
+
+    /// Caches `program` through ArbWasmCache, as the chain's cache manager: from now on it pays
+    /// only its cached init gas at entry.
+    pub fn cache(&mut self, program: Address) {
+        self.ok(CACHE_MANAGER, ARB_WASM_CACHE, ArbWasmCache::cacheProgramCall { addr: program });
     }
 
     /// The block number of the latest block.
