@@ -463,9 +463,9 @@ impl Chain {
             overrides.apply(&mut state);
             env.number = number + 1;
             let programs = &mut self.programs;
-            return Ok(on_execution_stack(|| exec::call(&mut state, programs, &env, request)));
+            return Ok(on_execution_stack(|| exec::call(&state, programs, &env, request)));
         }
-        let (state, programs) = (&mut self.state, &mut self.programs);
+        let (state, programs) = (&self.state, &mut self.programs);
         Ok(on_execution_stack(|| exec::call(state, programs, &env, request)))
     }
 

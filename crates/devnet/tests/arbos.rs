@@ -90,7 +90,10 @@ fn a_cached_program_pays_only_the_cached_init_gas_at_entry() {
     let logs = &receipt.receipt.logs;
     assert_eq!(logs.len(), 1);
     let event = ArbWasmCache::UpdateProgramCache::decode_log_data(&logs[0].data).unwrap();
-    assert_eq!((logs[0].address, event.manager, event.codehash, event.cached), (ARB_WASM_CACHE, manager, codehash, true));
+    assert_eq!(
+        (logs[0].address, event.manager, event.codehash, event.cached),
+        (ARB_WASM_CACHE, manager, codehash, true)
+    );
     assert!(view(&mut dev, ARB_WASM_CACHE, ArbWasmCache::codehashIsCachedCall { codehash }));
     let cached = read_gas(&mut dev, program);
     assert_eq!(uncached - cached, init.gas - init.gasWhenCached, "the entry price drops by the init gas");
@@ -168,7 +171,8 @@ fn an_activation_in_a_reverted_frame_leaves_no_record() {
         &Default::default(),
     );
     assert!(direct.unwrap().success);
-    let receipt = dev.send(0, TxKind::Call(wrapper), U256::from(10u64).pow(U256::from(18)), activate.into(), 20_000_000);
+    let receipt =
+        dev.send(0, TxKind::Call(wrapper), U256::from(10u64).pow(U256::from(18)), activate.into(), 20_000_000);
     assert!(!receipt.receipt.success);
     assert!(receipt.receipt.logs.is_empty(), "ProgramActivated was rolled back");
     let result = dev.call(ARB_WASM, ArbWasm::programVersionCall { program }.abi_encode().into());

@@ -106,7 +106,13 @@ fn an_evm_revert_after_a_stylus_call_undoes_the_programs_writes_and_the_value_it
     assert_eq!(w.dev.chain.read_state(BlockId::Latest, |s| s.balance(&w.probe)).unwrap(), probe_balance);
 
     let store = Probe::storeCall { key: word(1), value: word(11) }.abi_encode();
-    let call = EvmProbe::storeAndCallCall { key: word(2), value: word(22), target: w.probe, data: store.into(), revertAfter: true };
+    let call = EvmProbe::storeAndCallCall {
+        key: word(2),
+        value: word(22),
+        target: w.probe,
+        data: store.into(),
+        revertAfter: true,
+    };
     let receipt = w.dev.send(0, TxKind::Call(w.evm), U256::ZERO, call.abi_encode().into(), GAS);
     assert!(!receipt.receipt.success);
     assert_eq!(slot(&w.dev, w.probe, word(1)), U256::ZERO, "the program's flushed write was rolled back");
@@ -140,8 +146,15 @@ fn stylus_evm_stylus_nested_calls_see_the_right_sender_and_reentrancy() {
     let mut w = world();
     // caller (Stylus) → EvmProbe (EVM) → probe (Stylus): msg.sender is EvmProbe, not re-entered.
     let info = Probe::msgInfoCall {}.abi_encode();
-    let middle = EvmProbe::storeAndCallCall { key: word(4), value: word(44), target: w.probe, data: info.into(), revertAfter: false };
-    let call = Caller::callContractCall { target: w.evm, data: middle.abi_encode().into(), value: U256::ZERO, gas: GAS };
+    let middle = EvmProbe::storeAndCallCall {
+        key: word(4),
+        value: word(44),
+        target: w.probe,
+        data: info.into(),
+        revertAfter: false,
+    };
+    let call =
+        Caller::callContractCall { target: w.evm, data: middle.abi_encode().into(), value: U256::ZERO, gas: GAS };
     let receipt = w.dev.send(0, TxKind::Call(w.caller), U256::ZERO, call.abi_encode().into(), GAS);
     assert!(receipt.receipt.success);
     let outer = Caller::callContractCall::abi_decode_returns(&receipt.output).unwrap();

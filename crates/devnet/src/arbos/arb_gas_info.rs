@@ -29,31 +29,35 @@ sol! {
 
 pub(super) fn call(ctx: &mut DevContext<'_>, call: &PrecompileCall) -> (InterpreterResult, Option<String>) {
     let base_fee = U256::from(ctx.chain.env.base_fee);
-    dispatch::<ArbGasInfo::ArbGasInfoCalls>(call, |_| MethodKind { payable: false, writes: false }, |meter, method| {
-        use ArbGasInfo::ArbGasInfoCalls as C;
-        let out = match method {
-            C::getPricesInWei(_) => {
-                // The L1 price per byte, the minimum base fee and the base fee.
-                meter.burn(3 * STORAGE_READ_GAS)?;
-                let l1_per_byte = U256::ZERO;
-                ArbGasInfo::getPricesInWeiCall::abi_encode_returns(&ArbGasInfo::getPricesInWeiReturn {
-                    _0: l1_per_byte,
-                    _1: l1_per_byte,
-                    _2: base_fee * U256::from(STORAGE_ARB_GAS),
-                    _3: base_fee,
-                    _4: U256::ZERO,
-                    _5: base_fee,
-                })
-            }
-            C::getL1BaseFeeEstimate(_) => {
-                meter.burn(STORAGE_READ_GAS)?;
-                ArbGasInfo::getL1BaseFeeEstimateCall::abi_encode_returns(&U256::ZERO)
-            }
-            C::getMinimumGasPrice(_) => {
-                meter.burn(STORAGE_READ_GAS)?;
-                ArbGasInfo::getMinimumGasPriceCall::abi_encode_returns(&base_fee)
-            }
-        };
-        Ok(Bytes::from(out))
-    })
+    dispatch::<ArbGasInfo::ArbGasInfoCalls>(
+        call,
+        |_| MethodKind { payable: false, writes: false },
+        |meter, method| {
+            use ArbGasInfo::ArbGasInfoCalls as C;
+            let out = match method {
+                C::getPricesInWei(_) => {
+                    // The L1 price per byte, the minimum base fee and the base fee.
+                    meter.burn(3 * STORAGE_READ_GAS)?;
+                    let l1_per_byte = U256::ZERO;
+                    ArbGasInfo::getPricesInWeiCall::abi_encode_returns(&ArbGasInfo::getPricesInWeiReturn {
+                        _0: l1_per_byte,
+                        _1: l1_per_byte,
+                        _2: base_fee * U256::from(STORAGE_ARB_GAS),
+                        _3: base_fee,
+                        _4: U256::ZERO,
+                        _5: base_fee,
+                    })
+                }
+                C::getL1BaseFeeEstimate(_) => {
+                    meter.burn(STORAGE_READ_GAS)?;
+                    ArbGasInfo::getL1BaseFeeEstimateCall::abi_encode_returns(&U256::ZERO)
+                }
+                C::getMinimumGasPrice(_) => {
+                    meter.burn(STORAGE_READ_GAS)?;
+                    ArbGasInfo::getMinimumGasPriceCall::abi_encode_returns(&base_fee)
+                }
+            };
+            Ok(Bytes::from(out))
+        },
+    )
 }

@@ -28,29 +28,33 @@ sol! {
 
 pub(super) fn call(ctx: &mut DevContext<'_>, call: &PrecompileCall) -> (InterpreterResult, Option<String>) {
     let env = ctx.chain.env;
-    dispatch::<ArbSys::ArbSysCalls>(call, |_| MethodKind { payable: false, writes: false }, |meter, method| {
-        use ArbSys::ArbSysCalls as C;
-        let out = match method {
-            C::arbBlockNumber(_) => ArbSys::arbBlockNumberCall::abi_encode_returns(&U256::from(env.number)),
-            C::arbBlockHash(c) => {
-                let current = U256::from(env.number);
-                let requested = c.arbBlockNum;
-                let in_window = requested < current && requested + U256::from(256) >= current;
-                if !in_window {
-                    return Err(Failure::sol(ArbSys::InvalidBlockNumber { requested, current }));
+    dispatch::<ArbSys::ArbSysCalls>(
+        call,
+        |_| MethodKind { payable: false, writes: false },
+        |meter, method| {
+            use ArbSys::ArbSysCalls as C;
+            let out = match method {
+                C::arbBlockNumber(_) => ArbSys::arbBlockNumberCall::abi_encode_returns(&U256::from(env.number)),
+                C::arbBlockHash(c) => {
+                    let current = U256::from(env.number);
+                    let requested = c.arbBlockNum;
+                    let in_window = requested < current && requested + U256::from(256) >= current;
+                    if !in_window {
+                        return Err(Failure::sol(ArbSys::InvalidBlockNumber { requested, current }));
+                    }
+                    ArbSys::arbBlockHashCall::abi_encode_returns(&env.block_hash(requested.to::<u64>()))
                 }
-                ArbSys::arbBlockHashCall::abi_encode_returns(&env.block_hash(requested.to::<u64>()))
-            }
-            C::arbChainID(_) => {
-                meter.burn(STORAGE_READ_GAS)?;
-                ArbSys::arbChainIDCall::abi_encode_returns(&U256::from(env.chain_id))
-            }
-            C::arbOSVersion(_) => {
-                meter.burn(STORAGE_READ_GAS)?;
-                // Nitro numbers ArbOS versions after the 55 classic ones.
-                ArbSys::arbOSVersionCall::abi_encode_returns(&U256::from(55 + env.arbos_version))
-            }
-        };
-        Ok(Bytes::from(out))
-    })
+                C::arbChainID(_) => {
+                    meter.burn(STORAGE_READ_GAS)?;
+                    ArbSys::arbChainIDCall::abi_encode_returns(&U256::from(env.chain_id))
+                }
+                C::arbOSVersion(_) => {
+                    meter.burn(STORAGE_READ_GAS)?;
+                    // Nitro numbers ArbOS versions after the 55 classic ones.
+                    ArbSys::arbOSVersionCall::abi_encode_returns(&U256::from(55 + env.arbos_version))
+                }
+            };
+            Ok(Bytes::from(out))
+        },
+    )
 }

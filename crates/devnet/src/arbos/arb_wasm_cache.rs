@@ -33,10 +33,8 @@ sol! {
 
 pub(super) fn call(ctx: &mut DevContext<'_>, call: &PrecompileCall) -> (InterpreterResult, Option<String>) {
     use ArbWasmCache::ArbWasmCacheCalls as C;
-    let kind = |method: &C| MethodKind {
-        payable: false,
-        writes: matches!(method, C::cacheProgram(_) | C::evictCodehash(_)),
-    };
+    let kind =
+        |method: &C| MethodKind { payable: false, writes: matches!(method, C::cacheProgram(_) | C::evictCodehash(_)) };
     dispatch::<C>(call, kind, |meter, method| {
         let managers = &ctx.chain.env.cache_managers;
         let out = match method {

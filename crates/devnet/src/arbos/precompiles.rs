@@ -11,9 +11,8 @@ use revm::{
 };
 
 use super::{
-    arb_gas_info, arb_sys, arb_wasm, arb_wasm_cache,
-    method::PrecompileCall,
-    ARB_GAS_INFO, ARB_SYS, ARB_WASM, ARB_WASM_CACHE,
+    arb_gas_info, arb_sys, arb_wasm, arb_wasm_cache, method::PrecompileCall, ARB_GAS_INFO, ARB_SYS, ARB_WASM,
+    ARB_WASM_CACHE,
 };
 use crate::exec::{DevContext, SPEC};
 

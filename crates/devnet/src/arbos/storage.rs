@@ -8,7 +8,10 @@
 
 use alloy_primitives::{address, keccak256, Address, B256, U256};
 
-use crate::{exec::DevJournal, stylus::{DataPricer, ProgramRecord}};
+use crate::{
+    exec::DevJournal,
+    stylus::{DataPricer, ProgramRecord},
+};
 
 /// The account whose storage holds ArbOS's state (Nitro's `types.ArbosStateAddress`). It has nonce 1
 /// from genesis, so EIP-161 never prunes it.

@@ -61,7 +61,8 @@ impl<'a> DevEvm<'a> {
     pub fn run_child(&mut self, frame_input: FrameInput) -> Result<FrameResult, DevError> {
         let base = self.inner.frame_stack.index();
         let parent = self.inner.frame_stack.get();
-        let init = FrameInit { depth: parent.depth + 1, memory: parent.interpreter.memory.new_child_context(), frame_input };
+        let init =
+            FrameInit { depth: parent.depth + 1, memory: parent.interpreter.memory.new_child_context(), frame_input };
         let result = self.run_to_base(init, base);
         self.inner.frame_stack.get().interpreter.memory.free_child_context();
         result
@@ -133,8 +134,12 @@ impl<'a> EvmTr for DevEvm<'a> {
 
     fn all_mut(
         &mut self,
-    ) -> (&mut Self::Context, &mut Self::Instructions, &mut Self::Precompiles, &mut revm::context::FrameStack<Self::Frame>)
-    {
+    ) -> (
+        &mut Self::Context,
+        &mut Self::Instructions,
+        &mut Self::Precompiles,
+        &mut revm::context::FrameStack<Self::Frame>,
+    ) {
         self.inner.all_mut()
     }
 
@@ -159,7 +164,8 @@ impl<'a> EvmTr for DevEvm<'a> {
         } else {
             let ctx = &mut self.inner.ctx;
             let instructions = &mut self.inner.instruction;
-            let mut action = frame.interpreter.run_plain(instructions.instruction_table(), instructions.gas_table(), ctx);
+            let mut action =
+                frame.interpreter.run_plain(instructions.instruction_table(), instructions.gas_table(), ctx);
             refuse_ef_code(frame, &mut action);
             action
         };
@@ -186,8 +192,7 @@ impl<'a> EvmTr for DevEvm<'a> {
 fn refuse_ef_code(frame: &Frame, action: &mut InterpreterAction) {
     let InterpreterAction::Return(result) = action else { return };
     let creates = matches!(frame.data, FrameData::Create(_));
-    if creates && result.result.is_ok() && result.output.first() == Some(&0xEF) && !stylus::is_program(&result.output)
-    {
+    if creates && result.result.is_ok() && result.output.first() == Some(&0xEF) && !stylus::is_program(&result.output) {
         result.result = InstructionResult::CreateContractStartingWithEF;
     }
 }

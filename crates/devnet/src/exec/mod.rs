@@ -12,7 +12,7 @@ mod evm;
 mod types;
 
 use alloy_consensus::Transaction as _;
-use alloy_primitives::{Bytes, Log, TxKind, U256, B256};
+use alloy_primitives::{Bytes, Log, TxKind, B256, U256};
 use revm::{
     context::{
         result::{EVMError, ExecutionResult, InvalidTransaction, Output},

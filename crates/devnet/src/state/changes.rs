@@ -136,7 +136,7 @@ mod tests {
         writer.set_nonce(a, 3);
         writer.remove_account(a);
         let changes = writer.finish();
-        assert!(state.accounts.get(&a).is_none());
+        assert!(!state.accounts.contains_key(&a));
         for change in changes.into_iter().rev() {
             change.undo(&mut state);
         }

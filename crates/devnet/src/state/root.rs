@@ -66,10 +66,7 @@ impl fmt::Debug for StateRootCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StateRootCache")
             .field("built", &self.tries.is_some())
-            .field(
-                "storage_tries",
-                &self.tries.as_ref().map_or(0, |tries| tries.storage.len()),
-            )
+            .field("storage_tries", &self.tries.as_ref().map_or(0, |tries| tries.storage.len()))
             .field("touched_accounts", &self.touched_accounts.len())
             .field("touched_slot_accounts", &self.touched_slots.len())
             .field("reset_storage", &self.reset_storage.len())
@@ -199,10 +196,7 @@ struct Tries {
 impl Tries {
     /// Builds every trie from `state` and returns them with the state root.
     fn build(state: &WorldState) -> Result<(Self, B256), RootError> {
-        let mut tries = Tries {
-            accounts: PersistentTrie::new(),
-            storage: HashMap::new(),
-        };
+        let mut tries = Tries { accounts: PersistentTrie::new(), storage: HashMap::new() };
         for (address, account) in &state.accounts {
             let storage_root = tries.rebuild_storage(*address, account)?;
             tries.set_account(*address, Some(&trie_account(account, storage_root)))?;
@@ -214,12 +208,8 @@ impl Tries {
     /// Applies the recorded changes, reading new values from `state`, and returns the tries
     /// with the new state root.
     fn update(mut self, state: &WorldState, touched: &Touched) -> Result<(Self, B256), RootError> {
-        let addresses: HashSet<&Address> = touched
-            .accounts
-            .iter()
-            .chain(touched.slots.keys())
-            .chain(touched.reset_storage.iter())
-            .collect();
+        let addresses: HashSet<&Address> =
+            touched.accounts.iter().chain(touched.slots.keys()).chain(touched.reset_storage.iter()).collect();
         for &address in addresses {
             let Some(account) = state.accounts.get(&address) else {
                 self.storage.remove(&address);
@@ -231,9 +221,7 @@ impl Tries {
             } else if let Some(slots) = touched.slots.get(&address) {
                 self.update_storage(address, account, slots)?
             } else {
-                self.storage
-                    .get(&address)
-                    .map_or(EMPTY_ROOT_HASH, |trie| trie.root)
+                self.storage.get(&address).map_or(EMPTY_ROOT_HASH, |trie| trie.root)
             };
             self.set_account(address, Some(&trie_account(account, storage_root)))?;
         }
@@ -245,12 +233,8 @@ impl Tries {
     /// `account`, and returns its root.
     fn rebuild_storage(&mut self, address: Address, account: &Account) -> Result<B256, RootError> {
         self.storage.remove(&address);
-        let slots: Vec<&U256> = account
-            .storage
-            .iter()
-            .filter(|(_, value)| !value.is_zero())
-            .map(|(slot, _)| slot)
-            .collect();
+        let slots: Vec<&U256> =
+            account.storage.iter().filter(|(_, value)| !value.is_zero()).map(|(slot, _)| slot).collect();
         self.update_storage(address, account, slots)
     }
 
@@ -263,21 +247,11 @@ impl Tries {
         account: &Account,
         slots: impl IntoIterator<Item = &'a U256>,
     ) -> Result<B256, RootError> {
-        let trie = self
-            .storage
-            .entry(address)
-            .or_insert_with(PersistentTrie::new);
-        let storage_error = |source| RootError::StorageTrie {
-            address,
-            source: Box::new(source),
-        };
+        let trie = self.storage.entry(address).or_insert_with(PersistentTrie::new);
+        let storage_error = |source| RootError::StorageTrie { address, source: Box::new(source) };
         for slot in slots {
             let key = keccak256(slot.to_be_bytes::<32>());
-            let value = account
-                .storage
-                .get(slot)
-                .filter(|value| !value.is_zero())
-                .map(alloy_rlp::encode);
+            let value = account.storage.get(slot).filter(|value| !value.is_zero()).map(alloy_rlp::encode);
             trie.set(&key, value.as_deref()).map_err(storage_error)?;
         }
         let root = trie.commit().map_err(storage_error)?;
@@ -288,15 +262,9 @@ impl Tries {
     }
 
     /// Sets (or with `None` deletes) the account trie entry of `address`.
-    fn set_account(
-        &mut self,
-        address: Address,
-        account: Option<&TrieAccount>,
-    ) -> Result<(), RootError> {
+    fn set_account(&mut self, address: Address, account: Option<&TrieAccount>) -> Result<(), RootError> {
         let value = account.map(alloy_rlp::encode);
-        self.accounts
-            .set(&keccak256(address), value.as_deref())
-            .map_err(account_error)
+        self.accounts.set(&keccak256(address), value.as_deref()).map_err(account_error)
     }
 }
 
@@ -307,12 +275,7 @@ fn account_error(source: TrieError) -> RootError {
 
 /// The account trie entry of `account`, given its storage root.
 fn trie_account(account: &Account, storage_root: B256) -> TrieAccount {
-    TrieAccount::new(
-        account.nonce,
-        account.balance,
-        storage_root,
-        account.code_hash,
-    )
+    TrieAccount::new(account.nonce, account.balance, storage_root, account.code_hash)
 }
 
 /// An `eth_trie` trie with its own node store, which holds exactly the nodes reachable
@@ -333,12 +296,7 @@ struct PersistentTrie {
 impl PersistentTrie {
     fn new() -> Self {
         let store = Arc::new(NodeStore::default());
-        Self {
-            trie: EthTrie::new(Arc::clone(&store)),
-            store,
-            root: EMPTY_ROOT_HASH,
-            dirty: false,
-        }
+        Self { trie: EthTrie::new(Arc::clone(&store)), store, root: EMPTY_ROOT_HASH, dirty: false }
     }
 
     /// Sets `key` to `value`, or deletes it when `value` is `None`.
@@ -350,9 +308,7 @@ impl PersistentTrie {
             // deletion at the next commit, even when the key is absent and the nodes stay
             // in the trie: removing an absent key would delete live nodes. Only remove
             // keys that are present.
-            None if self.trie.contains(key.as_slice())? => {
-                self.trie.remove(key.as_slice()).map(drop)
-            }
+            None if self.trie.contains(key.as_slice())? => self.trie.remove(key.as_slice()).map(drop),
             None => Ok(()),
         }
     }
@@ -428,10 +384,7 @@ mod tests {
         let tries = cache.tries.as_ref().expect("tries are built after a root");
         assert_trie_pruned(&tries.accounts);
         for (address, trie) in &tries.storage {
-            assert!(
-                state.accounts.contains_key(address),
-                "storage trie of a deleted account"
-            );
+            assert!(state.accounts.contains_key(address), "storage trie of a deleted account");
             assert_ne!(trie.root, EMPTY_ROOT_HASH, "empty storage trie kept");
             assert_trie_pruned(trie);
         }
@@ -450,17 +403,11 @@ mod tests {
             if !reachable.insert(hash) {
                 continue;
             }
-            let encoded = nodes
-                .get(hash.as_slice())
-                .expect("reachable node is stored");
+            let encoded = nodes.get(hash.as_slice()).expect("reachable node is stored");
             let node = decode_node(&mut encoded.as_slice()).expect("stored node decodes");
             push_children(&node, &mut pending);
         }
-        assert_eq!(
-            reachable.len(),
-            nodes.len(),
-            "store holds unreachable nodes"
-        );
+        assert_eq!(reachable.len(), nodes.len(), "store holds unreachable nodes");
     }
 
     fn push_children(node: &Node, pending: &mut Vec<B256>) {
@@ -488,10 +435,7 @@ mod tests {
             balance: U256::from(7),
             code: alloy_primitives::Bytes::from_static(&[0x60, 0x00]),
             code_hash: keccak256([0x60, 0x00]),
-            storage: slots
-                .into_iter()
-                .map(|(slot, value)| (U256::from(slot), U256::from(value)))
-                .collect(),
+            storage: slots.into_iter().map(|(slot, value)| (U256::from(slot), U256::from(value))).collect(),
         }
     }
 
@@ -525,9 +469,7 @@ mod tests {
     #[test]
     fn zero_values_are_absent_slots() {
         let mut state = WorldState::default();
-        state
-            .accounts
-            .insert(address(1), contract([(1, 5), (2, 0), (3, 0)]));
+        state.accounts.insert(address(1), contract([(1, 5), (2, 0), (3, 0)]));
         let with_zeros = state_root(&state);
         state.accounts.insert(address(1), contract([(1, 5)]));
         assert_eq!(state_root(&state), with_zeros);
@@ -540,10 +482,7 @@ mod tests {
     #[test]
     fn deleting_an_absent_slot_keeps_the_trie_intact() {
         let mut state = WorldState::default();
-        state.accounts.insert(
-            address(1),
-            contract((0..2_000).map(|slot| (slot, slot + 1))),
-        );
+        state.accounts.insert(address(1), contract((0..2_000).map(|slot| (slot, slot + 1))));
         let mut cache = StateRootCache::new();
         check_root(&mut cache, &state);
         for block in 0..20u64 {
@@ -555,9 +494,7 @@ mod tests {
             // Then change live slots, whose paths run through the same nodes.
             let account = state.accounts.get_mut(&address(1)).expect("account");
             for slot in (block * 97..2_000).step_by(211) {
-                account
-                    .storage
-                    .insert(U256::from(slot), U256::from(block + 10_000));
+                account.storage.insert(U256::from(slot), U256::from(block + 10_000));
                 cache.touch_slot(address(1), U256::from(slot));
             }
             check_root(&mut cache, &state);
@@ -567,9 +504,7 @@ mod tests {
     #[test]
     fn reset_storage_rebuilds_a_recreated_account() {
         let mut state = WorldState::default();
-        state
-            .accounts
-            .insert(address(1), contract((0..100).map(|slot| (slot, 1))));
+        state.accounts.insert(address(1), contract((0..100).map(|slot| (slot, 1))));
         let mut cache = StateRootCache::new();
         check_root(&mut cache, &state);
         // Destroyed and re-created within one block, with a single new slot.
@@ -641,27 +576,17 @@ mod tests {
 
     /// Applies `op` to `state` and records it in `cache` as the chain would.
     /// `destroyed` holds the accounts destroyed earlier in the same block.
-    fn apply(
-        op: &Op,
-        state: &mut WorldState,
-        cache: &mut StateRootCache,
-        destroyed: &mut HashSet<Address>,
-    ) {
+    fn apply(op: &Op, state: &mut WorldState, cache: &mut StateRootCache, destroyed: &mut HashSet<Address>) {
         match op {
-            Op::SetSlot {
-                account,
-                slot,
-                value,
-                keep_zero,
-            } => {
+            Op::SetSlot { account, slot, value, keep_zero } => {
                 let account = address(*account);
                 if !state.accounts.contains_key(&account) && destroyed.contains(&account) {
                     cache.reset_storage(account);
                 }
-                let entry = state.accounts.entry(account).or_insert_with(|| Account {
-                    code_hash: KECCAK_EMPTY,
-                    ..Account::default()
-                });
+                let entry = state
+                    .accounts
+                    .entry(account)
+                    .or_insert_with(|| Account { code_hash: KECCAK_EMPTY, ..Account::default() });
                 if *value == 0 && !keep_zero {
                     entry.storage.remove(&U256::from(*slot));
                 } else {
@@ -693,9 +618,7 @@ mod tests {
                 if state.accounts.contains_key(&account) {
                     return;
                 }
-                state
-                    .accounts
-                    .insert(account, contract(slots.iter().copied()));
+                state.accounts.insert(account, contract(slots.iter().copied()));
                 if destroyed.contains(&account) {
                     cache.reset_storage(account);
                 } else {

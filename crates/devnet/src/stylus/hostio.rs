@@ -6,8 +6,7 @@ use revm::{
     context_interface::{cfg::gas, CreateScheme, JournalTr},
     handler::FrameResult,
     interpreter::{
-        interpreter_action::FrameInput, CallInput, CallInputs, CallScheme, CallValue, CreateInputs,
-        InstructionResult,
+        interpreter_action::FrameInput, CallInput, CallInputs, CallScheme, CallValue, CreateInputs, InstructionResult,
     },
 };
 use stylus_wasm::pricing::hostio as pricing;
@@ -369,8 +368,7 @@ fn do_create(
         env.refund += result.gas.refunded();
     }
     let address = if result.result.is_ok() { outcome.address.unwrap_or_default() } else { Address::ZERO };
-    let return_data =
-        if result.result == InstructionResult::Revert { result.output.clone() } else { Bytes::new() };
+    let return_data = if result.result == InstructionResult::Revert { result.output.clone() } else { Bytes::new() };
     let cost = start_gas.saturating_sub(result.gas.remaining() + one_64th);
     let len = return_data.len() as u32;
     c.env().return_data = return_data;
