@@ -23,8 +23,9 @@ VERSION="$2"
 # The platform's native binary, if one is installed. (None yet is not an error: it is installed
 # below.)
 native() { find "$TOOLS/node_modules/@foundry-rs" -path "*/bin/$TOOL" -type f 2>/dev/null | head -1 || true; }
-# Whether `$1` runs and is the pinned version (foundry prints e.g. "anvil Version: 1.7.1-v1.7.1").
-works() { [ -n "$1" ] && "$1" --version 2>/dev/null | head -1 | grep -qF "$VERSION"; }
+# Whether `$1` runs and is the pinned version (foundry's first line is e.g. "anvil Version: 1.7.1",
+# some builds add a suffix: "1.7.1-stable").
+works() { [ -n "$1" ] && [ "$("$1" --version 2>/dev/null | head -1 | awk '{print $3}' | cut -d- -f1)" = "$VERSION" ]; }
 
 BINARY="$(native)"
 if ! works "$BINARY"; then

@@ -28,6 +28,11 @@
 //! - **Checks.** After each row, every receipt must have status 1, and the node's state must hold
 //!   the last transaction's effect (`eth_getStorageAt` of the last slot, or the last recipient's
 //!   balance): a row that measured failed transactions is an error, not a number.
+//! - **Stalls.** A node that mines no new block for [`STALL_TIMEOUT`] while a receipt is awaited
+//!   has stopped mining with transactions still pending: its row is reported as *stalled* (with
+//!   how many of its transactions were mined), gets no rate, and the node is stopped at once. anvil
+//!   1.7.1 does this on auto-mining when a few thousand transactions from one sender arrive back to
+//!   back: it stops mining when the sends stop, and spins with its memory growing, until killed.
 //!
 //! Counts are 1 000 and 10 000 transactions; `VS_ANVIL_COUNTS` overrides them (comma-separated,
 //! e.g. `VS_ANVIL_COUNTS=100,500` for a smoke run). Under the table, each node's rate at the largest
@@ -84,8 +89,13 @@ const DEFAULT_COUNTS: [usize; 2] = [1_000, 10_000];
 const IMMEDIATE_POLLS: u32 = 3;
 /// The sleep between later receipt polls.
 const POLL_INTERVAL: Duration = Duration::from_millis(1);
-/// How long a receipt may take before the row fails.
-const RECEIPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a node may go without a new block, while a receipt is awaited, before it counts as
+/// stalled.
+const STALL_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the block number is read, while a receipt is awaited, to see whether the node mines.
+const PROGRESS_CHECK: Duration = Duration::from_millis(500);
+/// How long a receipt may take, even with blocks being mined, before the row fails.
+const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long anvil may take to answer `eth_chainId` after it is spawned.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 /// Gas limit of a storage write: 21 000, calldata, a new slot's 22 100, with room to spare.
@@ -160,29 +170,25 @@ impl Node {
             .and_then(|listener| listener.local_addr())
             .map_err(|error| format!("no free loopback port for anvil: {error}"))?
             .port();
-        let child = Command::new(binary)
+        let mut child = Command::new(binary)
             .args(["--port", &port.to_string(), "--quiet"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .spawn()
             .map_err(|error| format!("spawning {}: {error}", binary.display()))?;
-        let mut node = Node::Anvil { child, address: SocketAddr::from(([127, 0, 0, 1], port)) };
+        let address = SocketAddr::from(([127, 0, 0, 1], port));
         let started = Instant::now();
         loop {
-            if let Node::Anvil { child, .. } = &mut node {
-                if let Ok(Some(status)) = child.try_wait() {
-                    return Err(format!("anvil exited ({status}) before answering on port {port}"));
-                }
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("anvil exited ({status}) before answering on port {port}"));
             }
-            if Client::connect(node.address())
-                .ok()
-                .and_then(|mut client| client.call("eth_chainId", json!([])).ok())
-                .is_some()
-            {
-                return Ok(node);
+            let answers =
+                Client::connect(address).ok().and_then(|mut client| client.call("eth_chainId", json!([])).ok());
+            if answers.is_some() {
+                return Ok(Node::Anvil { child, address });
             }
             if started.elapsed() > STARTUP_TIMEOUT {
-                node.stop();
+                Node::Anvil { child, address }.stop();
                 return Err(format!("anvil did not answer eth_chainId on port {port} within {STARTUP_TIMEOUT:?}"));
             }
             thread::sleep(Duration::from_millis(20));
@@ -224,21 +230,62 @@ fn fee(value: &Value, what: &str) -> Result<u128, String> {
     u128::try_from(quantity(value, what)?).map_err(|_| format!("{what}: too large: {value}"))
 }
 
-/// The receipt of `hash`, polled for until the node has mined it.
-fn wait_for_receipt(client: &mut Client, hash: &Value) -> Result<Value, String> {
+/// Why a node's row has no rate.
+enum Stop {
+    /// The node stopped mining with transactions pending.
+    Stalled,
+    /// Anything else: a transaction refused or failed, a wrong or missing answer.
+    Error(String),
+}
+
+impl From<String> for Stop {
+    fn from(error: String) -> Self {
+        Stop::Error(error)
+    }
+}
+
+impl Stop {
+    /// What went wrong, for a step where a stall is an error too.
+    fn message(self) -> String {
+        match self {
+            Stop::Stalled => format!("the node stopped mining (no new block for {STALL_TIMEOUT:?}) with it pending"),
+            Stop::Error(error) => error,
+        }
+    }
+}
+
+/// The current block number.
+fn block_number(client: &mut Client) -> Result<u64, String> {
+    small_quantity(&client.call("eth_blockNumber", json!([]))?, "eth_blockNumber")
+}
+
+/// The receipt of `hash`, polled for until the node has mined it; [`Stop::Stalled`] when the node
+/// mines no block for [`STALL_TIMEOUT`] meanwhile.
+fn wait_for_receipt(client: &mut Client, hash: &Value) -> Result<Value, Stop> {
     let started = Instant::now();
     let mut polls = 0;
+    let mut checked = started;
+    let (mut block, mut progressed) = (None, started);
     loop {
         let receipt = client.call("eth_getTransactionReceipt", json!([hash]))?;
         if !receipt.is_null() {
             return Ok(receipt);
         }
         if started.elapsed() > RECEIPT_TIMEOUT {
-            return Err(format!("no receipt for {hash} after {RECEIPT_TIMEOUT:?}"));
+            return Err(Stop::Error(format!("no receipt for {hash} after {RECEIPT_TIMEOUT:?}")));
         }
         polls += 1;
         if polls > IMMEDIATE_POLLS {
             thread::sleep(POLL_INTERVAL);
+        }
+        if checked.elapsed() >= PROGRESS_CHECK {
+            checked = Instant::now();
+            let now = Some(block_number(client)?);
+            if now != block {
+                (block, progressed) = (now, checked);
+            } else if progressed.elapsed() >= STALL_TIMEOUT {
+                return Err(Stop::Stalled);
+            }
         }
     }
 }
@@ -293,7 +340,8 @@ fn deploy(client: &mut Client, signer: &Signer) -> Result<Address, String> {
     let nonce = next_nonce(client)?;
     let init = [INIT_PREFIX.as_slice(), RUNTIME.as_slice()].concat();
     let hash = client.send_raw_transaction(&signer.sign(nonce, TxKind::Create, U256::ZERO, init, STORE_GAS))?;
-    let receipt = wait_for_receipt(client, &hash)?;
+    let receipt =
+        wait_for_receipt(client, &hash).map_err(|stop| format!("the contract's deployment: {}", stop.message()))?;
     succeeded(&receipt, "the contract's deployment")?;
     let address: Address = receipt
         .get("contractAddress")
@@ -318,8 +366,35 @@ fn recipient(i: usize) -> Address {
     Address::from(address)
 }
 
-/// One row on one node: the workload's `count` transactions sent in `mode`, checked; tx/s.
-fn run_row(node: &Node, workload: Workload, mode: Mode, count: usize) -> Result<f64, String> {
+/// How one node did on one row.
+#[derive(Clone, Copy)]
+enum Outcome {
+    /// Transactions per second.
+    Rate(f64),
+    /// The node stopped mining after this many of the row's transactions.
+    Stalled { mined: u64 },
+}
+
+/// The row's transactions sent in `mode`, and their receipts.
+fn drive(client: &mut Client, transactions: &[Vec<u8>], mode: Mode) -> Result<Vec<Value>, Stop> {
+    match mode {
+        Mode::Sequential => transactions
+            .iter()
+            .map(|raw| {
+                let hash = client.send_raw_transaction(raw)?;
+                wait_for_receipt(client, &hash)
+            })
+            .collect(),
+        Mode::BackToBack => {
+            let hashes =
+                transactions.iter().map(|raw| client.send_raw_transaction(raw)).collect::<Result<Vec<_>, _>>()?;
+            hashes.iter().map(|hash| wait_for_receipt(client, hash)).collect()
+        }
+    }
+}
+
+/// One row on one node: the workload's `count` transactions sent in `mode`, checked.
+fn run_row(node: &Node, workload: Workload, mode: Mode, count: usize) -> Result<Outcome, String> {
     let mut client =
         Client::connect(node.address()).map_err(|error| format!("connecting to {}: {error}", node.name()))?;
     let signer = Signer::for_node(&mut client)?;
@@ -343,22 +418,18 @@ fn run_row(node: &Node, workload: Workload, mode: Mode, count: usize) -> Result<
             }
         })
         .collect();
-    let first_block = small_quantity(&client.call("eth_blockNumber", json!([]))?, "eth_blockNumber")?;
+    let first_block = block_number(&mut client)?;
+    let what = format!("{:>6}  {}, {}, {count}", node.name(), workload.name(), mode.name());
 
     let started = Instant::now();
-    let receipts = match mode {
-        Mode::Sequential => transactions
-            .iter()
-            .map(|raw| {
-                let hash = client.send_raw_transaction(raw)?;
-                wait_for_receipt(&mut client, &hash)
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-        Mode::BackToBack => {
-            let hashes =
-                transactions.iter().map(|raw| client.send_raw_transaction(raw)).collect::<Result<Vec<_>, _>>()?;
-            hashes.iter().map(|hash| wait_for_receipt(&mut client, hash)).collect::<Result<Vec<_>, _>>()?
+    let receipts = match drive(&mut client, &transactions, mode) {
+        Ok(receipts) => receipts,
+        Err(Stop::Stalled) => {
+            let mined = next_nonce(&mut client)? - first;
+            eprintln!("{what}: stalled, {mined} mined, no new block for {STALL_TIMEOUT:?}");
+            return Ok(Outcome::Stalled { mined });
         }
+        Err(Stop::Error(error)) => return Err(error),
     };
     let elapsed = started.elapsed();
 
@@ -381,17 +452,10 @@ fn run_row(node: &Node, workload: Workload, mode: Mode, count: usize) -> Result<
             }
         }
     }
-    let last_block = small_quantity(&client.call("eth_blockNumber", json!([]))?, "eth_blockNumber")?;
+    let blocks = block_number(&mut client)? - first_block;
     let rate = count as f64 / elapsed.as_secs_f64();
-    eprintln!(
-        "{:>6}  {}, {}, {count}: {:.0} ms, {rate:.0} tx/s, {} blocks",
-        node.name(),
-        workload.name(),
-        mode.name(),
-        elapsed.as_secs_f64() * 1000.0,
-        last_block - first_block,
-    );
-    Ok(rate)
+    eprintln!("{what}: {:.0} ms, {rate:.0} tx/s, {blocks} blocks", elapsed.as_secs_f64() * 1000.0);
+    Ok(Outcome::Rate(rate))
 }
 
 /// The anvil binary `ANVIL` names, checked to run.
@@ -422,7 +486,7 @@ fn counts() -> Result<Vec<usize>, String> {
 }
 
 /// Starts one node, runs one row on it, stops it (also when the row failed).
-fn measure(node: Result<Node, String>, workload: Workload, mode: Mode, count: usize) -> Result<f64, String> {
+fn measure(node: Result<Node, String>, workload: Workload, mode: Mode, count: usize) -> Result<Outcome, String> {
     let node = node?;
     let name = node.name();
     let rate = run_row(&node, workload, mode, count);
@@ -435,8 +499,24 @@ struct Row {
     workload: Workload,
     mode: Mode,
     count: usize,
-    devnet: f64,
-    anvil: f64,
+    devnet: Outcome,
+    anvil: Outcome,
+}
+
+/// A rate for the table, or what happened instead.
+fn cell(outcome: Outcome, count: usize) -> String {
+    match outcome {
+        Outcome::Rate(rate) => format!("{rate:.0}"),
+        Outcome::Stalled { mined } => format!("stalled ({mined} of {count} mined)"),
+    }
+}
+
+/// `a ÷ b` to 2 decimals, or a dash when either has no rate.
+fn ratio(a: Outcome, b: Outcome) -> String {
+    match (a, b) {
+        (Outcome::Rate(a), Outcome::Rate(b)) => format!("{:.2}", a / b),
+        _ => "—".to_string(),
+    }
 }
 
 fn run() -> Result<(), String> {
@@ -458,16 +538,25 @@ fn run() -> Result<(), String> {
     println!("|---|---|---:|---:|---:|---:|");
     for row in &rows {
         println!(
-            "| {} | {} | {} | {:.0} | {:.0} | {:.2} |",
+            "| {} | {} | {} | {} | {} | {} |",
             row.workload.name(),
             row.mode.name(),
             row.count,
-            row.devnet,
-            row.anvil,
-            row.devnet / row.anvil
+            cell(row.devnet, row.count),
+            cell(row.anvil, row.count),
+            ratio(row.devnet, row.anvil)
         );
     }
     println!();
+    let stalled = |outcome: Outcome| matches!(outcome, Outcome::Stalled { .. });
+    if rows.iter().any(|row| stalled(row.devnet) || stalled(row.anvil)) {
+        println!(
+            "*Stalled*: the node stopped mining (no new block for {} s) with transactions of the row pending, and was \
+             stopped; the row has no rate.",
+            STALL_TIMEOUT.as_secs()
+        );
+        println!();
+    }
     let (Some(&smallest), Some(&largest)) = (counts.iter().min(), counts.iter().max()) else { return Ok(()) };
     if smallest == largest {
         println!("(One count only, so no rate at one count ÷ the rate at another.)");
@@ -480,11 +569,11 @@ fn run() -> Result<(), String> {
             rows.iter().find(|row| row.count == largest && row.workload == small.workload && row.mode == small.mode);
         if let Some(large) = large {
             println!(
-                "- {}, {}: {:.2} ({:.2})",
+                "- {}, {}: {} ({})",
                 small.workload.name(),
                 small.mode.name(),
-                large.devnet / small.devnet,
-                large.anvil / small.anvil
+                ratio(large.devnet, small.devnet),
+                ratio(large.anvil, small.anvil)
             );
         }
     }
