@@ -97,25 +97,6 @@ impl LogFilter {
     }
 }
 
-/// Native stack for executing transactions: 1024 nested frames of EVM code and Stylus programs need
-/// far more than a default thread's 2 MiB (about 7 KB per EVM level in debug builds, more through
-/// wasmi). Reserved, not committed, memory.
-const EXECUTION_STACK: usize = 512 * 1024 * 1024;
-
-/// Runs `work` on a thread with [`EXECUTION_STACK`] of stack.
-fn on_execution_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|scope| {
-        match std::thread::Builder::new()
-            .name("devnet-exec".into())
-            .stack_size(EXECUTION_STACK)
-            .spawn_scoped(scope, work)
-        {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(error) => panic!("cannot start an execution thread: {error}"),
-        }
-    })
-}
-
 /// A dev chain.
 pub struct Chain {
     config: ChainConfig,
@@ -391,7 +372,7 @@ impl Chain {
                 }
             };
             let (state, programs) = (&mut self.state, &mut self.programs);
-            let outcome = match on_execution_stack(|| exec::execute_transaction(state, programs, &env, &valid)) {
+            let outcome = match exec::execute_transaction(state, programs, &env, &valid) {
                 Ok(outcome) => outcome,
                 Err(error) => {
                     tracing::warn!(%error, hash = %valid.hash, "dropped a queued transaction revm refused");
@@ -463,10 +444,10 @@ impl Chain {
             overrides.apply(&mut state);
             env.number = number + 1;
             let programs = &mut self.programs;
-            return Ok(on_execution_stack(|| exec::call(&state, programs, &env, request)));
+            return Ok(exec::call(&state, programs, &env, request));
         }
         let (state, programs) = (&self.state, &mut self.programs);
-        Ok(on_execution_stack(|| exec::call(state, programs, &env, request)))
+        Ok(exec::call(state, programs, &env, request))
     }
 
     /// The least gas limit at which a call succeeds (`eth_estimateGas`), by binary search.

@@ -101,7 +101,25 @@ struct Finished {
     failure: Option<String>,
 }
 
+/// Stack that must be left before a transaction or a Stylus frame starts; below it, execution goes
+/// on in a new segment of [`STACK_SEGMENT`] bytes. revm's frame loop does not recurse, but a Stylus
+/// program that calls runs its child frames on the native stack, inside wasmi's host call: 1024
+/// nested frames need far more than a thread's default stack. Segments are allocated only when a
+/// transaction nests that deep.
+const STACK_RED_ZONE: usize = 1 << 20;
+/// Size of each extra stack segment.
+const STACK_SEGMENT: usize = 64 << 20;
+
+/// Runs `work` with at least [`STACK_RED_ZONE`] of native stack left.
+pub(crate) fn with_stack<T>(work: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, work)
+}
+
 fn run(ctx: DevContext<'_>) -> Finished {
+    with_stack(|| run_on_stack(ctx))
+}
+
+fn run_on_stack(ctx: DevContext<'_>) -> Finished {
     let mut evm = DevEvm::new(ctx);
     let result = MainnetHandler::<_, EVMError<std::convert::Infallible>, EthFrame>::default().run(&mut evm);
     let ctx = evm.ctx();

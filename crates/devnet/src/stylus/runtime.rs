@@ -36,7 +36,7 @@ fn frame_result(result: InstructionResult, output: Bytes, limit: u64, gas_left: 
 
 /// Runs the Stylus program of a call frame (its code is `inputs.known_bytecode`).
 pub fn run_program(evm: &mut DevEvm<'_>, inputs: &CallInputs) -> InterpreterResult {
-    match run(evm, inputs) {
+    match crate::exec::with_stack(|| run(evm, inputs)) {
         Ok(result) => result,
         Err(error) => {
             // Not activated, needs an upgrade, expired, or cannot be compiled: Nitro returns the
