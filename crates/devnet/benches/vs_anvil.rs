@@ -144,7 +144,12 @@ impl Mode {
 /// A running node: the devnet's server in this process, or an anvil child process.
 enum Node {
     Devnet(RpcServer),
-    Anvil { child: Child, address: SocketAddr },
+    /// anvil, the address it serves, and the home it writes its evicted states to.
+    Anvil {
+        child: Child,
+        address: SocketAddr,
+        home: PathBuf,
+    },
 }
 
 impl Node {
@@ -170,7 +175,13 @@ impl Node {
             .and_then(|listener| listener.local_addr())
             .map_err(|error| format!("no free loopback port for anvil: {error}"))?
             .port();
+        // anvil writes the states it evicts from memory under ~/.foundry/anvil/tmp and leaves them
+        // there when killed (gigabytes per 10 000-transaction row): give each anvil its own home,
+        // removed when it stops.
+        let home = std::env::temp_dir().join(format!("vs-anvil-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&home).map_err(|error| format!("creating {}: {error}", home.display()))?;
         let mut child = Command::new(binary)
+            .env("HOME", &home)
             .args(["--port", &port.to_string(), "--quiet"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -180,15 +191,16 @@ impl Node {
         let started = Instant::now();
         loop {
             if let Ok(Some(status)) = child.try_wait() {
+                let _ = std::fs::remove_dir_all(&home);
                 return Err(format!("anvil exited ({status}) before answering on port {port}"));
             }
             let answers =
                 Client::connect(address).ok().and_then(|mut client| client.call("eth_chainId", json!([])).ok());
             if answers.is_some() {
-                return Ok(Node::Anvil { child, address });
+                return Ok(Node::Anvil { child, address, home });
             }
             if started.elapsed() > STARTUP_TIMEOUT {
-                Node::Anvil { child, address }.stop();
+                Node::Anvil { child, address, home }.stop();
                 return Err(format!("anvil did not answer eth_chainId on port {port} within {STARTUP_TIMEOUT:?}"));
             }
             thread::sleep(Duration::from_millis(20));
@@ -206,10 +218,13 @@ impl Node {
     fn stop(self) {
         match self {
             Node::Devnet(server) => server.stop(),
-            Node::Anvil { mut child, .. } => {
+            Node::Anvil { mut child, home, .. } => {
                 // Either may fail only when anvil has already exited, which leaves nothing to do.
                 let _ = child.kill();
                 let _ = child.wait();
+                if let Err(error) = std::fs::remove_dir_all(&home) {
+                    eprintln!("could not remove anvil's home {}: {error}", home.display());
+                }
             }
         }
     }
