@@ -211,12 +211,8 @@ pub fn call(state: &WorldState, programs: &mut ProgramCache, env: &BlockEnv, req
 
 /// geth's words for why a call halted.
 fn halt_message(reason: &revm::context::result::HaltReason) -> String {
-    use revm::context::result::{HaltReason, OutOfGasError};
     match reason {
-        HaltReason::OutOfGas(OutOfGasError::Basic | OutOfGasError::Memory | OutOfGasError::MemoryLimit) => {
-            "out of gas".into()
-        }
-        HaltReason::OutOfGas(_) => "out of gas".into(),
+        revm::context::result::HaltReason::OutOfGas(_) => "out of gas".into(),
         other => format!("execution failed: {other:?}"),
     }
 }
