@@ -26,6 +26,7 @@ setup:
 	@command -v rustup >/dev/null || { echo "rustup is required: https://rustup.rs" >&2; exit 1; }
 	@rustup show active-toolchain >/dev/null
 	@rustup target add wasm32-unknown-unknown wasm32v1-none >/dev/null 2>&1 || { echo "rustup could not add the wasm32 targets" >&2; exit 1; }
+	@rustup component add rust-src >/dev/null 2>&1 || { echo "rustup could not add rust-src (the programs' std is built from it)" >&2; exit 1; }
 
 build: setup
 	$(CARGO) build --workspace --all-targets

@@ -9,9 +9,10 @@ use alloy_sol_types::{SolCall, SolEvent};
 use mos_message::abi::{TupleReader, TupleWriter};
 use mos_message::interfaces::{IMOSAdmin, IMOSExtensions, IERC20, IMOSV3};
 
-use crate::host::Mos;
 use crate::layout::{self, AddressAndNumber, Config, ADMIN_SLOT, IMPLEMENTATION_SLOT, MAX_PACKED_NUMBER};
-use crate::{returns, returns_address, returns_bool, returns_uint, revert, Args, Functions, MosResult};
+use crate::revert;
+use mos_program::require;
+use mos_program::{returns, returns_address, returns_bool, returns_uint, Args, Functions, Host, ProgramResult};
 
 /// `gasLimitMin`: the least gas a message may ask for.
 pub const GAS_LIMIT_MIN: u64 = 21_000;
@@ -61,27 +62,15 @@ pub const FUNCTIONS: Functions = {
 ///
 /// # Errors
 /// `MOSV3: Only admin`.
-pub fn only_admin(mos: &Mos) -> MosResult<()> {
-    require(mos.sender() == layout::admin(mos), revert::ONLY_ADMIN)
-}
-
-/// `Err(Error(reason))` unless `condition`.
-///
-/// # Errors
-/// `Error(reason)` when `condition` is false.
-pub fn require(condition: bool, reason: &str) -> MosResult<()> {
-    if condition {
-        Ok(())
-    } else {
-        Err(revert::error(reason))
-    }
+pub fn only_admin(host: &Host) -> ProgramResult<()> {
+    require(host.sender() == layout::admin(host), revert::ONLY_ADMIN)
 }
 
 /// Reverts `MOSV3: Address is zero` for the zero address.
 ///
 /// # Errors
 /// `MOSV3: Address is zero`.
-pub fn non_zero(address: Address) -> MosResult<()> {
+pub fn non_zero(address: Address) -> ProgramResult<()> {
     require(!address.is_zero(), revert::ADDRESS_ZERO)
 }
 
@@ -89,21 +78,21 @@ pub fn non_zero(address: Address) -> MosResult<()> {
 ///
 /// # Errors
 /// `Pausable: paused` while paused.
-pub fn config_when_not_paused(mos: &Mos) -> MosResult<Config> {
-    let config = Config::load(mos);
+pub fn config_when_not_paused(host: &Host) -> ProgramResult<Config> {
+    let config = Config::load(host);
     require(!config.paused, revert::PAUSED)?;
     Ok(config)
 }
 
 /// Emits an event whose only topic is its signature.
-fn emit_unindexed<E: SolEvent>(mos: &Mos, data: &[u8]) {
-    mos.emit(&[E::SIGNATURE_HASH], data);
+fn emit_unindexed<E: SolEvent>(host: &Host, data: &[u8]) {
+    host.emit(&[E::SIGNATURE_HASH], data);
 }
 
 /// An admin setter's single `address` argument, after the admin check; never zero.
-fn admin_address_argument(mos: &Mos, args: &[u8]) -> MosResult<Address> {
+fn admin_address_argument(host: &Host, args: &[u8]) -> ProgramResult<Address> {
     let address = Args::new(args, 1)?.address(0)?;
-    only_admin(mos)?;
+    only_admin(host)?;
     non_zero(address)?;
     Ok(address)
 }
@@ -116,48 +105,48 @@ fn admin_address_argument(mos: &Mos, args: &[u8]) -> MosResult<Address> {
 /// # Errors
 /// `MOSV3: Only admin`, `Initializable: contract is already initialized`, `MOSV3: Address is
 /// zero` for either address.
-pub fn initialize(mos: &Mos, args: &[u8]) -> MosResult<Address> {
+pub fn initialize(host: &Host, args: &[u8]) -> ProgramResult<Address> {
     let args = Args::new(args, 2)?;
     let (w_token, light_client) = (args.address(0)?, args.address(1)?);
-    only_admin(mos)?;
-    let mut config = Config::load(mos);
+    only_admin(host)?;
+    let mut config = Config::load(host);
     require(!config.initialized, revert::ALREADY_INITIALIZED)?;
     non_zero(w_token)?;
     non_zero(light_client)?;
     config.initialized = true;
     config.max_payload_size = DEFAULT_MAX_PAYLOAD_SIZE;
-    config.store(mos);
-    layout::set_w_token(mos, w_token);
-    emit_unindexed::<IMOSAdmin::Initialized>(mos, &returns_uint(U256::from(1)));
+    config.store(host);
+    layout::set_w_token(host, w_token);
+    emit_unindexed::<IMOSAdmin::Initialized>(host, &returns_uint(U256::from(1)));
     Ok(light_client)
 }
 
-fn add_remote_caller(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn add_remote_caller(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let mut args = Args::new(args, 3)?;
     let (from_chain, from_address, tag) = (args.uint(0), args.bytes(1)?, args.bool(2)?);
-    let target = mos.sender();
-    layout::set_caller_allowed(mos, target, from_chain, from_address, tag);
+    let target = host.sender();
+    layout::set_caller_allowed(host, target, from_chain, from_address, tag);
     let data = TupleWriter::new(3).uint(from_chain).bytes(from_address).bool(tag).finish();
-    mos.emit(&[IMOSV3::AddRemoteCaller::SIGNATURE_HASH, target.into_word()], &data);
+    host.emit(&[IMOSV3::AddRemoteCaller::SIGNATURE_HASH, target.into_word()], &data);
     Ok(Vec::new())
 }
 
 /// `getExecutePermission` and `callerList`: the same question, two names.
-fn caller_list(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn caller_list(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let mut args = Args::new(args, 3)?;
     let (target, from_chain, from_address) = (args.address(0)?, args.uint(1), args.bytes(2)?);
-    Ok(returns_bool(layout::caller_allowed(mos, target, from_chain, from_address)))
+    Ok(returns_bool(layout::caller_allowed(host, target, from_chain, from_address)))
 }
 
-fn order_list(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn order_list(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let order_id = Args::new(args, 1)?.bytes32(0);
-    Ok(returns_bool(!layout::order_status(mos, order_id).is_zero()))
+    Ok(returns_bool(!layout::order_status(host, order_id).is_zero()))
 }
 
-fn message_status(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn message_status(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     use IMOSExtensions::MessageStatus;
     let order_id = Args::new(args, 1)?.bytes32(0);
-    let status = match layout::order_status(mos, order_id) {
+    let status = match layout::order_status(host, order_id) {
         word if word.is_zero() => MessageStatus::Unknown,
         layout::DELIVERED => MessageStatus::Delivered,
         layout::RETRIED => MessageStatus::Retried,
@@ -166,91 +155,91 @@ fn message_status(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
     Ok(returns_uint(U256::from(status as u8)))
 }
 
-fn paused(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    Ok(returns_bool(Config::load(mos).paused))
+fn paused(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    Ok(returns_bool(Config::load(host).paused))
 }
 
-fn set_pause(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    only_admin(mos)?;
-    let mut config = config_when_not_paused(mos)?;
+fn set_pause(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    only_admin(host)?;
+    let mut config = config_when_not_paused(host)?;
     config.paused = true;
-    config.store(mos);
-    emit_unindexed::<IMOSAdmin::Paused>(mos, &returns_address(mos.sender()));
+    config.store(host);
+    emit_unindexed::<IMOSAdmin::Paused>(host, &returns_address(host.sender()));
     Ok(Vec::new())
 }
 
-fn set_unpause(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    only_admin(mos)?;
-    let mut config = Config::load(mos);
+fn set_unpause(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    only_admin(host)?;
+    let mut config = Config::load(host);
     require(config.paused, revert::NOT_PAUSED)?;
     config.paused = false;
-    config.store(mos);
-    emit_unindexed::<IMOSAdmin::Unpaused>(mos, &returns_address(mos.sender()));
+    config.store(host);
+    emit_unindexed::<IMOSAdmin::Unpaused>(host, &returns_address(host.sender()));
     Ok(Vec::new())
 }
 
-fn get_admin(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    Ok(returns_address(layout::admin(mos)))
+fn get_admin(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    Ok(returns_address(layout::admin(host)))
 }
 
-fn change_admin(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
-    let admin = admin_address_argument(mos, args)?;
-    let previous = layout::admin(mos);
-    layout::store_address(mos, ADMIN_SLOT, admin);
+fn change_admin(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
+    let admin = admin_address_argument(host, args)?;
+    let previous = layout::admin(host);
+    layout::store_address(host, ADMIN_SLOT, admin);
     let data = TupleWriter::new(2).address(previous).address(admin).finish();
-    emit_unindexed::<IMOSAdmin::AdminChanged>(mos, &data);
+    emit_unindexed::<IMOSAdmin::AdminChanged>(host, &data);
     Ok(Vec::new())
 }
 
-fn get_implementation(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    Ok(returns_address(layout::load_address(mos, IMPLEMENTATION_SLOT)))
+fn get_implementation(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    Ok(returns_address(layout::load_address(host, IMPLEMENTATION_SLOT)))
 }
 
 /// UUPS: the new implementation must have code and answer `proxiableUUID()` with the
 /// implementation slot, so the proxy is never pointed at code that could not upgrade it again.
-fn upgrade_to(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn upgrade_to(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let implementation = Args::new(args, 1)?.address(0)?;
-    require(mos.sender() == layout::admin(mos), revert::ONLY_ADMIN_UPGRADE)?;
-    require(mos.has_code(implementation), revert::NOT_A_CONTRACT)?;
-    let uuid = mos.static_call(implementation, &IMOSAdmin::proxiableUUIDCall::SELECTOR);
+    require(host.sender() == layout::admin(host), revert::ONLY_ADMIN_UPGRADE)?;
+    require(host.has_code(implementation), revert::NOT_A_CONTRACT)?;
+    let uuid = host.static_call(implementation, &IMOSAdmin::proxiableUUIDCall::SELECTOR);
     let slot = B256::from(IMPLEMENTATION_SLOT);
     require(uuid.is_ok_and(|answer| answer.as_slice() == slot.as_slice()), revert::NOT_UUPS)?;
-    layout::store_address(mos, IMPLEMENTATION_SLOT, implementation);
-    mos.emit(&[IMOSAdmin::Upgraded::SIGNATURE_HASH, implementation.into_word()], &[]);
+    layout::store_address(host, IMPLEMENTATION_SLOT, implementation);
+    host.emit(&[IMOSAdmin::Upgraded::SIGNATURE_HASH, implementation.into_word()], &[]);
     Ok(Vec::new())
 }
 
-fn proxiable_uuid(_: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
+fn proxiable_uuid(_: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
     Ok(returns(B256::from(IMPLEMENTATION_SLOT)))
 }
 
-fn set_light_client(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
-    let light_node = admin_address_argument(mos, args)?;
+fn set_light_client(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
+    let light_node = admin_address_argument(host, args)?;
     let slot = AddressAndNumber::LIGHT_NODE_AND_NONCE;
-    let mut record = AddressAndNumber::load(mos, slot);
+    let mut record = AddressAndNumber::load(host, slot);
     record.address = light_node;
-    record.store(mos, slot);
-    mos.emit(&[IMOSV3::SetLightClient::SIGNATURE_HASH, light_node.into_word()], &[]);
+    record.store(host, slot);
+    host.emit(&[IMOSV3::SetLightClient::SIGNATURE_HASH, light_node.into_word()], &[]);
     Ok(Vec::new())
 }
 
-fn set_fee_service(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
-    let fee_service = admin_address_argument(mos, args)?;
-    let mut config = Config::load(mos);
+fn set_fee_service(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
+    let fee_service = admin_address_argument(host, args)?;
+    let mut config = Config::load(host);
     config.fee_service = fee_service;
-    config.store(mos);
-    mos.emit(&[IMOSV3::SetFeeService::SIGNATURE_HASH, fee_service.into_word()], &[]);
+    config.store(host);
+    host.emit(&[IMOSV3::SetFeeService::SIGNATURE_HASH, fee_service.into_word()], &[]);
     Ok(Vec::new())
 }
 
-fn set_relay_contract(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn set_relay_contract(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let args = Args::new(args, 2)?;
     let (chain_id, relay) = (args.uint(0), args.address(1)?);
-    only_admin(mos)?;
+    only_admin(host)?;
     non_zero(relay)?;
     let number = packed_number(chain_id, revert::CHAIN_ID_TOO_LARGE)?;
-    AddressAndNumber { address: relay, number }.store(mos, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN);
-    mos.emit(&[IMOSV3::SetRelayContract::SIGNATURE_HASH, chain_id.into(), relay.into_word()], &[]);
+    AddressAndNumber { address: relay, number }.store(host, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN);
+    host.emit(&[IMOSV3::SetRelayContract::SIGNATURE_HASH, chain_id.into(), relay.into_word()], &[]);
     Ok(Vec::new())
 }
 
@@ -258,31 +247,31 @@ fn set_relay_contract(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
 ///
 /// # Errors
 /// `Error(reason)` above [`MAX_PACKED_NUMBER`].
-pub fn packed_number(value: U256, reason: &str) -> MosResult<u128> {
+pub fn packed_number(value: U256, reason: &str) -> ProgramResult<u128> {
     u128::try_from(value).ok().filter(|n| *n <= MAX_PACKED_NUMBER).ok_or_else(|| revert::error(reason))
 }
 
-fn set_max_payload_size(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn set_max_payload_size(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let size = Args::new(args, 1)?.uint(0);
-    only_admin(mos)?;
-    let mut config = Config::load(mos);
+    only_admin(host)?;
+    let mut config = Config::load(host);
     config.max_payload_size = u64::try_from(size).unwrap_or(u64::MAX);
-    config.store(mos);
-    emit_unindexed::<IMOSExtensions::SetMaxPayloadSize>(mos, &returns_uint(size));
+    config.store(host);
+    emit_unindexed::<IMOSExtensions::SetMaxPayloadSize>(host, &returns_uint(size));
     Ok(Vec::new())
 }
 
-fn emergency_withdraw(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn emergency_withdraw(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let args = Args::new(args, 3)?;
     let (token, receiver, amount) = (args.address(0)?, args.address(1)?, args.uint(2));
-    only_admin(mos)?;
+    only_admin(host)?;
     non_zero(receiver)?;
     require(!amount.is_zero(), revert::WITHDRAW_AMOUNT)?;
     if token.is_zero() {
-        send_value(mos, receiver, amount)
+        send_value(host, receiver, amount)
     } else {
         let transfer = TupleWriter::call(IERC20::transferCall::SELECTOR, 2).address(receiver).uint(amount).finish();
-        safe_erc20(mos, token, &transfer)
+        safe_erc20(host, token, &transfer)
     }?;
     Ok(Vec::new())
 }
@@ -291,60 +280,66 @@ fn emergency_withdraw(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
 ///
 /// # Errors
 /// The recipient's revert data when it refuses.
-pub fn send_value(mos: &Mos, to: Address, amount: U256) -> MosResult<()> {
-    mos.call(to, &[], amount, 0).map(drop)
+pub fn send_value(host: &Host, to: Address, amount: U256) -> ProgramResult<()> {
+    host.call(to, &[], amount, 0).map(drop)
 }
 
-/// Calls an ERC-20 as OpenZeppelin's `SafeERC20` does: a revert is passed on, and a token that
-/// answers must answer `true`.
+/// Calls an ERC-20 as OpenZeppelin's `SafeERC20` does: a revert is passed on, a token that
+/// answers must answer `true`, and a token that answers nothing (USDT's style) must have code: a
+/// call to an account without code succeeds with nothing, which would make a fee free or a
+/// withdrawal a silent no-op. The code is looked at only when the answer is empty, as
+/// OpenZeppelin 5 does, so a token that answers pays nothing for the check.
 ///
 /// # Errors
-/// The token's revert data, or `SafeERC20: ERC20 operation did not succeed`.
-pub fn safe_erc20(mos: &Mos, token: Address, call: &[u8]) -> MosResult<()> {
-    let returned = mos.call(token, call, U256::ZERO, u64::MAX)?;
-    let succeeded =
-        returned.is_empty() || TupleReader::new(&returned, 0, 1).is_ok_and(|answer| answer.uint(0) == U256::from(1));
+/// The token's revert data; `SafeERC20: ERC20 operation did not succeed` for an answer other than
+/// `true`; `Address: call to non-contract` for an address without code.
+pub fn safe_erc20(host: &Host, token: Address, call: &[u8]) -> ProgramResult<()> {
+    let returned = host.call(token, call, U256::ZERO, u64::MAX)?;
+    if returned.is_empty() {
+        return require(host.has_code(token), revert::CALL_TO_NON_CONTRACT);
+    }
+    let succeeded = TupleReader::new(&returned, 0, 1).is_ok_and(|answer| answer.uint(0) == U256::from(1));
     require(succeeded, revert::ERC20_FAILED)
 }
 
-fn nonce(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    let record = AddressAndNumber::load(mos, AddressAndNumber::LIGHT_NODE_AND_NONCE);
+fn nonce(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    let record = AddressAndNumber::load(host, AddressAndNumber::LIGHT_NODE_AND_NONCE);
     Ok(returns_uint(U256::from(record.number)))
 }
 
-fn light_node(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    Ok(returns_address(AddressAndNumber::load(mos, AddressAndNumber::LIGHT_NODE_AND_NONCE).address))
+fn light_node(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    Ok(returns_address(AddressAndNumber::load(host, AddressAndNumber::LIGHT_NODE_AND_NONCE).address))
 }
 
-fn relay_chain_id(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    let record = AddressAndNumber::load(mos, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN);
+fn relay_chain_id(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    let record = AddressAndNumber::load(host, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN);
     Ok(returns_uint(U256::from(record.number)))
 }
 
-fn relay_contract(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    Ok(returns_address(AddressAndNumber::load(mos, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN).address))
+fn relay_contract(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    Ok(returns_address(AddressAndNumber::load(host, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN).address))
 }
 
-fn fee_service(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    Ok(returns_address(Config::load(mos).fee_service))
+fn fee_service(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    Ok(returns_address(Config::load(host).fee_service))
 }
 
-fn max_payload_size(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    Ok(returns_uint(U256::from(Config::load(mos).max_payload_size)))
+fn max_payload_size(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    Ok(returns_uint(U256::from(Config::load(host).max_payload_size)))
 }
 
-fn self_chain_id(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    Ok(returns_uint(mos.self_chain()))
+fn self_chain_id(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    Ok(returns_uint(U256::from(host.chain_id())))
 }
 
-fn gas_limit_min(_: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
+fn gas_limit_min(_: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
     Ok(returns_uint(U256::from(GAS_LIMIT_MIN)))
 }
 
-fn gas_limit_max(_: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
+fn gas_limit_max(_: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
     Ok(returns_uint(U256::from(GAS_LIMIT_MAX)))
 }
 
-fn w_token(mos: &Mos, _: &[u8]) -> MosResult<Vec<u8>> {
-    Ok(returns_address(layout::w_token(mos)))
+fn w_token(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    Ok(returns_address(layout::w_token(host)))
 }

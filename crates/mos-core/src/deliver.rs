@@ -17,11 +17,11 @@ use mos_message::abi::{TupleReader, TupleWriter};
 use mos_message::interfaces::{IMapoExecutor, IMOSV3};
 use mos_message::{DecodeError, MessageData, MessageOut, MessageType};
 
-use crate::admin::{config_when_not_paused, require, GAS_LIMIT_MAX};
-use crate::host::Mos;
+use crate::admin::{config_when_not_paused, GAS_LIMIT_MAX};
+use crate::guard;
 use crate::layout::{self, DELIVERED, RETRIED};
 use crate::revert::{self, reason};
-use crate::{Args, MosResult};
+use mos_program::{require, Args, Host, ProgramResult};
 
 /// Why a message failed here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,9 +55,9 @@ impl Failure {
 ///
 /// # Errors
 /// `MOSV3: Order exist` when the order was delivered, failed or retried before.
-pub fn take_order(mos: &Mos, order_id: B256) -> MosResult<()> {
-    require(layout::order_status(mos, order_id).is_zero(), revert::ORDER_EXIST)?;
-    layout::set_order_status(mos, order_id, DELIVERED);
+pub fn take_order(host: &Host, order_id: B256) -> ProgramResult<()> {
+    require(layout::order_status(host, order_id).is_zero(), revert::ORDER_EXIST)?;
+    layout::set_order_status(host, order_id, DELIVERED);
     Ok(())
 }
 
@@ -85,26 +85,26 @@ pub fn decode_message(message_data: &[u8]) -> Result<MessageData, Failure> {
 /// message that failed: an invalid or forbidden target, CALLDATA from a caller the target has not
 /// allowed, MESSAGE to an address without code, or the target's revert.
 pub fn execute(
-    mos: &Mos,
+    host: &Host,
     message: &MessageOut,
     data: &MessageData,
     forbidden: &[Address],
-) -> MosResult<Result<Vec<u8>, Failure>> {
+) -> ProgramResult<Result<Vec<u8>, Failure>> {
     let Some(target) = data.target_address() else {
         return Ok(Err(Failure::Refused(reason::INVALID_TARGET)));
     };
-    if target == mos.this() || forbidden.contains(&target) {
+    if target == host.this() || forbidden.contains(&target) {
         return Ok(Err(Failure::Refused(reason::FORBIDDEN_TARGET)));
     }
     let calldata = match data.msg_type {
         MessageType::Calldata => {
-            if !layout::caller_allowed(mos, target, message.from_chain, &message.from_address) {
+            if !layout::caller_allowed(host, target, message.from_chain, &message.from_address) {
                 return Ok(Err(Failure::Refused(reason::FROM_ADDRESS_NOT_CALLER)));
             }
             data.payload.to_vec()
         }
         MessageType::Message => {
-            if !mos.has_code(target) {
+            if !host.has_code(target) {
                 return Ok(Err(Failure::Refused(reason::NO_CONTRACT_ADDRESS)));
             }
             TupleWriter::call(IMapoExecutor::mapoExecuteCall::SELECTOR, 5)
@@ -118,16 +118,16 @@ pub fn execute(
     };
     // `decode_message` bounds the gas limit by `gasLimitMax`, so it fits.
     let gas = u64::try_from(data.gas_limit).unwrap_or(GAS_LIMIT_MAX);
-    Ok(mos.call_with_gas(target, &calldata, gas)?.map_err(Failure::Target))
+    Ok(guard::call_with_gas(host, target, &calldata, gas)?.map_err(Failure::Target))
 }
 
 /// Delivers a message for this chain: takes its order, runs it, reports it.
 ///
 /// # Errors
 /// `MOSV3: Order exist`, `MOSV3: Insufficient gas for execution`.
-pub fn deliver_here(mos: &Mos, message: &MessageOut, forbidden: &[Address]) -> MosResult<()> {
-    take_order(mos, message.order_id)?;
-    run_and_record(mos, message, forbidden)
+pub fn deliver_here(host: &Host, message: &MessageOut, forbidden: &[Address]) -> ProgramResult<()> {
+    take_order(host, message.order_id)?;
+    run_and_record(host, message, forbidden)
 }
 
 /// Runs a message whose order is taken, and reports it: `mapMessageIn`, and on failure the hash
@@ -135,10 +135,10 @@ pub fn deliver_here(mos: &Mos, message: &MessageOut, forbidden: &[Address]) -> M
 ///
 /// # Errors
 /// `MOSV3: Insufficient gas for execution`.
-pub fn run_and_record(mos: &Mos, message: &MessageOut, forbidden: &[Address]) -> MosResult<()> {
-    match run_here(mos, message, forbidden)? {
-        (payload, Ok(())) => emit_message_in(mos, message, payload, Ok(())),
-        (payload, Err(failure)) => record_failure(mos, message, payload, &failure),
+pub fn run_and_record(host: &Host, message: &MessageOut, forbidden: &[Address]) -> ProgramResult<()> {
+    match run_here(host, message, forbidden)? {
+        (payload, Ok(())) => emit_message_in(host, message, payload, Ok(())),
+        (payload, Err(failure)) => record_failure(host, message, payload, &failure),
     }
     Ok(())
 }
@@ -148,10 +148,14 @@ pub fn run_and_record(mos: &Mos, message: &MessageOut, forbidden: &[Address]) ->
 ///
 /// # Errors
 /// `MOSV3: Insufficient gas for execution`.
-pub fn run_here(mos: &Mos, message: &MessageOut, forbidden: &[Address]) -> MosResult<(Bytes, Result<(), Failure>)> {
+pub fn run_here(
+    host: &Host,
+    message: &MessageOut,
+    forbidden: &[Address],
+) -> ProgramResult<(Bytes, Result<(), Failure>)> {
     Ok(match decode_message(&message.message_data) {
         Ok(data) => {
-            let outcome = execute(mos, message, &data, forbidden)?;
+            let outcome = execute(host, message, &data, forbidden)?;
             (data.payload, outcome.map(drop))
         }
         Err(failure) => (message.message_data.clone(), Err(failure)),
@@ -160,13 +164,13 @@ pub fn run_here(mos: &Mos, message: &MessageOut, forbidden: &[Address]) -> MosRe
 
 /// Records a failed message: its order slot keeps the hash of its fields for `retryMessageIn`,
 /// and `mapMessageIn` reports why.
-pub fn record_failure(mos: &Mos, message: &MessageOut, payload: Bytes, failure: &Failure) {
-    layout::set_order_status(mos, message.order_id, failure_hash(mos, message));
-    emit_message_in(mos, message, payload, Err(failure));
+pub fn record_failure(host: &Host, message: &MessageOut, payload: Bytes, failure: &Failure) {
+    layout::set_order_status(host, message.order_id, failure_hash(host, message));
+    emit_message_in(host, message, payload, Err(failure));
 }
 
 /// `mapMessageIn(fromChain, toChain, orderId, fromAddress, payload, result, reason)`.
-pub fn emit_message_in(mos: &Mos, message: &MessageOut, payload: Bytes, outcome: Result<(), &Failure>) {
+pub fn emit_message_in(host: &Host, message: &MessageOut, payload: Bytes, outcome: Result<(), &Failure>) {
     let data = TupleWriter::new(5)
         .word(message.order_id)
         .bytes(&message.from_address)
@@ -175,12 +179,12 @@ pub fn emit_message_in(mos: &Mos, message: &MessageOut, payload: Bytes, outcome:
         .bytes(outcome.err().map_or(&[][..], Failure::reason))
         .finish();
     let topics = [IMOSV3::mapMessageIn::SIGNATURE_HASH, message.from_chain.into(), message.to_chain.into()];
-    mos.emit(&topics, &data);
+    host.emit(&topics, &data);
 }
 
 /// `keccak256(abi.encode(fromChain, toChain, orderId, fromAddress, messageData))`: the `retryMessageIn`
 /// arguments, encoded canonically whatever encoding a caller used.
-fn failure_hash(mos: &Mos, message: &MessageOut) -> B256 {
+fn failure_hash(host: &Host, message: &MessageOut) -> B256 {
     let fields = TupleWriter::new(5)
         .uint(message.from_chain)
         .uint(message.to_chain)
@@ -188,7 +192,7 @@ fn failure_hash(mos: &Mos, message: &MessageOut) -> B256 {
         .bytes(&message.from_address)
         .bytes(&message.message_data)
         .finish();
-    mos.keccak(&fields)
+    host.keccak(&fields)
 }
 
 /// The start of every `retryMessageIn`: the delivery lock, not paused, and fields that hash to
@@ -197,10 +201,10 @@ fn failure_hash(mos: &Mos, message: &MessageOut) -> B256 {
 /// # Errors
 /// `ReentrancyGuard: reentrant call`, `Pausable: paused`, `MOSV3: Not a failed message` for an
 /// unknown, delivered or retried order or for fields that differ from the failed message's.
-pub fn begin_retry(mos: &Mos, args: &[u8]) -> MosResult<MessageOut> {
+pub fn begin_retry(host: &Host, args: &[u8]) -> ProgramResult<MessageOut> {
     let mut args = Args::new(args, 5)?;
-    mos.lock()?;
-    config_when_not_paused(mos)?;
+    guard::lock(host)?;
+    config_when_not_paused(host)?;
     let message = MessageOut {
         emitter: Address::ZERO,
         from_chain: args.uint(0),
@@ -209,14 +213,17 @@ pub fn begin_retry(mos: &Mos, args: &[u8]) -> MosResult<MessageOut> {
         from_address: Bytes::copy_from_slice(args.bytes(3)?),
         message_data: Bytes::copy_from_slice(args.bytes(4)?),
     };
-    require(layout::order_status(mos, message.order_id) == failure_hash(mos, &message), revert::NOT_A_FAILED_MESSAGE)?;
+    require(
+        layout::order_status(host, message.order_id) == failure_hash(host, &message),
+        revert::NOT_A_FAILED_MESSAGE,
+    )?;
     Ok(message)
 }
 
 /// Marks a retried message delivered for good and releases the lock.
-pub fn end_retry(mos: &Mos, message: &MessageOut) {
-    layout::set_order_status(mos, message.order_id, RETRIED);
-    mos.unlock();
+pub fn end_retry(host: &Host, message: &MessageOut) {
+    layout::set_order_status(host, message.order_id, RETRIED);
+    guard::unlock(host);
 }
 
 /// The rest of `retryMessageIn` for a message executed on this chain: runs it again, and on success
@@ -225,11 +232,11 @@ pub fn end_retry(mos: &Mos, message: &MessageOut) {
 /// # Errors
 /// `MOSV3: Insufficient gas for execution`; the target's revert data (or `Error(reason)` when the
 /// MOS refused it again) when it fails again.
-pub fn retry_here(mos: &Mos, message: &MessageOut, forbidden: &[Address]) -> MosResult<Vec<u8>> {
-    let (payload, outcome) = run_here(mos, message, forbidden)?;
+pub fn retry_here(host: &Host, message: &MessageOut, forbidden: &[Address]) -> ProgramResult<Vec<u8>> {
+    let (payload, outcome) = run_here(host, message, forbidden)?;
     outcome.map_err(Failure::into_revert)?;
-    emit_message_in(mos, message, payload, Ok(()));
-    end_retry(mos, message);
+    emit_message_in(host, message, payload, Ok(()));
+    end_retry(host, message);
     Ok(Vec::new())
 }
 
@@ -240,7 +247,7 @@ pub fn retry_here(mos: &Mos, message: &MessageOut, forbidden: &[Address]) -> Mos
 /// # Errors
 /// `Error(message)` when the proof failed; empty revert data for an answer that does not decode;
 /// `MOSV3: Invalid logs` when `logs` is not an RLP list.
-pub fn proven_logs(answer: &[u8]) -> MosResult<LogList<'_>> {
+pub fn proven_logs(answer: &[u8]) -> ProgramResult<LogList<'_>> {
     let mut reply = TupleReader::new(answer, 0, 3).map_err(|_| Vec::new())?;
     let success = reply.bool(0, "success").map_err(|_| Vec::new())?;
     let message = reply.bytes(1, "message").map_err(|_| Vec::new())?;
@@ -255,7 +262,7 @@ pub fn proven_logs(answer: &[u8]) -> MosResult<LogList<'_>> {
 ///
 /// # Errors
 /// `MOSV3: Invalid logs` when the log list is malformed at this log or has no such index.
-pub fn proven_log<'a>(log: Result<LogView<'a>, RlpError>) -> MosResult<LogView<'a>> {
+pub fn proven_log<'a>(log: Result<LogView<'a>, RlpError>) -> ProgramResult<LogView<'a>> {
     log.map_err(|_| revert::error(revert::INVALID_LOGS))
 }
 
@@ -263,7 +270,7 @@ pub fn proven_log<'a>(log: Result<LogView<'a>, RlpError>) -> MosResult<LogView<'
 ///
 /// # Errors
 /// `MOSV3: Invalid logs` when it has the event's topic but not its shape.
-pub fn message_out(log: &LogView<'_>) -> MosResult<MessageOut> {
+pub fn message_out(log: &LogView<'_>) -> ProgramResult<MessageOut> {
     MessageOut::from_log(log).map_err(|_| revert::error(revert::INVALID_LOGS))
 }
 
@@ -274,20 +281,20 @@ pub fn message_out(log: &LogView<'_>) -> MosResult<MessageOut> {
 /// # Errors
 /// The light client's revert data, or empty revert data when an answer is not one word.
 pub fn order_status(
-    mos: &Mos,
+    host: &Host,
     order_id: B256,
     light_client: Address,
     is_verifiable: &[u8],
     node_type: &[u8],
-) -> MosResult<Vec<u8>> {
-    let verifiable = mos.static_call(light_client, is_verifiable)?;
-    let node_type = mos.static_call(light_client, node_type)?;
+) -> ProgramResult<Vec<u8>> {
+    let verifiable = host.static_call(light_client, is_verifiable)?;
+    let node_type = host.static_call(light_client, node_type)?;
     let (verifiable, node_type) = match (TupleReader::new(&verifiable, 0, 1), TupleReader::new(&node_type, 0, 1)) {
         (Ok(verifiable), Ok(node_type)) => {
             (verifiable.bool(0, "verifiable").map_err(|_| Vec::new())?, node_type.uint(0))
         }
         _ => return Err(Vec::new()),
     };
-    let exists = !layout::order_status(mos, order_id).is_zero();
+    let exists = !layout::order_status(host, order_id).is_zero();
     Ok(TupleWriter::new(3).bool(exists).bool(verifiable).uint(node_type).finish())
 }

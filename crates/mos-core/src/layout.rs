@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{uint, Address, B256, U256};
 
-use crate::host::Mos;
+use mos_program::{mapping_slot, Host};
 
 /// ERC-1967 admin slot: `bytes32(uint256(keccak256("eip1967.proxy.admin")) - 1)`.
 pub const ADMIN_SLOT: U256 = uint!(0xb53127684a568b3173ae13b9f8a6016e243e63b6e8ee1178d6a717850b5d6103_U256);
@@ -46,38 +46,38 @@ pub const DELIVERED: B256 = B256::with_last_byte(1);
 pub const RETRIED: B256 = B256::with_last_byte(2);
 
 /// The address in the low 20 bytes of a slot.
-pub fn load_address(mos: &Mos, slot: U256) -> Address {
-    Address::from_word(mos.load(slot))
+pub fn load_address(host: &Host, slot: U256) -> Address {
+    Address::from_word(host.load(slot))
 }
 
 /// Stores `address` alone in `slot`.
-pub fn store_address(mos: &Mos, slot: U256, address: Address) {
-    mos.store(slot, address.into_word());
+pub fn store_address(host: &Host, slot: U256, address: Address) {
+    host.store(slot, address.into_word());
 }
 
 /// The ERC-1967 admin.
-pub fn admin(mos: &Mos) -> Address {
-    load_address(mos, ADMIN_SLOT)
+pub fn admin(host: &Host) -> Address {
+    load_address(host, ADMIN_SLOT)
 }
 
 /// The `wToken` slot's address.
-pub fn w_token(mos: &Mos) -> Address {
-    load_address(mos, WTOKEN_SLOT)
+pub fn w_token(host: &Host) -> Address {
+    load_address(host, WTOKEN_SLOT)
 }
 
 /// Sets `wToken`.
-pub fn set_w_token(mos: &Mos, token: Address) {
-    store_address(mos, WTOKEN_SLOT, token);
+pub fn set_w_token(host: &Host, token: Address) {
+    store_address(host, WTOKEN_SLOT, token);
 }
 
 /// The relay chain's light-client manager (zero on other chains).
-pub fn light_client_manager(mos: &Mos) -> Address {
-    load_address(mos, MANAGER_SLOT)
+pub fn light_client_manager(host: &Host) -> Address {
+    load_address(host, MANAGER_SLOT)
 }
 
 /// Sets the light-client manager.
-pub fn set_light_client_manager(mos: &Mos, manager: Address) {
-    store_address(mos, MANAGER_SLOT, manager);
+pub fn set_light_client_manager(host: &Host, manager: Address) {
+    store_address(host, MANAGER_SLOT, manager);
 }
 
 /// Slot 0: what every send and delivery checks first.
@@ -95,8 +95,8 @@ pub struct Config {
 
 impl Config {
     /// Reads slot 0.
-    pub fn load(mos: &Mos) -> Self {
-        let word = mos.load(CONFIG_SLOT);
+    pub fn load(host: &Host) -> Self {
+        let word = host.load(CONFIG_SLOT);
         let mut size = [0u8; 8];
         size.copy_from_slice(&word[4..12]);
         Self {
@@ -108,12 +108,12 @@ impl Config {
     }
 
     /// Writes slot 0.
-    pub fn store(&self, mos: &Mos) {
+    pub fn store(&self, host: &Host) {
         let mut word = self.fee_service.into_word();
         word[4..12].copy_from_slice(&self.max_payload_size.to_be_bytes());
         word[3] = u8::from(self.paused);
         word[2] = u8::from(self.initialized);
-        mos.store(CONFIG_SLOT, word);
+        host.store(CONFIG_SLOT, word);
     }
 }
 
@@ -133,57 +133,49 @@ impl AddressAndNumber {
     pub const RELAY_CONTRACT_AND_CHAIN: U256 = RELAY_SLOT;
 
     /// Reads `slot`.
-    pub fn load(mos: &Mos, slot: U256) -> Self {
-        let word = mos.load(slot);
+    pub fn load(host: &Host, slot: U256) -> Self {
+        let word = host.load(slot);
         let mut number = [0u8; 16];
         number[4..].copy_from_slice(&word[..12]);
         Self { address: Address::from_word(word), number: u128::from_be_bytes(number) }
     }
 
     /// Writes `slot`; the number's bits above 96 are dropped, callers keep it in range.
-    pub fn store(&self, mos: &Mos, slot: U256) {
+    pub fn store(&self, host: &Host, slot: U256) {
         let mut word = self.address.into_word();
         word[..12].copy_from_slice(&self.number.to_be_bytes()[4..]);
-        mos.store(slot, word);
+        host.store(slot, word);
     }
-}
-
-/// `keccak(key ‖ uint256(base))`, Solidity's slot for `mapping(key => ...)` at slot `base`.
-fn mapping_slot(mos: &Mos, key: B256, base: u8) -> U256 {
-    let mut preimage = [0u8; 64];
-    preimage[..32].copy_from_slice(key.as_slice());
-    preimage[63] = base;
-    mos.keccak(&preimage).into()
 }
 
 /// The status word of an order: zero (unknown), [`DELIVERED`], [`RETRIED`], or the hash of the
 /// message that failed.
-pub fn order_status(mos: &Mos, order_id: B256) -> B256 {
-    mos.load(mapping_slot(mos, order_id, ORDERS))
+pub fn order_status(host: &Host, order_id: B256) -> B256 {
+    host.load(mapping_slot(host, order_id, U256::from(ORDERS)))
 }
 
 /// Sets the status word of an order.
-pub fn set_order_status(mos: &Mos, order_id: B256, status: B256) {
-    mos.store(mapping_slot(mos, order_id, ORDERS), status);
+pub fn set_order_status(host: &Host, order_id: B256, status: B256) {
+    host.store(mapping_slot(host, order_id, U256::from(ORDERS)), status);
 }
 
-fn caller_slot(mos: &Mos, target: Address, from_chain: U256, from_address: &[u8]) -> U256 {
+fn caller_slot(host: &Host, target: Address, from_chain: U256, from_address: &[u8]) -> U256 {
     let mut preimage = Vec::with_capacity(96 + from_address.len());
     preimage.extend_from_slice(target.into_word().as_slice());
     preimage.extend_from_slice(&from_chain.to_be_bytes::<32>());
     preimage.extend_from_slice(&U256::from(CALLERS).to_be_bytes::<32>());
     preimage.extend_from_slice(from_address);
-    mos.keccak(&preimage).into()
+    host.keccak(&preimage).into()
 }
 
 /// `callerList[target][fromChain][fromAddress]`.
-pub fn caller_allowed(mos: &Mos, target: Address, from_chain: U256, from_address: &[u8]) -> bool {
-    !mos.load(caller_slot(mos, target, from_chain, from_address)).is_zero()
+pub fn caller_allowed(host: &Host, target: Address, from_chain: U256, from_address: &[u8]) -> bool {
+    !host.load(caller_slot(host, target, from_chain, from_address)).is_zero()
 }
 
 /// Sets `callerList[target][fromChain][fromAddress]`.
-pub fn set_caller_allowed(mos: &Mos, target: Address, from_chain: U256, from_address: &[u8], allowed: bool) {
-    mos.store(caller_slot(mos, target, from_chain, from_address), B256::with_last_byte(u8::from(allowed)));
+pub fn set_caller_allowed(host: &Host, target: Address, from_chain: U256, from_address: &[u8], allowed: bool) {
+    host.store(caller_slot(host, target, from_chain, from_address), B256::with_last_byte(u8::from(allowed)));
 }
 
 /// Bytes of a registered address the registry's first slot holds.
@@ -195,25 +187,25 @@ pub struct RegisteredChain {
     /// The `ChainType` as stored (0 NULL: not registered).
     pub chain_type: u8,
     /// The chain's MOS, as `mosContracts` returns it.
-    pub mos: Vec<u8>,
+    pub host: Vec<u8>,
 }
 
 impl RegisteredChain {
     /// Reads `chainId`'s entry: one slot for an EVM chain.
-    pub fn load(mos: &Mos, chain_id: U256) -> Self {
-        let base = mapping_slot(mos, chain_id.into(), CHAINS);
-        let first = mos.load(base);
+    pub fn load(host: &Host, chain_id: U256) -> Self {
+        let base = mapping_slot(host, chain_id.into(), U256::from(CHAINS));
+        let first = host.load(base);
         let len = usize::from(first[1]);
         let mut address = Vec::with_capacity(len);
         address.extend_from_slice(&first[2..2 + len.min(FIRST_SLOT_BYTES)]);
         let mut slot = base;
         while address.len() < len {
             slot = slot.wrapping_add(U256::from(1));
-            let word = mos.load(slot);
+            let word = host.load(slot);
             let take = (len - address.len()).min(32);
             address.extend_from_slice(&word[..take]);
         }
-        Self { chain_type: first[0], mos: address }
+        Self { chain_type: first[0], host: address }
     }
 
     /// Writes `chainId`'s entry. Words past the new address are not cleared: the length bounds
@@ -221,22 +213,22 @@ impl RegisteredChain {
     ///
     /// # Errors
     /// `MOSV3: Address too long` above 255 bytes.
-    pub fn store(&self, mos: &Mos, chain_id: U256) -> crate::MosResult<()> {
-        let len = u8::try_from(self.mos.len()).map_err(|_| crate::revert::error(crate::revert::ADDRESS_TOO_LONG))?;
-        let base = mapping_slot(mos, chain_id.into(), CHAINS);
-        let (head, mut rest) = self.mos.split_at(self.mos.len().min(FIRST_SLOT_BYTES));
+    pub fn store(&self, host: &Host, chain_id: U256) -> mos_program::ProgramResult<()> {
+        let len = u8::try_from(self.host.len()).map_err(|_| crate::revert::error(crate::revert::ADDRESS_TOO_LONG))?;
+        let base = mapping_slot(host, chain_id.into(), U256::from(CHAINS));
+        let (head, mut rest) = self.host.split_at(self.host.len().min(FIRST_SLOT_BYTES));
         let mut first = B256::ZERO;
         first[0] = self.chain_type;
         first[1] = len;
         first[2..2 + head.len()].copy_from_slice(head);
-        mos.store(base, first);
+        host.store(base, first);
         let mut slot = base;
         while !rest.is_empty() {
             let (chunk, tail) = rest.split_at(rest.len().min(32));
             let mut word = B256::ZERO;
             word[..chunk.len()].copy_from_slice(chunk);
             slot = slot.wrapping_add(U256::from(1));
-            mos.store(slot, word);
+            host.store(slot, word);
             rest = tail;
         }
         Ok(())

@@ -1,20 +1,7 @@
 //! Revert data: Solidity's `Error(string)` with the interface's exact strings (mos-abi.md), and
 //! the strings of the cases MOS V3 does not have, in the same style.
 
-use alloc::vec::Vec;
-
-use alloy_sol_types::{Revert, SolError};
-use mos_message::abi::TupleWriter;
-
-/// `Error(reason)`, as `require(false, reason)` reverts.
-pub fn error(reason: &str) -> Vec<u8> {
-    error_bytes(reason.as_bytes())
-}
-
-/// `Error(reason)` for a reason that arrived as bytes (a light client's failure message).
-pub fn error_bytes(reason: &[u8]) -> Vec<u8> {
-    TupleWriter::call(Revert::SELECTOR, 1).bytes(reason).finish()
-}
+pub use mos_program::revert::{error, error_bytes};
 
 // MOS V3 and the OpenZeppelin contracts it inherits.
 /// An admin function called by someone else.
@@ -61,6 +48,8 @@ pub const REENTRANT: &str = "ReentrancyGuard: reentrant call";
 pub const ALREADY_INITIALIZED: &str = "Initializable: contract is already initialized";
 /// An ERC-20 `transfer`/`transferFrom` that returned false.
 pub const ERC20_FAILED: &str = "SafeERC20: ERC20 operation did not succeed";
+/// A `SafeERC20` call to a token address without code (OpenZeppelin 4's `Address.functionCall`).
+pub const CALL_TO_NON_CONTRACT: &str = "Address: call to non-contract";
 /// `upgradeTo` an address without code.
 pub const NOT_A_CONTRACT: &str = "ERC1967: new implementation is not a contract";
 /// `upgradeTo` code that does not answer `proxiableUUID` with the implementation slot.

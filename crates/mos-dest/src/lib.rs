@@ -21,25 +21,22 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use light_client_iface::interfaces::ILightNode;
-use mos_core::admin::{self, config_when_not_paused, require};
+use mos_core::admin::{self, config_when_not_paused};
 use mos_core::deliver::{self, deliver_here, message_out, proven_log, proven_logs};
 use mos_core::layout::{AddressAndNumber, Config};
-use mos_core::{dispatch, revert, Args, Functions, Mos, MosResult};
+use mos_core::{guard, revert, PAYABLE};
 use mos_message::abi::TupleWriter;
 use mos_message::interfaces::{IMOSAdmin, IMOSExtensions, IMOSV3};
 use mos_message::MessageOut;
+use mos_program::{require, Args, Functions, Host, ProgramResult, Router};
 
 use mos_source::Source;
 
-stylus_host::entrypoint!(route);
+mos_program::entrypoint!(ROUTER);
 
 /// The program: this role's functions, then the source role's, then the common ones.
-///
-/// # Errors
-/// The revert data of the function called; empty for an unknown selector.
-pub fn route(input: &[u8]) -> MosResult<Vec<u8>> {
-    dispatch(&Mos, input, &[FUNCTIONS, Source::<LightNode>::FUNCTIONS, admin::FUNCTIONS])
-}
+pub static ROUTER: Router =
+    Router { tables: &[FUNCTIONS, Source::<LightNode>::FUNCTIONS, admin::FUNCTIONS], payable: PAYABLE, receives: true };
 
 /// The functions only a chain's MOS has.
 const FUNCTIONS: Functions = &[
@@ -54,33 +51,33 @@ const FUNCTIONS: Functions = &[
 struct LightNode;
 
 impl LightNode {
-    fn address(mos: &Mos) -> Address {
-        AddressAndNumber::load(mos, AddressAndNumber::LIGHT_NODE_AND_NONCE).address
+    fn address(host: &Host) -> Address {
+        AddressAndNumber::load(host, AddressAndNumber::LIGHT_NODE_AND_NONCE).address
     }
 }
 
 impl mos_source::LightClient for LightNode {
-    fn notify(mos: &Mos, _to_chain: U256) -> MosResult<()> {
+    fn notify(host: &Host, _to_chain: U256) -> ProgramResult<()> {
         let call =
-            TupleWriter::call(ILightNode::notifyLightClientCall::SELECTOR, 2).address(mos.this()).bytes(&[]).finish();
-        mos.call(Self::address(mos), &call, U256::ZERO, u64::MAX).map(drop)
+            TupleWriter::call(ILightNode::notifyLightClientCall::SELECTOR, 2).address(host.this()).bytes(&[]).finish();
+        host.call(Self::address(host), &call, U256::ZERO, u64::MAX).map(drop)
     }
 }
 
 /// What every delivery checks first, in MAP's order: the lock, pause, the relay chain. Returns the
 /// relay MOS (zero until `setRelayContract`, and then nothing is accepted) and the addresses no
 /// message may call: the light node, then the fee service.
-fn begin_delivery(mos: &Mos, chain_id: U256) -> MosResult<(Address, [Address; 2])> {
-    mos.lock()?;
-    let config = config_when_not_paused(mos)?;
-    let relay = AddressAndNumber::load(mos, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN);
+fn begin_delivery(host: &Host, chain_id: U256) -> ProgramResult<(Address, [Address; 2])> {
+    guard::lock(host)?;
+    let config = config_when_not_paused(host)?;
+    let relay = AddressAndNumber::load(host, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN);
     require(chain_id == U256::from(relay.number), revert::INVALID_CHAIN_ID)?;
-    Ok((relay.address, forbidden_targets(mos, &config)))
+    Ok((relay.address, forbidden_targets(host, &config)))
 }
 
 /// The light node and the fee service: no message may call them (nor the MOS itself).
-fn forbidden_targets(mos: &Mos, config: &Config) -> [Address; 2] {
-    [LightNode::address(mos), config.fee_service]
+fn forbidden_targets(host: &Host, config: &Config) -> [Address; 2] {
+    [LightNode::address(host), config.fee_service]
 }
 
 /// Whether a proven log was emitted by the relay MOS.
@@ -93,12 +90,12 @@ fn proof_call(selector: [u8; 4], proof: &[u8]) -> Vec<u8> {
     TupleWriter::call(selector, 1).bytes(proof).finish()
 }
 
-fn transfer_in(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn transfer_in(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let mut args = Args::new(args, 2)?;
     let (chain_id, proof) = (args.uint(0), args.bytes(1)?);
-    let (relay, forbidden) = begin_delivery(mos, chain_id)?;
-    let answer = mos.static_call(forbidden[0], &proof_call(ILightNode::verifyProofDataCall::SELECTOR, proof))?;
-    let self_chain = mos.self_chain();
+    let (relay, forbidden) = begin_delivery(host, chain_id)?;
+    let answer = host.static_call(forbidden[0], &proof_call(ILightNode::verifyProofDataCall::SELECTOR, proof))?;
+    let self_chain = U256::from(host.chain_id());
     for log in proven_logs(&answer)?.iter() {
         let log = proven_log(log)?;
         if log.topic(0) != Some(MessageOut::TOPIC) || !from_relay(relay, log.address()) {
@@ -106,52 +103,52 @@ fn transfer_in(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
         }
         let message = message_out(&log)?;
         if message.to_chain == self_chain {
-            deliver_here(mos, &message, &forbidden)?;
+            deliver_here(host, &message, &forbidden)?;
         }
     }
     let topics =
-        [IMOSV3::mapTransferExecute::SIGNATURE_HASH, chain_id.into(), self_chain.into(), mos.sender().into_word()];
-    mos.emit(&topics, &[]);
-    mos.unlock();
+        [IMOSV3::mapTransferExecute::SIGNATURE_HASH, chain_id.into(), self_chain.into(), host.sender().into_word()];
+    host.emit(&topics, &[]);
+    guard::unlock(host);
     Ok(Vec::new())
 }
 
-fn transfer_in_with_index(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn transfer_in_with_index(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let mut args = Args::new(args, 3)?;
     let (chain_id, log_index, proof) = (args.uint(0), args.uint(1), args.bytes(2)?);
-    let (relay, forbidden) = begin_delivery(mos, chain_id)?;
+    let (relay, forbidden) = begin_delivery(host, chain_id)?;
     let call = proof_call(ILightNode::verifyProofDataWithCacheCall::SELECTOR, proof);
-    let answer = mos.call(forbidden[0], &call, U256::ZERO, u64::MAX)?;
+    let answer = host.call(forbidden[0], &call, U256::ZERO, u64::MAX)?;
     let index = usize::try_from(log_index).unwrap_or(usize::MAX);
     let log = proven_log(proven_logs(&answer)?.get(index))?;
     require(from_relay(relay, log.address()), revert::INVALID_RELAY)?;
     require(log.topic(0) == Some(MessageOut::TOPIC), revert::INVALID_TOPIC)?;
     let message = message_out(&log)?;
-    require(message.to_chain == mos.self_chain(), revert::INVALID_TARGET_CHAIN)?;
-    deliver_here(mos, &message, &forbidden)?;
-    mos.unlock();
+    require(message.to_chain == U256::from(host.chain_id()), revert::INVALID_TARGET_CHAIN)?;
+    deliver_here(host, &message, &forbidden)?;
+    guard::unlock(host);
     Ok(Vec::new())
 }
 
-fn retry_message_in(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
-    let message = deliver::begin_retry(mos, args)?;
-    deliver::retry_here(mos, &message, &forbidden_targets(mos, &Config::load(mos)))
+fn retry_message_in(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
+    let message = deliver::begin_retry(host, args)?;
+    deliver::retry_here(host, &message, &forbidden_targets(host, &Config::load(host)))
 }
 
 /// `(exists, verifiable, nodeType)`: the order, and what the light node says of the block.
-fn get_order_status(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn get_order_status(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let args = Args::new(args, 3)?;
     let (block, order_id) = (args.uint(1), args.bytes32(2));
     let verifiable = TupleWriter::call(ILightNode::isVerifiableCall::SELECTOR, 2).uint(block).word(B256::ZERO).finish();
-    deliver::order_status(mos, order_id, LightNode::address(mos), &verifiable, &ILightNode::nodeTypeCall::SELECTOR)
+    deliver::order_status(host, order_id, LightNode::address(host), &verifiable, &ILightNode::nodeTypeCall::SELECTOR)
 }
 
 /// `initialize(wToken, lightNode)`.
-fn initialize(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
-    let light_node = admin::initialize(mos, args)?;
+fn initialize(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
+    let light_node = admin::initialize(host, args)?;
     let slot = AddressAndNumber::LIGHT_NODE_AND_NONCE;
-    let mut record = AddressAndNumber::load(mos, slot);
+    let mut record = AddressAndNumber::load(host, slot);
     record.address = light_node;
-    record.store(mos, slot);
+    record.store(host, slot);
     Ok(Vec::new())
 }

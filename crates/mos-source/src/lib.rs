@@ -8,7 +8,7 @@
 //! client. How it notifies is the one thing that differs between chains, so a program routes to
 //! `Source::<its LightClient>::FUNCTIONS`.
 
-#![no_std]
+#![cfg_attr(not(test), no_std)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 extern crate alloc;
@@ -18,12 +18,13 @@ use core::marker::PhantomData;
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolEvent};
-use mos_core::admin::{config_when_not_paused, require, safe_erc20, send_value, GAS_LIMIT_MAX, GAS_LIMIT_MIN};
+use mos_core::admin::{config_when_not_paused, safe_erc20, send_value, GAS_LIMIT_MAX, GAS_LIMIT_MIN};
 use mos_core::layout::{AddressAndNumber, Config, MAX_PACKED_NUMBER};
-use mos_core::{returns, revert, Args, Functions, Mos, MosResult};
+use mos_core::revert;
 use mos_message::abi::{TupleReader, TupleWriter};
 use mos_message::interfaces::{IFeeService, IERC20, IMOSV3};
 use mos_message::{order_id, MessageData};
+use mos_program::{require, returns, Args, Functions, Host, ProgramResult};
 
 /// How a program tells its light client that it emitted a message.
 pub trait LightClient {
@@ -32,7 +33,7 @@ pub trait LightClient {
     ///
     /// # Errors
     /// The light client's revert data.
-    fn notify(mos: &Mos, to_chain: U256) -> MosResult<()>;
+    fn notify(host: &Host, to_chain: U256) -> ProgramResult<()>;
 }
 
 /// The source role, notifying with `L`.
@@ -48,11 +49,11 @@ impl<L: LightClient> Source<L> {
 
 /// `transferOut`. The nonce moves before any call, so a fee token, the fee receiver or the light
 /// client calling back into `transferOut` gets the next orderId, never the same one.
-fn transfer_out<L: LightClient>(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn transfer_out<L: LightClient>(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let mut args = Args::new(args, 3)?;
     let (to_chain, message_data, fee_token) = (args.uint(0), args.bytes(1)?, args.address(2)?);
-    let config = config_when_not_paused(mos)?;
-    let self_chain = mos.self_chain();
+    let config = config_when_not_paused(host)?;
+    let self_chain = U256::from(host.chain_id());
     require(to_chain != self_chain, revert::ONLY_OTHER_CHAIN)?;
     let message = MessageData::decode(message_data).map_err(|_| revert::error(revert::INVALID_MESSAGE_DATA))?;
     require(message.gas_limit >= U256::from(GAS_LIMIT_MIN), revert::GAS_TOO_LOW)?;
@@ -60,21 +61,21 @@ fn transfer_out<L: LightClient>(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
     require(message.value.is_zero(), revert::VALUE_NOT_SUPPORTED)?;
     require(message.payload.len() as u64 <= config.max_payload_size, revert::PAYLOAD_TOO_LONG)?;
 
-    let sender = mos.sender();
+    let sender = host.sender();
     let slot = AddressAndNumber::LIGHT_NODE_AND_NONCE;
-    let mut record = AddressAndNumber::load(mos, slot);
-    let order = order_id(mos.this(), U256::from(record.number), self_chain, to_chain, sender, &message.target);
+    let mut record = AddressAndNumber::load(host, slot);
+    let order = order_id(host.this(), U256::from(record.number), self_chain, to_chain, sender, &message.target);
     record.number = record
         .number
         .checked_add(1)
         .filter(|nonce| *nonce <= MAX_PACKED_NUMBER)
         .ok_or_else(|| revert::error(revert::NONCE_OVERFLOW))?;
-    record.store(mos, slot);
+    record.store(host, slot);
 
-    charge_fee(mos, &config, to_chain, fee_token, message.gas_limit)?;
+    charge_fee(host, &config, to_chain, fee_token, message.gas_limit)?;
     let data = TupleWriter::new(3).word(order).bytes(sender.as_slice()).bytes(message_data).finish();
-    mos.emit(&[IMOSV3::mapMessageOut::SIGNATURE_HASH, self_chain.into(), to_chain.into()], &data);
-    L::notify(mos, to_chain)?;
+    host.emit(&[IMOSV3::mapMessageOut::SIGNATURE_HASH, self_chain.into(), to_chain.into()], &data);
+    L::notify(host, to_chain)?;
     Ok(returns(order))
 }
 
@@ -82,24 +83,24 @@ fn transfer_out<L: LightClient>(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
 /// as MAP does; in an ERC-20, exactly the fee moves from the sender to the receiver, and only a
 /// token the fee service prices for the destination is accepted (an unpriced token would make
 /// messages free).
-fn charge_fee(mos: &Mos, config: &Config, to_chain: U256, fee_token: Address, gas_limit: U256) -> MosResult<()> {
-    let quote = quote(mos, config, to_chain, fee_token, gas_limit)?;
-    let value = mos.value();
+fn charge_fee(host: &Host, config: &Config, to_chain: U256, fee_token: Address, gas_limit: U256) -> ProgramResult<()> {
+    let quote = quote(host, config, to_chain, fee_token, gas_limit)?;
+    let value = host.value();
     if fee_token.is_zero() {
         require(value >= quote.amount, revert::NEED_FEE)?;
         if !value.is_zero() {
-            send_value(mos, quote.receiver, value)?;
+            send_value(host, quote.receiver, value)?;
         }
         return Ok(());
     }
     require(!quote.gas_price.is_zero(), revert::FEE_TOKEN_NOT_SUPPORTED)?;
     require(value.is_zero(), revert::VALUE_WITH_TOKEN_FEE)?;
     let transfer = TupleWriter::call(IERC20::transferFromCall::SELECTOR, 3)
-        .address(mos.sender())
+        .address(host.sender())
         .address(quote.receiver)
         .uint(quote.amount)
         .finish();
-    safe_erc20(mos, fee_token, &transfer)
+    safe_erc20(host, fee_token, &transfer)
 }
 
 /// What a message costs.
@@ -110,11 +111,11 @@ struct Quote {
 }
 
 /// Asks the fee service: `(baseGas + gasLimit) * gasPrice`, to its receiver.
-fn quote(mos: &Mos, config: &Config, to_chain: U256, fee_token: Address, gas_limit: U256) -> MosResult<Quote> {
+fn quote(host: &Host, config: &Config, to_chain: U256, fee_token: Address, gas_limit: U256) -> ProgramResult<Quote> {
     require(!config.fee_service.is_zero(), revert::DEST_NOT_SUPPORTED)?;
     let call =
         TupleWriter::call(IFeeService::getMessageFeeCall::SELECTOR, 2).uint(to_chain).address(fee_token).finish();
-    let answer = mos.static_call(config.fee_service, &call)?;
+    let answer = host.static_call(config.fee_service, &call)?;
     let fee = TupleReader::new(&answer, 0, 3).map_err(|_| Vec::new())?;
     let (base_gas, gas_price) = (fee.uint(0), fee.uint(1));
     let receiver = fee.address(2, "receiver").map_err(|_| Vec::new())?;
@@ -126,9 +127,12 @@ fn quote(mos: &Mos, config: &Config, to_chain: U256, fee_token: Address, gas_lim
     Ok(Quote { amount, gas_price, receiver })
 }
 
-fn get_message_fee(mos: &Mos, args: &[u8]) -> MosResult<Vec<u8>> {
+fn get_message_fee(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let args = Args::new(args, 3)?;
     let (to_chain, fee_token, gas_limit) = (args.uint(0), args.address(1)?, args.uint(2));
-    let quote = quote(mos, &Config::load(mos), to_chain, fee_token, gas_limit)?;
+    let quote = quote(host, &Config::load(host), to_chain, fee_token, gas_limit)?;
     Ok(TupleWriter::new(2).uint(quote.amount).address(quote.receiver).finish())
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,6 +4,7 @@ mod mos {
     mod admin;
     mod destination;
     mod echo_example;
+    mod entry_gas;
     mod fee_service;
     mod gas;
     mod map_scenarios;

@@ -22,6 +22,13 @@ const OVERRIDING_ENV: [&str; 6] = [
     "CARGO_BUILD_TARGET_DIR",
 ];
 
+/// The standard library is built with the program, from the toolchain's `rust-src`, so that
+/// `-Cpanic=immediate-abort` reaches it: stylus-sdk 0.10 links `std` (its `stylus-core` depends on
+/// `regex`), and the prebuilt `std` would bring its panic machinery and `core::fmt` into every
+/// program, about 7.4 KB of wasm (docs/sizes.md). Both switches are unstable: the nested build sets
+/// `RUSTC_BOOTSTRAP=1` on the pinned stable compiler rather than depending on a nightly.
+const BUILD_STD: &str = "-Zbuild-std=core,alloc,std,panic_abort";
+
 /// What a successful build left behind.
 #[derive(Debug)]
 pub(crate) struct BuiltProgram {
@@ -54,6 +61,7 @@ pub(crate) fn build(spec: &BuildSpec, target_dir: &Path) -> Result<BuiltProgram,
     command
         .current_dir(&spec.workspace_root)
         .args(["build", "--lib", "--target", WASM_TARGET, "--message-format=json-render-diagnostics"])
+        .arg(BUILD_STD)
         .arg("--profile")
         .arg(&spec.profile)
         .arg("--package")
@@ -70,6 +78,8 @@ pub(crate) fn build(spec: &BuildSpec, target_dir: &Path) -> Result<BuiltProgram,
         command.env_remove(name);
     }
     command.env("CARGO_ENCODED_RUSTFLAGS", encoded_rustflags(spec));
+    // `-Zbuild-std` and `-Cpanic=immediate-abort` on the pinned stable compiler (see BUILD_STD).
+    command.env("RUSTC_BOOTSTRAP", "1");
 
     let output =
         command.output().map_err(|source| BuildError::CargoNotFound { program: spec.cargo.clone(), source })?;
@@ -88,11 +98,15 @@ pub(crate) fn build(spec: &BuildSpec, target_dir: &Path) -> Result<BuiltProgram,
 ///
 /// - `-zstack-size`: rustc's default 1 MiB shadow stack makes every program open 17 pages, which
 ///   Nitro charges at every entry (reference §4.5).
+/// - `-Cpanic=immediate-abort`: a panic is a trap (`unreachable`), with no formatting or hook; on
+///   Nitro a trap ends the call as a failure, reverting without data (reference §7), as the
+///   programs' own panic handler did before they moved to the SDK.
 /// - `--remap-path-prefix` of cargo's home: panic locations inside dependencies carry their
 ///   absolute source paths; mapping the registry to a fixed name makes the bytes the same on every
 ///   machine. Workspace sources are already given to rustc as relative paths.
 pub(crate) fn encoded_rustflags(spec: &BuildSpec) -> OsString {
     let mut flags = OsString::from(format!("-Clink-arg=-zstack-size={}", spec.stack_size));
+    flags.push("\x1f-Zunstable-options\x1f-Cpanic=immediate-abort");
     if let Some(home) = cargo_home() {
         flags.push("\x1f--remap-path-prefix=");
         flags.push(home);

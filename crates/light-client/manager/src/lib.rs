@@ -32,9 +32,8 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use light_client_iface::interfaces::{ILightClientManager as M, ILightClientManagerAdmin as A, ILightNode as L};
-use mos_light_client_shared::{address_arg, args, bytes_arg, mapping_slot, require, revert, Functions};
 use mos_message::abi::{TupleWriter, WORD};
-use stylus_host as host;
+use mos_program::{mapping_slot, require, revert, Args, Functions, Host, ProgramResult, Router};
 
 /// The admin's slot, where deployment records the deployer.
 pub const ADMIN_SLOT: [u8; 32] = [0; 32];
@@ -50,7 +49,7 @@ pub const ZERO_ADMIN: &str = "LightClientManager: zero admin";
 /// The verifiers' `message` for a chain without a light node.
 pub const NOT_REGISTERED_MESSAGE: &str = "chain not registered";
 
-stylus_host::entrypoint!(route);
+mos_program::entrypoint!(ROUTER);
 
 /// The functions, by selector.
 const FUNCTIONS: Functions = &[
@@ -70,36 +69,31 @@ const FUNCTIONS: Functions = &[
     (A::changeAdminCall::SELECTOR, change_admin),
 ];
 
-/// The program: dispatches calldata to the function with its selector. No function is payable.
-///
-/// # Errors
-/// The function's revert data (a light node's, unchanged, for a forwarded call); empty for an
-/// unknown selector, calldata shorter than a selector, or a call with value.
-pub fn route(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    mos_light_client_shared::route(input, FUNCTIONS)
+/// The program: dispatches calldata to the function with its selector. No function is payable and
+/// there is no `receive`: calls with value revert.
+pub static ROUTER: Router = Router { tables: &[FUNCTIONS], payable: &[], receives: false };
+
+fn admin_address(host: &Host) -> Address {
+    Address::from_word(host.load(U256::from_be_bytes(ADMIN_SLOT)))
 }
 
-fn admin_address() -> Address {
-    Address::from_word(host::storage_load(U256::from_be_bytes(ADMIN_SLOT)))
-}
-
-fn only_admin() -> Result<(), Vec<u8>> {
-    require(host::msg_sender() == admin_address(), ONLY_ADMIN)
+fn only_admin(host: &Host) -> ProgramResult<()> {
+    require(host.sender() == admin_address(host), ONLY_ADMIN)
 }
 
 /// The slot of the light node of `chain_id`.
-fn light_node_slot(chain_id: U256) -> U256 {
-    mapping_slot(chain_id.into(), LIGHT_NODES)
+fn light_node_slot(host: &Host, chain_id: U256) -> U256 {
+    mapping_slot(host, chain_id.into(), U256::from(LIGHT_NODES))
 }
 
 /// The light node of `chain_id`; zero when none.
-fn light_node(chain_id: U256) -> Address {
-    Address::from_word(host::storage_load(light_node_slot(chain_id)))
+fn light_node(host: &Host, chain_id: U256) -> Address {
+    Address::from_word(host.load(light_node_slot(host, chain_id)))
 }
 
 /// The light node of `chain_id`, or the revert `LightClientManager: chain not registered`.
-fn registered(chain_id: U256) -> Result<Address, Vec<u8>> {
-    Some(light_node(chain_id)).filter(|node| !node.is_zero()).ok_or_else(|| revert(NOT_REGISTERED))
+fn registered(host: &Host, chain_id: U256) -> ProgramResult<Address> {
+    Some(light_node(host, chain_id)).filter(|node| !node.is_zero()).ok_or_else(|| revert::error(NOT_REGISTERED))
 }
 
 /// How a forwarded call reaches the light node.
@@ -113,128 +107,128 @@ enum Forward {
 
 impl Forward {
     /// Sends `calldata` to `node`: its return data, or its revert data unchanged.
-    fn send(self, node: Address, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+    fn send(self, host: &Host, node: Address, calldata: &[u8]) -> ProgramResult {
         match self {
-            Self::View => host::static_call(node, calldata),
-            Self::Call => host::call(node, calldata, U256::ZERO, u64::MAX),
+            Self::View => host.static_call(node, calldata),
+            Self::Call => host.call(node, calldata, U256::ZERO, u64::MAX),
         }
     }
 }
 
 /// Forwards `(chainId, rest...)` as `selector(rest...)`, `rest` being static words.
-fn forward_words(input: &[u8], words: usize, selector: [u8; 4]) -> Result<Vec<u8>, Vec<u8>> {
-    let chain_id = args(input, 1 + words)?.uint(0);
-    let node = registered(chain_id)?;
+fn forward_words(host: &Host, input: &[u8], words: usize, selector: [u8; 4]) -> ProgramResult {
+    let chain_id = Args::new(input, 1 + words)?.uint(0);
+    let node = registered(host, chain_id)?;
     let mut calldata = selector.to_vec();
     calldata.extend_from_slice(&input[WORD..(1 + words) * WORD]);
-    Forward::View.send(node, &calldata)
+    Forward::View.send(host, node, &calldata)
 }
 
 /// `(chainId, bytes)`: the chain and the bytes.
 fn chain_and_bytes(input: &[u8]) -> Result<(U256, &[u8]), Vec<u8>> {
-    let mut args = args(input, 2)?;
-    let data = bytes_arg(&mut args, 1)?;
+    let mut args = Args::new(input, 2)?;
+    let data = args.bytes(1)?;
     Ok((args.uint(0), data))
 }
 
 /// Forwards `(chainId, bytes)` as `selector(bytes)` to a registered light node.
-fn forward_bytes(input: &[u8], selector: [u8; 4], how: Forward) -> Result<Vec<u8>, Vec<u8>> {
+fn forward_bytes(host: &Host, input: &[u8], selector: [u8; 4], how: Forward) -> ProgramResult {
     let (chain_id, data) = chain_and_bytes(input)?;
-    let node = registered(chain_id)?;
-    how.send(node, &TupleWriter::call(selector, 1).bytes(data).finish())
+    let node = registered(host, chain_id)?;
+    how.send(host, node, &TupleWriter::call(selector, 1).bytes(data).finish())
 }
 
 /// Forwards a verifier; a chain without a light node fails the proof rather than reverting.
-fn forward_verification(input: &[u8], selector: [u8; 4], how: Forward) -> Result<Vec<u8>, Vec<u8>> {
+fn forward_verification(host: &Host, input: &[u8], selector: [u8; 4], how: Forward) -> ProgramResult {
     let (chain_id, proof) = chain_and_bytes(input)?;
-    let node = light_node(chain_id);
+    let node = light_node(host, chain_id);
     if node.is_zero() {
         return Ok(TupleWriter::new(3).bool(false).bytes(NOT_REGISTERED_MESSAGE.as_bytes()).bytes(&[]).finish());
     }
-    how.send(node, &TupleWriter::call(selector, 1).bytes(proof).finish())
+    how.send(host, node, &TupleWriter::call(selector, 1).bytes(proof).finish())
 }
 
-fn verify_proof_data(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    forward_verification(input, L::verifyProofDataCall::SELECTOR, Forward::View)
+fn verify_proof_data(host: &Host, input: &[u8]) -> ProgramResult {
+    forward_verification(host, input, L::verifyProofDataCall::SELECTOR, Forward::View)
 }
 
-fn verify_proof_data_with_cache(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    forward_verification(input, L::verifyProofDataWithCacheCall::SELECTOR, Forward::Call)
+fn verify_proof_data_with_cache(host: &Host, input: &[u8]) -> ProgramResult {
+    forward_verification(host, input, L::verifyProofDataWithCacheCall::SELECTOR, Forward::Call)
 }
 
-fn update_block_header(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    forward_bytes(input, L::updateBlockHeaderCall::SELECTOR, Forward::Call)
+fn update_block_header(host: &Host, input: &[u8]) -> ProgramResult {
+    forward_bytes(host, input, L::updateBlockHeaderCall::SELECTOR, Forward::Call)
 }
 
-fn update_light_client(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    forward_bytes(input, L::updateLightClientCall::SELECTOR, Forward::Call)
+fn update_light_client(host: &Host, input: &[u8]) -> ProgramResult {
+    forward_bytes(host, input, L::updateLightClientCall::SELECTOR, Forward::Call)
 }
 
-fn is_verifiable(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    forward_words(input, 2, L::isVerifiableCall::SELECTOR)
+fn is_verifiable(host: &Host, input: &[u8]) -> ProgramResult {
+    forward_words(host, input, 2, L::isVerifiableCall::SELECTOR)
 }
 
-fn node_type(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    forward_words(input, 0, L::nodeTypeCall::SELECTOR)
+fn node_type(host: &Host, input: &[u8]) -> ProgramResult {
+    forward_words(host, input, 0, L::nodeTypeCall::SELECTOR)
 }
 
-fn client_state(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    forward_words(input, 0, L::clientStateCall::SELECTOR)
+fn client_state(host: &Host, input: &[u8]) -> ProgramResult {
+    forward_words(host, input, 0, L::clientStateCall::SELECTOR)
 }
 
-fn header_height(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    forward_words(input, 0, L::headerHeightCall::SELECTOR)
+fn header_height(host: &Host, input: &[u8]) -> ProgramResult {
+    forward_words(host, input, 0, L::headerHeightCall::SELECTOR)
 }
 
-fn verifiable_header_range(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    forward_words(input, 0, L::verifiableHeaderRangeCall::SELECTOR)
+fn verifiable_header_range(host: &Host, input: &[u8]) -> ProgramResult {
+    forward_words(host, input, 0, L::verifiableHeaderRangeCall::SELECTOR)
 }
 
 /// `notifyLightClient(chainId, from, data)`: `ManagerNotifySend(chainId, from, block.number, data)`.
-fn notify_light_client(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let mut args = args(input, 3)?;
-    let (chain_id, from) = (args.uint(0), address_arg(&args, 1)?);
-    let data = bytes_arg(&mut args, 2)?;
+fn notify_light_client(host: &Host, input: &[u8]) -> ProgramResult {
+    let mut args = Args::new(input, 3)?;
+    let (chain_id, from) = (args.uint(0), args.address(1)?);
+    let data = args.bytes(2)?;
     let topics = [
         M::ManagerNotifySend::SIGNATURE_HASH,
         chain_id.into(),
         from.into_word(),
-        U256::from(host::block_number()).into(),
+        U256::from(host.block_number()).into(),
     ];
-    host::emit_log(&topics, &TupleWriter::new(1).bytes(data).finish());
+    host.emit(&topics, &TupleWriter::new(1).bytes(data).finish());
     Ok(Vec::new())
 }
 
 /// `registerLightNode(chainId, lightNode)`: admin only; zero removes the chain.
-fn register_light_node(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let args = args(input, 2)?;
-    let (chain_id, node) = (args.uint(0), address_arg(&args, 1)?);
-    only_admin()?;
-    host::storage_store(light_node_slot(chain_id), node.into_word());
-    host::emit_log(&[A::LightNodeRegistered::SIGNATURE_HASH, chain_id.into()], node.into_word().as_slice());
+fn register_light_node(host: &Host, input: &[u8]) -> ProgramResult {
+    let args = Args::new(input, 2)?;
+    let (chain_id, node) = (args.uint(0), args.address(1)?);
+    only_admin(host)?;
+    host.store(light_node_slot(host, chain_id), node.into_word());
+    host.emit(&[A::LightNodeRegistered::SIGNATURE_HASH, chain_id.into()], node.into_word().as_slice());
     Ok(Vec::new())
 }
 
-fn light_nodes(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let chain_id = args(input, 1)?.uint(0);
-    Ok(light_node(chain_id).into_word().to_vec())
+fn light_nodes(host: &Host, input: &[u8]) -> ProgramResult {
+    let chain_id = Args::new(input, 1)?.uint(0);
+    Ok(light_node(host, chain_id).into_word().to_vec())
 }
 
-fn admin(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    Ok(admin_address().into_word().to_vec())
+fn admin(host: &Host, _: &[u8]) -> ProgramResult {
+    Ok(admin_address(host).into_word().to_vec())
 }
 
 /// `changeAdmin(newAdmin)`: admin only; never to the zero address (that would leave the registry
 /// without anyone to keep it).
-fn change_admin(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let new_admin = address_arg(&args(input, 1)?, 0)?;
-    only_admin()?;
+fn change_admin(host: &Host, input: &[u8]) -> ProgramResult {
+    let new_admin = Args::new(input, 1)?.address(0)?;
+    only_admin(host)?;
     if new_admin.is_zero() {
-        return Err(revert(ZERO_ADMIN));
+        return Err(revert::error(ZERO_ADMIN));
     }
-    let previous = admin_address();
-    host::storage_store(U256::from_be_bytes(ADMIN_SLOT), new_admin.into_word());
+    let previous = admin_address(host);
+    host.store(U256::from_be_bytes(ADMIN_SLOT), new_admin.into_word());
     let data = [previous.into_word().0, new_admin.into_word().0].concat();
-    host::emit_log(&[A::AdminChanged::SIGNATURE_HASH], &data);
+    host.emit(&[A::AdminChanged::SIGNATURE_HASH], &data);
     Ok(Vec::new())
 }

@@ -7,7 +7,8 @@ use alloy_primitives::{address, uint, Address, B256, U256};
 use alloy_sol_types::SolEvent;
 use light_client_iface::attestation::SIGNATURE_LENGTH;
 use light_client_iface::interfaces::ICommitteeLightNode::CommitteeUpdated;
-use stylus_host as host;
+
+use mos_program::Host;
 
 use crate::reason;
 use crate::storage::{self, Config, MAX_COMMITTEE};
@@ -26,14 +27,14 @@ const HALF_ORDER: U256 = uint!(0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501
 /// [`reason::SIGNATURES_LENGTH`], [`reason::HIGH_S`], [`reason::BAD_V`],
 /// [`reason::INVALID_SIGNATURE`] (ecrecover found no signer), [`reason::UNKNOWN_SIGNER`],
 /// [`reason::DUPLICATE_SIGNER`], [`reason::NOT_ENOUGH_SIGNATURES`].
-pub fn check_signatures(config: &Config, digest: B256, signatures: &[u8]) -> Result<(), &'static str> {
+pub fn check_signatures(host: &Host, config: &Config, digest: B256, signatures: &[u8]) -> Result<(), &'static str> {
     if !signatures.len().is_multiple_of(SIGNATURE_LENGTH) {
         return Err(reason::SIGNATURES_LENGTH);
     }
     let mut signers = Vec::new();
     for signature in signatures.chunks_exact(SIGNATURE_LENGTH) {
-        let signer = recover(digest, signature)?;
-        if config.epoch == 0 || storage::membership(signer) != config.epoch {
+        let signer = recover(host, digest, signature)?;
+        if config.epoch == 0 || storage::membership(host, signer) != config.epoch {
             return Err(reason::UNKNOWN_SIGNER);
         }
         if signers.contains(&signer) {
@@ -48,7 +49,7 @@ pub fn check_signatures(config: &Config, digest: B256, signatures: &[u8]) -> Res
 }
 
 /// The signer of `digest` by a 65-byte `r ‖ s ‖ v` signature, through the ecrecover precompile.
-fn recover(digest: B256, signature: &[u8]) -> Result<Address, &'static str> {
+fn recover(host: &Host, digest: B256, signature: &[u8]) -> Result<Address, &'static str> {
     let (r, rest) = signature.split_at(32);
     let (s, v) = rest.split_at(32);
     if U256::from_be_slice(s) > HALF_ORDER {
@@ -63,7 +64,7 @@ fn recover(digest: B256, signature: &[u8]) -> Result<Address, &'static str> {
     input[64..96].copy_from_slice(r);
     input[96..].copy_from_slice(s);
     // The precompile answers nothing when no key signed it (r or s zero or out of range).
-    match host::static_call(ECRECOVER, &input) {
+    match host.static_call(ECRECOVER, &input) {
         Ok(word) if word.len() == 32 => Ok(Address::from_slice(&word[12..])),
         _ => Err(reason::INVALID_SIGNATURE),
     }
@@ -76,7 +77,7 @@ fn recover(digest: B256, signature: &[u8]) -> Result<Address, &'static str> {
 /// [`reason::EMPTY_COMMITTEE`], [`reason::COMMITTEE_TOO_LARGE`] (more than [`MAX_COMMITTEE`]),
 /// [`reason::ZERO_MEMBER`], [`reason::DUPLICATE_MEMBER`], [`reason::INVALID_THRESHOLD`] (0 or
 /// more than the members).
-pub fn install(mut config: Config, members: &[Address], threshold: U256) -> Result<(), &'static str> {
+pub fn install(host: &Host, mut config: Config, members: &[Address], threshold: U256) -> Result<(), &'static str> {
     if members.is_empty() {
         return Err(reason::EMPTY_COMMITTEE);
     }
@@ -98,11 +99,11 @@ pub fn install(mut config: Config, members: &[Address], threshold: U256) -> Resu
     };
     config.size = size;
     for (index, member) in (0..).zip(members) {
-        storage::set_membership(*member, config.epoch);
-        storage::set_member(index, *member);
+        storage::set_membership(host, *member, config.epoch);
+        storage::set_member(host, index, *member);
     }
-    config.store();
+    config.store(host);
     let data = crate::with_members(&[U256::from(0x40), threshold], members);
-    host::emit_log(&[CommitteeUpdated::SIGNATURE_HASH, U256::from(config.epoch).into()], &data);
+    host.emit(&[CommitteeUpdated::SIGNATURE_HASH, U256::from(config.epoch).into()], &data);
     Ok(())
 }

@@ -13,53 +13,59 @@ use light_client_iface::attestation::{
     CommitteeRotation, HeaderAttestation, COMMITTEE_ROTATION_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_TYPEHASH,
     DOMAIN_VERSION_HASH, HEADER_ATTESTATION_TYPEHASH,
 };
-use stylus_host as host;
+use mos_program::Host;
 
 /// The domain separator of this light node on this chain.
-pub fn domain_separator() -> B256 {
-    let chain_id = U256::from(host::chain_id()).into();
-    keccak_words(&[
-        DOMAIN_TYPEHASH,
-        DOMAIN_NAME_HASH,
-        DOMAIN_VERSION_HASH,
-        chain_id,
-        host::contract_address().into_word(),
-    ])
+pub fn domain_separator(host: &Host) -> B256 {
+    let chain_id = U256::from(host.chain_id()).into();
+    keccak_words(host, &[DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, chain_id, host.this().into_word()])
 }
 
 /// The digest members sign for `attestation`.
-pub fn header_digest(attestation: &HeaderAttestation) -> B256 {
-    signing_hash(keccak_words(&[
-        HEADER_ATTESTATION_TYPEHASH,
-        attestation.chainId.into(),
-        attestation.blockNumber.into(),
-        attestation.blockHash,
-        attestation.epoch.into(),
-    ]))
+pub fn header_digest(host: &Host, attestation: &HeaderAttestation) -> B256 {
+    signing_hash(
+        host,
+        keccak_words(
+            host,
+            &[
+                HEADER_ATTESTATION_TYPEHASH,
+                attestation.chainId.into(),
+                attestation.blockNumber.into(),
+                attestation.blockHash,
+                attestation.epoch.into(),
+            ],
+        ),
+    )
 }
 
 /// The digest members sign for `rotation`.
-pub fn rotation_digest(rotation: &CommitteeRotation) -> B256 {
+pub fn rotation_digest(host: &Host, rotation: &CommitteeRotation) -> B256 {
     let members: Vec<B256> = rotation.members.iter().map(|member| member.into_word()).collect();
-    signing_hash(keccak_words(&[
-        COMMITTEE_ROTATION_TYPEHASH,
-        rotation.chainId.into(),
-        rotation.epoch.into(),
-        keccak_words(&members),
-        rotation.threshold.into(),
-    ]))
+    signing_hash(
+        host,
+        keccak_words(
+            host,
+            &[
+                COMMITTEE_ROTATION_TYPEHASH,
+                rotation.chainId.into(),
+                rotation.epoch.into(),
+                keccak_words(host, &members),
+                rotation.threshold.into(),
+            ],
+        ),
+    )
 }
 
 /// `keccak256("\x19\x01" ‖ domainSeparator ‖ structHash)`.
-fn signing_hash(struct_hash: B256) -> B256 {
+fn signing_hash(host: &Host, struct_hash: B256) -> B256 {
     let mut preimage = [0u8; 66];
     preimage[..2].copy_from_slice(&[0x19, 0x01]);
-    preimage[2..34].copy_from_slice(domain_separator().as_slice());
+    preimage[2..34].copy_from_slice(domain_separator(host).as_slice());
     preimage[34..].copy_from_slice(struct_hash.as_slice());
-    host::keccak(&preimage)
+    host.keccak(&preimage)
 }
 
 /// keccak256 of `words` concatenated.
-fn keccak_words(words: &[B256]) -> B256 {
-    host::keccak(&words.concat())
+fn keccak_words(host: &Host, words: &[B256]) -> B256 {
+    host.keccak(&words.concat())
 }

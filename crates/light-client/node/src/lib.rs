@@ -69,19 +69,18 @@ pub mod verify;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use light_client_iface::interfaces::{ICommitteeLightNode, ILightNode};
-use mos_light_client_shared::{address_arg, args, bytes_arg, require, revert, Functions};
 use mos_message::abi::{TupleWriter, WORD};
-use stylus_host as host;
+use mos_program::{require, returns, revert, Args, Functions, Host, ProgramResult, Router};
 
 use storage::{Config, LogsAt, Range};
 
 /// What `nodeType()` answers: an oracle (committee) light node.
 pub const NODE_TYPE: u64 = 3;
 
-stylus_host::entrypoint!(route);
+mos_program::entrypoint!(ROUTER);
 
 /// The functions, by selector.
 const FUNCTIONS: Functions = {
@@ -108,23 +107,13 @@ const FUNCTIONS: Functions = {
     ]
 };
 
-/// The program: dispatches calldata to the function with its selector. No function is payable.
-///
-/// # Errors
-/// The function's revert data; empty for an unknown selector, calldata shorter than a selector,
-/// or a call with value.
-pub fn route(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    mos_light_client_shared::route(input, FUNCTIONS)
-}
+/// The program: dispatches calldata to the function with its selector. No function is payable and
+/// there is no `receive`: calls with value revert.
+pub static ROUTER: Router = Router { tables: &[FUNCTIONS], payable: &[], receives: false };
 
 /// The single `bytes` argument of `updateBlockHeader`, `updateLightClient` and the verifiers.
 fn single_bytes(input: &[u8]) -> Result<&[u8], Vec<u8>> {
-    bytes_arg(&mut args(input, 1)?, 0)
-}
-
-/// A return value of one word.
-fn returns(word: impl Into<B256>) -> Vec<u8> {
-    word.into().to_vec()
+    Args::new(input, 1)?.bytes(0)
 }
 
 /// `words` as head words, then `members` as an `address[]` (the caller's heads point at it).
@@ -140,62 +129,64 @@ fn with_members(words: &[U256], members: &[Address]) -> Vec<u8> {
 }
 
 /// `initialize(sourceChainId, members, threshold)`.
-fn initialize(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+fn initialize(host: &Host, input: &[u8]) -> ProgramResult {
     let (source_chain, members, threshold) = abi::initialize_args(input).ok_or_else(Vec::new)?;
-    require(host::msg_sender() == storage::deployer(), reason::ONLY_DEPLOYER)?;
-    require(!Config::load().initialized(), reason::ALREADY_INITIALIZED)?;
+    require(host.sender() == storage::deployer(host), reason::ONLY_DEPLOYER)?;
+    require(!Config::load(host).initialized(), reason::ALREADY_INITIALIZED)?;
     let source_chain = u64::try_from(source_chain).ok().filter(|id| *id != 0);
-    let source_chain = source_chain.ok_or_else(|| revert(reason::INVALID_CHAIN_ID))?;
+    let source_chain = source_chain.ok_or_else(|| revert::error(reason::INVALID_CHAIN_ID))?;
     let config = Config { source_chain, epoch: 1, threshold: 0, size: 0 };
-    committee::install(config, &members, threshold).map_err(revert)?;
+    committee::install(host, config, &members, threshold).map_err(revert::error)?;
     Ok(Vec::new())
 }
 
 /// What both updates check first: the node is initialised and its argument decodes. The
 /// configuration, the update and its signatures.
 fn signed_update<'a, T>(
+    host: &Host,
     input: &'a [u8],
     decode: fn(&'a [u8]) -> Option<abi::Signed<'a, T>>,
 ) -> Result<(Config, T, &'a [u8]), Vec<u8>> {
     let data = single_bytes(input)?;
-    let config = Config::load();
+    let config = Config::load(host);
     require(config.initialized(), reason::NOT_INITIALIZED)?;
-    let (update, signatures) = decode(data).ok_or_else(|| revert(reason::MALFORMED))?;
+    let (update, signatures) = decode(data).ok_or_else(|| revert::error(reason::MALFORMED))?;
     Ok((config, update, signatures))
 }
 
 /// `updateBlockHeader(abi.encode(SignedHeader))`.
-fn update_block_header(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let (config, attestation, signatures) = signed_update(input, abi::signed_header)?;
-    let number = u64::try_from(attestation.blockNumber).map_err(|_| revert(reason::MALFORMED))?;
+fn update_block_header(host: &Host, input: &[u8]) -> ProgramResult {
+    let (config, attestation, signatures) = signed_update(host, input, abi::signed_header)?;
+    let number = u64::try_from(attestation.blockNumber).map_err(|_| revert::error(reason::MALFORMED))?;
     require(attestation.chainId == U256::from(config.source_chain), reason::WRONG_CHAIN_ID)?;
     require(attestation.epoch == U256::from(config.epoch), reason::WRONG_EPOCH)?;
     let hash = attestation.blockHash;
     require(!hash.is_zero(), reason::ZERO_BLOCK_HASH)?;
-    let digest = eip712::header_digest(&attestation);
-    committee::check_signatures(&config, digest, signatures).map_err(revert)?;
-    let stored = storage::attested(number);
+    let digest = eip712::header_digest(host, &attestation);
+    committee::check_signatures(host, &config, digest, signatures).map_err(revert::error)?;
+    let stored = storage::attested(host, number);
     let number_topic = U256::from(number).into();
     if stored.is_zero() {
-        storage::set_attested(number, hash);
-        Range::include(number);
-        host::emit_log(&[ICommitteeLightNode::HeaderAttested::SIGNATURE_HASH, number_topic], hash.as_slice());
+        storage::set_attested(host, number, hash);
+        Range::include(host, number);
+        host.emit(&[ICommitteeLightNode::HeaderAttested::SIGNATURE_HASH, number_topic], hash.as_slice());
     } else if stored != hash {
         let data = [stored.0, hash.0].concat();
-        host::emit_log(&[ICommitteeLightNode::ConflictingAttestation::SIGNATURE_HASH, number_topic], &data);
+        host.emit(&[ICommitteeLightNode::ConflictingAttestation::SIGNATURE_HASH, number_topic], &data);
     }
     Ok(Vec::new())
 }
 
 /// `updateLightClient(abi.encode(SignedRotation))`.
-fn update_light_client(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let (config, rotation, signatures) = signed_update(input, abi::signed_rotation)?;
+fn update_light_client(host: &Host, input: &[u8]) -> ProgramResult {
+    let (config, rotation, signatures) = signed_update(host, input, abi::signed_rotation)?;
     require(rotation.chainId == U256::from(config.source_chain), reason::WRONG_CHAIN_ID)?;
     let next = config.epoch + 1;
     require(rotation.epoch == U256::from(next), reason::WRONG_EPOCH)?;
-    let digest = eip712::rotation_digest(&rotation);
-    committee::check_signatures(&config, digest, signatures).map_err(revert)?;
-    committee::install(Config { epoch: next, ..config }, &rotation.members, rotation.threshold).map_err(revert)?;
+    let digest = eip712::rotation_digest(host, &rotation);
+    committee::check_signatures(host, &config, digest, signatures).map_err(revert::error)?;
+    committee::install(host, Config { epoch: next, ..config }, &rotation.members, rotation.threshold)
+        .map_err(revert::error)?;
     Ok(Vec::new())
 }
 
@@ -213,29 +204,29 @@ fn proof_arg(input: &[u8]) -> Result<&[u8], Vec<u8>> {
 }
 
 /// `verifyProofData(proof)`.
-fn verify_proof_data(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    Ok(verification_answer(proof_arg(input).and_then(verify::verify)))
+fn verify_proof_data(host: &Host, input: &[u8]) -> ProgramResult {
+    Ok(verification_answer(proof_arg(input).and_then(|proof| verify::verify(host, proof))))
 }
 
 /// `verifyProofDataWithCache(proof)`: a proof verified before is answered from where its logs
 /// are, remembered by the proof's hash; a new one is verified and remembered.
-fn verify_proof_data_with_cache(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+fn verify_proof_data_with_cache(host: &Host, input: &[u8]) -> ProgramResult {
     let proof = match proof_arg(input) {
         Ok(proof) => proof,
         Err(message) => return Ok(verification_answer(Err(message))),
     };
-    let proof_hash = host::keccak(proof);
-    let remembered = storage::verified(proof_hash);
+    let proof_hash = host.keccak(proof);
+    let remembered = storage::verified(host, proof_hash);
     let start = usize::try_from(remembered.start).unwrap_or(usize::MAX);
     let end = usize::try_from(remembered.end).unwrap_or(usize::MAX);
     if let Some(logs) = proof.get(start..end).filter(|logs| !logs.is_empty()) {
         return Ok(verification_answer(Ok(logs)));
     }
-    let result = verify::verify(proof);
+    let result = verify::verify(host, proof);
     if let Ok(logs) = result {
         // `logs` is a slice of `proof`: remember where.
         let start = logs.as_ptr() as usize - proof.as_ptr() as usize;
-        storage::set_verified(proof_hash, LogsAt { start: start as u64, end: (start + logs.len()) as u64 });
+        storage::set_verified(host, proof_hash, LogsAt { start: start as u64, end: (start + logs.len()) as u64 });
     }
     Ok(verification_answer(result))
 }
@@ -243,31 +234,31 @@ fn verify_proof_data_with_cache(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
 /// `isVerifiable(blockHeight, hash)`: whether `blockHeight` has an attested hash and `hash` is it;
 /// a zero `hash` asks only whether the height is attested (what the MOS's `getOrderStatus` passes,
 /// as MAP's does). A height without attestation is never verifiable.
-fn is_verifiable(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let args = args(input, 2)?;
+fn is_verifiable(host: &Host, input: &[u8]) -> ProgramResult {
+    let args = Args::new(input, 2)?;
     let hash = args.bytes32(1);
-    let attested = u64::try_from(args.uint(0)).map(storage::attested).unwrap_or_default();
+    let attested = u64::try_from(args.uint(0)).map(|number| storage::attested(host, number)).unwrap_or_default();
     Ok(TupleWriter::new(1).bool(!attested.is_zero() && (hash.is_zero() || attested == hash)).finish())
 }
 
-fn node_type(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+fn node_type(_: &Host, _: &[u8]) -> ProgramResult {
     Ok(returns(U256::from(NODE_TYPE)))
 }
 
 /// `notifyLightClient(from, data)`: `ClientNotifySend(from, block.number, data)`.
-fn notify_light_client(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let mut args = args(input, 2)?;
-    let from = address_arg(&args, 0)?;
-    let data = bytes_arg(&mut args, 1)?;
+fn notify_light_client(host: &Host, input: &[u8]) -> ProgramResult {
+    let mut args = Args::new(input, 2)?;
+    let from = args.address(0)?;
+    let data = args.bytes(1)?;
     let topics =
-        [ILightNode::ClientNotifySend::SIGNATURE_HASH, from.into_word(), U256::from(host::block_number()).into()];
-    host::emit_log(&topics, &TupleWriter::new(1).bytes(data).finish());
+        [ILightNode::ClientNotifySend::SIGNATURE_HASH, from.into_word(), U256::from(host.block_number()).into()];
+    host.emit(&topics, &TupleWriter::new(1).bytes(data).finish());
     Ok(Vec::new())
 }
 
-fn client_state(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let config = Config::load();
-    let range = Range::load();
+fn client_state(host: &Host, _: &[u8]) -> ProgramResult {
+    let config = Config::load(host);
+    let range = Range::load(host);
     let state = [config.source_chain, config.epoch, config.threshold, config.size, range.lowest, range.highest]
         .into_iter()
         .fold(TupleWriter::new(6), |state, value| state.uint(U256::from(value)))
@@ -275,37 +266,37 @@ fn client_state(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
     Ok(TupleWriter::new(1).bytes(&state).finish())
 }
 
-fn header_height(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    Ok(returns(U256::from(Range::load().highest)))
+fn header_height(host: &Host, _: &[u8]) -> ProgramResult {
+    Ok(returns(U256::from(Range::load(host).highest)))
 }
 
-fn verifiable_header_range(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let range = Range::load();
+fn verifiable_header_range(host: &Host, _: &[u8]) -> ProgramResult {
+    let range = Range::load(host);
     Ok(TupleWriter::new(2).uint(U256::from(range.lowest)).uint(U256::from(range.highest)).finish())
 }
 
-fn source_chain_id(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    Ok(returns(U256::from(Config::load().source_chain)))
+fn source_chain_id(host: &Host, _: &[u8]) -> ProgramResult {
+    Ok(returns(U256::from(Config::load(host).source_chain)))
 }
 
-fn committee(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let members: Vec<Address> = (0..Config::load().size).map(storage::member).collect();
+fn committee(host: &Host, _: &[u8]) -> ProgramResult {
+    let members: Vec<Address> = (0..Config::load(host).size).map(|index| storage::member(host, index)).collect();
     Ok(with_members(&[U256::from(0x20)], &members))
 }
 
-fn threshold(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    Ok(returns(U256::from(Config::load().threshold)))
+fn threshold(host: &Host, _: &[u8]) -> ProgramResult {
+    Ok(returns(U256::from(Config::load(host).threshold)))
 }
 
-fn epoch(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    Ok(returns(U256::from(Config::load().epoch)))
+fn epoch(host: &Host, _: &[u8]) -> ProgramResult {
+    Ok(returns(U256::from(Config::load(host).epoch)))
 }
 
-fn attested_hash(input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let number = args(input, 1)?.uint(0);
-    Ok(returns(u64::try_from(number).map(storage::attested).unwrap_or_default()))
+fn attested_hash(host: &Host, input: &[u8]) -> ProgramResult {
+    let number = Args::new(input, 1)?.uint(0);
+    Ok(returns(u64::try_from(number).map(|number| storage::attested(host, number)).unwrap_or_default()))
 }
 
-fn domain_separator(_: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    Ok(returns(eip712::domain_separator()))
+fn domain_separator(host: &Host, _: &[u8]) -> ProgramResult {
+    Ok(returns(eip712::domain_separator(host)))
 }

@@ -1,8 +1,7 @@
 //! The light node's storage: raw slots, documented in the crate docs ("Storage").
 
 use alloy_primitives::{Address, B256, U256};
-use mos_light_client_shared::mapping_slot;
-use stylus_host as host;
+use mos_program::{mapping_slot, Host};
 
 /// The deployer, recorded by the init code (`init_code_recording_deployer`): the only account
 /// that may call `initialize`.
@@ -25,8 +24,8 @@ pub const MAX_COMMITTEE: usize = 32;
 
 /// The deployer recorded at creation (zero when the program was deployed without it: then nobody
 /// can initialise it).
-pub fn deployer() -> Address {
-    Address::from_word(host::storage_load(U256::from_be_bytes(DEPLOYER_SLOT)))
+pub fn deployer(host: &Host) -> Address {
+    Address::from_word(host.load(U256::from_be_bytes(DEPLOYER_SLOT)))
 }
 
 /// The light node's configuration, one word: `sourceChainId ‖ epoch ‖ threshold ‖ size`, each a
@@ -45,15 +44,15 @@ pub struct Config {
 
 impl Config {
     /// Reads the configuration.
-    pub fn load() -> Self {
-        let [size, threshold, epoch, source_chain] = U256::from_be_bytes(host::storage_load(CONFIG).0).into_limbs();
+    pub fn load(host: &Host) -> Self {
+        let [size, threshold, epoch, source_chain] = U256::from_be_bytes(host.load(CONFIG).0).into_limbs();
         Self { source_chain, epoch, threshold, size }
     }
 
     /// Writes the configuration.
-    pub fn store(&self) {
+    pub fn store(&self, host: &Host) {
         let word = U256::from_limbs([self.size, self.threshold, self.epoch, self.source_chain]);
-        host::storage_store(CONFIG, word.into());
+        host.store(CONFIG, word.into());
     }
 
     /// Whether `initialize` has run.
@@ -76,65 +75,65 @@ pub struct Range {
 
 impl Range {
     /// Reads the range.
-    pub fn load() -> Self {
-        let [highest, lowest, any, _] = U256::from_be_bytes(host::storage_load(RANGE).0).into_limbs();
+    pub fn load(host: &Host) -> Self {
+        let [highest, lowest, any, _] = U256::from_be_bytes(host.load(RANGE).0).into_limbs();
         Self { any: any != 0, lowest, highest }
     }
 
     /// Widens the range to include `number`.
-    pub fn include(number: u64) {
-        let range = Self::load();
+    pub fn include(host: &Host, number: u64) {
+        let range = Self::load(host);
         let (lowest, highest) =
             if range.any { (range.lowest.min(number), range.highest.max(number)) } else { (number, number) };
-        host::storage_store(RANGE, U256::from_limbs([highest, lowest, 1, 0]).into());
+        host.store(RANGE, U256::from_limbs([highest, lowest, 1, 0]).into());
     }
 }
 
 /// The latest epoch `member` was in the committee of (0: never). A signer counts only when this
 /// is the current epoch, so a rotation needs to clear nothing and zero storage authorises no one.
-pub fn membership(member: Address) -> u64 {
-    let word = host::storage_load(mapping_slot(member.into_word(), MEMBERSHIP));
+pub fn membership(host: &Host, member: Address) -> u64 {
+    let word = host.load(mapping_slot(host, member.into_word(), U256::from(MEMBERSHIP)));
     U256::from_be_bytes(word.0).as_limbs()[0]
 }
 
 /// Records that `member` is in the committee of `epoch`.
-pub fn set_membership(member: Address, epoch: u64) {
-    host::storage_store(mapping_slot(member.into_word(), MEMBERSHIP), U256::from(epoch).into());
+pub fn set_membership(host: &Host, member: Address, epoch: u64) {
+    host.store(mapping_slot(host, member.into_word(), U256::from(MEMBERSHIP)), U256::from(epoch).into());
 }
 
 /// Member `index` of the current committee.
-pub fn member(index: u64) -> Address {
-    Address::from_word(host::storage_load(U256::from(MEMBERS + index)))
+pub fn member(host: &Host, index: u64) -> Address {
+    Address::from_word(host.load(U256::from(MEMBERS + index)))
 }
 
 /// Sets member `index` of the current committee.
-pub fn set_member(index: u64, member: Address) {
-    host::storage_store(U256::from(MEMBERS + index), member.into_word());
+pub fn set_member(host: &Host, index: u64, member: Address) {
+    host.store(U256::from(MEMBERS + index), member.into_word());
 }
 
 /// The attested hash of block `number` (zero: none).
-pub fn attested(number: u64) -> B256 {
-    host::storage_load(attested_slot(number))
+pub fn attested(host: &Host, number: u64) -> B256 {
+    host.load(attested_slot(host, number))
 }
 
 /// Records `hash` as the attested hash of block `number`.
-pub fn set_attested(number: u64, hash: B256) {
-    host::storage_store(attested_slot(number), hash);
+pub fn set_attested(host: &Host, number: u64, hash: B256) {
+    host.store(attested_slot(host, number), hash);
 }
 
-fn attested_slot(number: u64) -> U256 {
-    mapping_slot(U256::from(number).into(), ATTESTED)
+fn attested_slot(host: &Host, number: u64) -> U256 {
+    mapping_slot(host, U256::from(number).into(), U256::from(ATTESTED))
 }
 
 /// What `verifyProofDataWithCache` remembers of the proof whose keccak is `proof_hash`: zero, or
 /// where the proven logs sit in the proof (see [`LogsAt`]).
-pub fn verified(proof_hash: B256) -> LogsAt {
-    LogsAt::from_word(host::storage_load(mapping_slot(proof_hash, VERIFIED)))
+pub fn verified(host: &Host, proof_hash: B256) -> LogsAt {
+    LogsAt::from_word(host.load(mapping_slot(host, proof_hash, U256::from(VERIFIED))))
 }
 
 /// Remembers that the proof whose keccak is `proof_hash` verified, with its logs at `logs`.
-pub fn set_verified(proof_hash: B256, logs: LogsAt) {
-    host::storage_store(mapping_slot(proof_hash, VERIFIED), logs.to_word());
+pub fn set_verified(host: &Host, proof_hash: B256, logs: LogsAt) {
+    host.store(mapping_slot(host, proof_hash, U256::from(VERIFIED)), logs.to_word());
 }
 
 /// Where a verified proof's log list is, as a byte range of the proof: `start ‖ end` in the two

@@ -7,7 +7,8 @@
 use alloc::vec::Vec;
 
 use light_client_iface::{index_key, verify_proof, Header, MptError, ReceiptProofView, ReceiptView};
-use stylus_host as host;
+
+use mos_program::Host;
 
 use crate::storage;
 
@@ -30,7 +31,7 @@ pub const INVALID_RECEIPT: &str = "invalid receipt";
 ///
 /// # Errors
 /// The failure message: one of this module's constants, [`INVALID_RECEIPT_PROOF`] with detail.
-pub fn verify(proof: &[u8]) -> Result<&[u8], Vec<u8>> {
+pub fn verify<'a>(host: &Host, proof: &'a [u8]) -> Result<&'a [u8], Vec<u8>> {
     let fail = |reason: &str| reason.as_bytes().to_vec();
     let proof = ReceiptProofView::decode(proof).map_err(|_| fail(INVALID_PROOF_ENCODING))?;
     let header_rlp = proof.header_rlp();
@@ -38,11 +39,11 @@ pub fn verify(proof: &[u8]) -> Result<&[u8], Vec<u8>> {
     // are decoded.
     let (number, receipts_root) =
         Header::number_and_receipts_root(header_rlp).map_err(|_| fail(INVALID_BLOCK_HEADER))?;
-    let attested = storage::attested(number);
+    let attested = storage::attested(host, number);
     if attested.is_zero() {
         return Err(fail(BLOCK_NOT_ATTESTED));
     }
-    if host::keccak(header_rlp) != attested {
+    if host.keccak(header_rlp) != attested {
         return Err(fail(HEADER_HASH_MISMATCH));
     }
     let key = index_key(proof.receipt_index());
