@@ -2,7 +2,8 @@
 //! what the relay does with messages for the relay chain or marked `relay`.
 //!
 //! A delivery takes the order (once: `MOSV3: Order exist`), decodes the `MessageData`, checks the
-//! target, calls it with exactly the message's `gasLimit` (CALLDATA: the payload, if the target
+//! target, calls it with exactly the message's `gasLimit` (on the relay chain, a `relay` message
+//! gets all the gas left instead, and at least its `gasLimit`; CALLDATA: the payload, if the target
 //! allowed the sender; MESSAGE: `mapoExecute`), and reports the outcome in `mapMessageIn`. A failed
 //! message keeps the hash of its `mapMessageOut` fields in its order slot, so that anyone can run it
 //! again with `retryMessageIn` and exactly those fields; a retry that succeeds marks it retried, a
@@ -18,7 +19,7 @@ use mos_message::interfaces::{IMapoExecutor, IMOSV3};
 use mos_message::{DecodeError, MessageData, MessageOut, MessageType};
 
 use crate::admin::{config_when_not_paused, GAS_LIMIT_MAX};
-use crate::guard;
+use crate::guard::{self, TargetGas};
 use crate::layout::{self, DELIVERED, RETRIED};
 use crate::revert::{self, reason};
 use mos_program::{require, Args, Host, ProgramResult};
@@ -75,7 +76,8 @@ pub fn decode_message(message_data: &[u8]) -> Result<MessageData, Failure> {
     }
 }
 
-/// Runs `data`'s target here with exactly its `gasLimit`; `Ok(Ok(returned))` when it succeeds.
+/// Runs `data`'s target here with the gas `gas` grants for its `gasLimit` ([`TargetGas::Limit`]
+/// on a destination); `Ok(Ok(returned))` when it succeeds.
 ///
 /// `forbidden` are the addresses no message may call besides the MOS itself: its light client or
 /// manager and its fee service.
@@ -89,6 +91,7 @@ pub fn execute(
     message: &MessageOut,
     data: &MessageData,
     forbidden: &[Address],
+    gas: fn(u64) -> TargetGas,
 ) -> ProgramResult<Result<Vec<u8>, Failure>> {
     let Some(target) = data.target_address() else {
         return Ok(Err(Failure::Refused(reason::INVALID_TARGET)));
@@ -117,8 +120,8 @@ pub fn execute(
         }
     };
     // `decode_message` bounds the gas limit by `gasLimitMax`, so it fits.
-    let gas = u64::try_from(data.gas_limit).unwrap_or(GAS_LIMIT_MAX);
-    Ok(guard::call_with_gas(host, target, &calldata, gas)?.map_err(Failure::Target))
+    let gas_limit = u64::try_from(data.gas_limit).unwrap_or(GAS_LIMIT_MAX);
+    Ok(guard::call_with_gas(host, target, &calldata, gas(gas_limit))?.map_err(Failure::Target))
 }
 
 /// Delivers a message for this chain: takes its order, runs it, reports it.
@@ -155,7 +158,7 @@ pub fn run_here(
 ) -> ProgramResult<(Bytes, Result<(), Failure>)> {
     Ok(match decode_message(&message.message_data) {
         Ok(data) => {
-            let outcome = execute(host, message, &data, forbidden)?;
+            let outcome = execute(host, message, &data, forbidden, TargetGas::Limit)?;
             (data.payload, outcome.map(drop))
         }
         Err(failure) => (message.message_data.clone(), Err(failure)),

@@ -184,6 +184,17 @@ fn relay_in(host: &Host, chain_id: U256, message: &MessageOut, forbidden: &[Addr
     }
 }
 
+/// Gas a `relay` message's execution leaves for what follows it: the manager's notification, the
+/// new `mapMessageOut` and the end of the delivery, with margin. A target that leaves less makes the
+/// whole transaction run out of gas, and the message stays deliverable with more, as on MAP.
+const FORWARD_RESERVE: u64 = 60_000;
+
+/// What a `relay` message's target is given: all the gas left but [`FORWARD_RESERVE`] (MAP calls
+/// it with no gas limit), and never less than its `gasLimit`.
+fn relay_gas(gas_limit: u64) -> guard::TargetGas {
+    guard::TargetGas::AllBut { gas_limit, reserve: FORWARD_RESERVE }
+}
+
 /// Executes a `relay` message here and returns what goes on to the destination: a MESSAGE target's
 /// `mapoExecute` result, a CALLDATA target's raw return data (as MAP forwards them).
 fn execute_and_reply(
@@ -192,7 +203,7 @@ fn execute_and_reply(
     data: &MessageData,
     forbidden: &[Address],
 ) -> ProgramResult<Result<Vec<u8>, Failure>> {
-    Ok(execute(host, message, data, forbidden)?.and_then(|returned| match data.msg_type {
+    Ok(execute(host, message, data, forbidden, relay_gas)?.and_then(|returned| match data.msg_type {
         MessageType::Calldata => Ok(returned),
         MessageType::Message => TupleReader::new(&returned, 0, 1)
             .and_then(|mut reply| reply.bytes(0, "newMessage").map(<[u8]>::to_vec))

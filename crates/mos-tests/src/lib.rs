@@ -327,6 +327,21 @@ impl Suite {
         self.chain.call(&params, BlockId::Latest, &StateOverride::default()).unwrap()
     }
 
+    /// The least transaction gas, between `low` (failing) and `high` (succeeding), with which
+    /// `data` from `from` to `to` would succeed: what a relayer who sends as little as it can sends.
+    pub fn least_gas(&mut self, from: u32, to: Address, data: &[u8], (mut low, mut high): (u64, u64)) -> u64 {
+        assert!(self.call_with_gas(from, to, data.to_vec(), high).success, "fails even with {high} gas");
+        while low + 1 < high {
+            let mid = (low + high) / 2;
+            if self.call_with_gas(from, to, data.to_vec(), mid).success {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        high
+    }
+
     /// Calls a view and decodes its answer.
     pub fn view<C: SolCall>(&mut self, to: Address, call: C) -> C::Return {
         let result = self.call_raw(STRANGER, to, call.abi_encode());

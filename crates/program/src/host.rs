@@ -79,6 +79,11 @@ impl Host {
         self.vm.evm_gas_left()
     }
 
+    /// Ink per gas (`tx.inkPrice`, set by the chain owner; 10,000 by default).
+    pub fn ink_price(&self) -> u32 {
+        self.vm.tx_ink_price()
+    }
+
     /// Whether `account` has code (Solidity's `isContract`).
     pub fn has_code(&self, account: Address) -> bool {
         self.vm.code_size(account) > 0

@@ -178,6 +178,44 @@ fn messages_the_mos_cannot_execute_fail_with_their_reason() {
     }
 }
 
+/// MAP's MOS reverts the whole `transferIn` on a message it cannot decode (`abi.decode`), so one
+/// such message in a receipt would hold every other message of it up for good; this MOS records it
+/// as failed (docs/map-parity.md, "Messages MAP reverts on") and delivers the others.
+#[test]
+fn a_message_that_cannot_be_decoded_fails_alone_and_a_retry_cannot_revive_it() {
+    let mut suite = Suite::chain();
+    suite.allow_remote_caller(remote_sender());
+    let garbage = vec![0x01; 40];
+    let good = set_list_message(&suite, "after", "garbage");
+    let logs = [
+        message_out(OTHER_MOS, OTHER_CHAIN, SELF_CHAIN, order(300), remote_sender().as_slice(), &garbage),
+        suite.incoming(order(301), SELF_CHAIN, remote_sender(), &good),
+    ];
+    let receipt = suite.deliver(&logs);
+    assert!(receipt.receipt.success, "{}", describe_revert(&receipt.output));
+    let reported: Vec<_> = events::<IMOSV3::mapMessageIn>(&receipt).into_iter().map(|(_, e)| e).collect();
+    assert_eq!(
+        reported,
+        [message_in(order(300), &garbage, false, b"InvalidMessageData"), {
+            let payload = set_list("after", "garbage");
+            message_in(order(301), &payload, true, b"")
+        }]
+    );
+    assert_eq!((status(&mut suite, order(300)), status(&mut suite, order(301))), (FAILED, DELIVERED));
+    assert_eq!(suite.echo_list("after"), "garbage");
+
+    let mos = suite.mos;
+    let retry = IMOSExtensions::retryMessageInCall {
+        fromChain: U256::from(OTHER_CHAIN),
+        toChain: U256::from(SELF_CHAIN),
+        orderId: order(300),
+        fromAddress: remote_sender().to_vec().into(),
+        messageData: garbage.into(),
+    };
+    suite.reverts(STRANGER, mos, retry, "InvalidMessageData");
+    assert_eq!(status(&mut suite, order(300)), FAILED, "still failed, still retryable by nobody");
+}
+
 #[test]
 fn no_message_may_call_the_mos_its_light_node_or_its_fee_service() {
     let mut suite = Suite::chain();
@@ -299,39 +337,62 @@ fn a_paused_mos_delivers_nothing() {
     suite.ok(ADMIN, mos, IMOSV3::setUnpauseCall {});
 }
 
-/// EVM code that stores the gas it was given (`GAS PUSH0 SSTORE STOP`): slot 0 = the gas left
-/// after `GAS` itself (2 gas), so the call's gas minus 2. Whatever the calldata (`mapoExecute`).
-const GAS_RECORDER: [u8; 4] = [0x5a, 0x5f, 0x55, 0x00];
+/// EVM code that, called by `mos`, stores the gas it was given in slot 0 (the gas left after
+/// `GAS` itself, 2 gas, so the call's gas minus 2), whatever the calldata; called by anyone else,
+/// calls `mos` with its calldata (so it can allow a remote caller).
+fn gas_recorder(mos: Address) -> Vec<u8> {
+    let mut code = vec![0x5a, 0x33, 0x73]; // GAS CALLER PUSH20 mos
+    code.extend_from_slice(mos.as_slice());
+    code.extend_from_slice(&[0x14, 0x60, 67, 0x57]); // EQ PUSH1 record JUMPI
+    code.extend_from_slice(&[0x36, 0x5f, 0x5f, 0x37]); // calldatacopy(0, 0, calldatasize)
+    code.extend_from_slice(&[0x5f, 0x5f, 0x36, 0x5f, 0x5f, 0x73]); // call(gas, mos, 0, 0, size, 0, 0)
+    code.extend_from_slice(mos.as_slice());
+    code.extend_from_slice(&[0x5a, 0xf1, 0x60, 65, 0x57, 0x5f, 0x5f, 0xfd]); // revert unless it succeeded
+    code.extend_from_slice(&[0x5b, 0x00]); // 65: JUMPDEST STOP
+    code.extend_from_slice(&[0x5b, 0x5f, 0x55, 0x00]); // 67 record: JUMPDEST PUSH0 SSTORE STOP
+    assert_eq!(code.len(), 71);
+    code
+}
 
 #[test]
-fn a_relayer_who_sends_too_little_gas_cannot_make_the_message_fail() {
+fn a_relayer_who_sends_too_little_gas_cannot_make_the_message_fail_whatever_the_payload_size() {
     let mut suite = Suite::chain();
-    let recorder = suite.deploy(ADMIN, stylus_wasm::deploy::init_code(&GAS_RECORDER));
-    let gas_limit = 1_000_000;
-    let data = message(false, MessageType::Message, recorder.as_slice(), b"", gas_limit);
-    let log = suite.incoming(order(1), SELF_CHAIN, remote_sender(), &data);
-    let call = IMOSV3::transferInCall { chainId: U256::from(OTHER_CHAIN), receiptProof: proof(&[log]) }.abi_encode();
     let mos = suite.mos;
+    let recorder = suite.deploy(ADMIN, stylus_wasm::deploy::init_code(&gas_recorder(mos)));
+    let allow = IMOSV3::addRemoteCallerCall {
+        fromChain: U256::from(OTHER_CHAIN),
+        fromAddress: remote_sender().to_vec().into(),
+        tag: true,
+    };
+    suite.ok(STRANGER, recorder, allow);
+    let gas_limit = 1_000_000;
+    // A 100 KiB payload costs the MOS about 1,100 gas to hand to the call: not the target's. A
+    // CALLDATA target is cold when it is called (2,600 gas); a MESSAGE target was warmed by the
+    // code check.
+    let cases = [MessageType::Calldata, MessageType::Message]
+        .into_iter()
+        .flat_map(|msg_type| [Vec::new(), vec![0xab; 100 * 1024]].into_iter().map(move |payload| (msg_type, payload)));
+    for (n, (msg_type, payload)) in cases.enumerate() {
+        let order_id = order(1 + n as u64);
+        let data = message(false, msg_type, recorder.as_slice(), &payload, gas_limit);
+        let log = suite.incoming(order_id, SELF_CHAIN, remote_sender(), &data);
+        let call =
+            IMOSV3::transferInCall { chainId: U256::from(OTHER_CHAIN), receiptProof: proof(&[log]) }.abi_encode();
+        let case = format!("{msg_type:?} with a {}-byte payload", payload.len());
 
-    // The least transaction gas with which the delivery goes through.
-    let (mut low, mut high) = (100_000, 3_000_000);
-    while low + 1 < high {
-        let mid = (low + high) / 2;
-        if suite.call_with_gas(MESSENGER, mos, call.clone(), mid).success {
-            high = mid;
-        } else {
-            low = mid;
-        }
+        let least = suite.least_gas(MESSENGER, mos, &call, (100_000, TX_GAS));
+        let short = suite.send_raw(MESSENGER, mos, U256::ZERO, call.clone(), least - 1);
+        assert!(!short.receipt.success);
+        assert_eq!(describe_revert(&short.output), "MOSV3: Insufficient gas for execution", "{case}");
+        assert_eq!(status(&mut suite, order_id), 0, "{case}: the order stays open");
+
+        let enough = suite.send_raw(MESSENGER, mos, U256::ZERO, call, least);
+        assert!(enough.receipt.success, "{case}: {}", describe_revert(&enough.output));
+        assert_eq!(event::<IMOSV3::mapMessageIn>(&enough).1.result, true, "{case}");
+        let given = suite.storage(recorder, U256::ZERO);
+        assert_eq!(given, U256::from(gas_limit - 2), "{case}: the target had its whole gasLimit");
+        assert_eq!(status(&mut suite, order_id), DELIVERED);
     }
-    let short = suite.send_raw(MESSENGER, mos, U256::ZERO, call.clone(), low);
-    assert!(!short.receipt.success);
-    assert_eq!(describe_revert(&short.output), "MOSV3: Insufficient gas for execution");
-    assert_eq!(status(&mut suite, order(1)), 0, "the order stays open");
-
-    let enough = suite.send_raw(MESSENGER, mos, U256::ZERO, call, high);
-    assert!(enough.receipt.success, "{}", describe_revert(&enough.output));
-    assert_eq!(suite.storage(recorder, U256::ZERO), U256::from(gas_limit - 2), "the target had its whole gasLimit");
-    assert_eq!(status(&mut suite, order(1)), DELIVERED);
 }
 
 /// Makes the target's `mapoExecute` call the MOS with `calldata`, and delivers a MESSAGE to it.

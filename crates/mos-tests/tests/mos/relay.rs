@@ -204,6 +204,61 @@ fn a_relay_message_target_that_does_not_return_bytes_fails_invalid_return_data()
     assert_eq!((failed.result, failed.reason), (false, Bytes::from_static(b"InvalidReturnData")));
 }
 
+/// EVM code that records the gas it was given in slot 0 (minus 2, for `GAS`), writes slots 1 and
+/// 2 (about 66,000 gas in all) and returns `abi.encode(bytes(""))`, whatever it is asked.
+const RECORDS_GAS_AND_SPENDS_66K: [u8; 22] = [
+    0x5a, 0x5f, 0x55, // GAS PUSH0 SSTORE
+    0x60, 0x01, 0x60, 0x01, 0x55, // sstore(1, 1)
+    0x60, 0x01, 0x60, 0x02, 0x55, // sstore(2, 1)
+    0x60, 0x20, 0x5f, 0x52, // mstore(0, 0x20)
+    0x60, 0x40, 0x5f, 0xf3, // return(0, 0x40)
+    0x00,
+];
+
+fn message_status(suite: &mut Suite, order_id: B256) -> u8 {
+    let mos = suite.mos;
+    suite.view(mos, IMOSExtensions::messageStatusCall { orderId: order_id }) as u8
+}
+
+#[test]
+fn a_relay_step_may_cost_more_than_the_messages_gas_limit_as_on_map() {
+    let mut suite = Suite::relay();
+    let target = suite.deploy(ADMIN, stylus_wasm::deploy::init_code(&RECORDS_GAS_AND_SPENDS_66K));
+    let message = message(true, MessageType::Message, target.as_slice(), b"", 30_000);
+    let log = message_out(OTHER_MOS, OTHER_CHAIN, FEE_CHAIN, order(20), sender().as_slice(), &message.encode());
+    let receipt = suite.deliver(&[log]);
+    assert!(receipt.receipt.success, "{}", describe_revert(&receipt.output));
+    assert!(events::<IMOSV3::mapMessageIn>(&receipt).is_empty(), "the relay step did not fail");
+    let (_, forwarded) = event::<IMOSV3::mapMessageOut>(&receipt);
+    assert_eq!((forwarded.orderId, forwarded.callData), (order(20), Bytes::new()));
+    assert_eq!((suite.storage(target, U256::from(1)), suite.storage(target, U256::from(2))), (U256::ONE, U256::ONE));
+    let given = suite.storage(target, U256::ZERO);
+    assert!(given > U256::from(5_000_000), "the relay step had all the gas left, not its gasLimit: {given}");
+    assert_eq!(message_status(&mut suite, order(20)), 1);
+}
+
+#[test]
+fn a_relay_step_still_refuses_a_transaction_that_leaves_it_less_than_its_gas_limit() {
+    let mut suite = Suite::relay();
+    let target = suite.deploy(ADMIN, stylus_wasm::deploy::init_code(&RECORDS_GAS_AND_SPENDS_66K));
+    let gas_limit = 2_000_000;
+    let message = message(true, MessageType::Message, target.as_slice(), b"", gas_limit);
+    let log = message_out(OTHER_MOS, OTHER_CHAIN, FEE_CHAIN, order(21), sender().as_slice(), &message.encode());
+    let call = IMOSV3::transferInCall { chainId: U256::from(OTHER_CHAIN), receiptProof: proof(&[log]) }.abi_encode();
+    let mos = suite.mos;
+
+    let least = suite.least_gas(MESSENGER, mos, &call, (100_000, TX_GAS));
+    let short = suite.send_raw(MESSENGER, mos, U256::ZERO, call.clone(), least - 1);
+    assert_eq!(describe_revert(&short.output), "MOSV3: Insufficient gas for execution");
+    assert_eq!(message_status(&mut suite, order(21)), 0, "the order stays open");
+
+    let enough = suite.send_raw(MESSENGER, mos, U256::ZERO, call, least);
+    assert!(enough.receipt.success, "{}", describe_revert(&enough.output));
+    assert_eq!(event::<IMOSV3::mapMessageOut>(&enough).1.orderId, order(21));
+    let given = suite.storage(target, U256::ZERO);
+    assert!(given >= U256::from(gas_limit - 2), "the least accepted transaction left the target {given}");
+}
+
 #[test]
 fn only_logs_of_the_mos_registered_for_the_chain_are_taken() {
     let mut suite = Suite::relay();
