@@ -18,7 +18,7 @@
 //! activated code, such as a second light node, is not activated again). The fee service, the
 //! light nodes and the manager take their owner or admin from their creation
 //! (`stylus_wasm::deploy::init_code_recording_deployer`), so nothing can be taken over between two
-//! transactions; the MOS proxy records its admin the same way (`mos_proxy::init_code`).
+//! transactions; the MOS proxy's creation names its admin (`mos_proxy::init_code`), the deploying account.
 
 use std::{collections::BTreeMap, fmt::Display, future::Future, path::Path};
 
@@ -373,7 +373,7 @@ impl<'a> Deployer<'a> {
 
     /// The MOS proxy in front of `implementation`; its address and block.
     async fn proxy(&self, implementation: Address) -> Result<(Address, u64), DeployError> {
-        self.create("deploy the MOS proxy", mos_proxy::init_code(implementation)).await
+        self.create("deploy the MOS proxy", mos_proxy::init_code(implementation, self.sender.address())).await
     }
 
     /// A committee light node of `source_chain`, initialised with `committee`.

@@ -9,7 +9,7 @@ use alloy_sol_types::{SolCall, SolEvent};
 use mos_message::abi::{TupleReader, TupleWriter};
 use mos_message::interfaces::{IMOSAdmin, IMOSExtensions, IERC20, IMOSV3};
 
-use crate::layout::{self, AddressAndNumber, Config, ADMIN_SLOT, IMPLEMENTATION_SLOT, MAX_PACKED_NUMBER};
+use crate::layout::{self, Config, LightNodeAndNonce, RelayMos, ADMIN_SLOT, IMPLEMENTATION_SLOT, MAX_PACKED_NUMBER};
 use crate::revert;
 use mos_program::require;
 use mos_program::{returns, returns_address, returns_bool, returns_uint, Args, Functions, Host, ProgramResult};
@@ -196,7 +196,9 @@ fn get_implementation(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
 }
 
 /// UUPS: the new implementation must have code and answer `proxiableUUID()` with the
-/// implementation slot, so the proxy is never pointed at code that could not upgrade it again.
+/// implementation slot itself, not through a proxy ([`proxiable_uuid`]), so the proxy is never
+/// pointed at code that could not upgrade it again: not at itself (every call would delegate to
+/// itself until the gas ran out, for good) nor at another proxy of a MOS.
 fn upgrade_to(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let implementation = Args::new(args, 1)?.address(0)?;
     require(host.sender() == layout::admin(host), revert::ONLY_ADMIN_UPGRADE)?;
@@ -209,16 +211,17 @@ fn upgrade_to(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     Ok(Vec::new())
 }
 
-fn proxiable_uuid(_: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+/// ERC-1822's `proxiableUUID`: the implementation slot, answered by the program only when it is
+/// called directly (OpenZeppelin's `notDelegated`). Run through a proxy, the program sees the
+/// proxy's storage, whose implementation slot is set; its own storage never has one.
+fn proxiable_uuid(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
+    require(layout::load_address(host, IMPLEMENTATION_SLOT) == Address::ZERO, revert::DELEGATED)?;
     Ok(returns(B256::from(IMPLEMENTATION_SLOT)))
 }
 
 fn set_light_client(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let light_node = admin_address_argument(host, args)?;
-    let slot = AddressAndNumber::LIGHT_NODE_AND_NONCE;
-    let mut record = AddressAndNumber::load(host, slot);
-    record.address = light_node;
-    record.store(host, slot);
+    layout::set_light_node(host, light_node);
     host.emit(&[IMOSV3::SetLightClient::SIGNATURE_HASH, light_node.into_word()], &[]);
     Ok(Vec::new())
 }
@@ -237,8 +240,8 @@ fn set_relay_contract(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let (chain_id, relay) = (args.uint(0), args.address(1)?);
     only_admin(host)?;
     non_zero(relay)?;
-    let number = packed_number(chain_id, revert::CHAIN_ID_TOO_LARGE)?;
-    AddressAndNumber { address: relay, number }.store(host, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN);
+    let relay_chain = packed_number(chain_id, revert::CHAIN_ID_TOO_LARGE)?;
+    RelayMos { address: relay, chain_id: relay_chain }.store(host);
     host.emit(&[IMOSV3::SetRelayContract::SIGNATURE_HASH, chain_id.into(), relay.into_word()], &[]);
     Ok(Vec::new())
 }
@@ -303,21 +306,19 @@ pub fn safe_erc20(host: &Host, token: Address, call: &[u8]) -> ProgramResult<()>
 }
 
 fn nonce(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
-    let record = AddressAndNumber::load(host, AddressAndNumber::LIGHT_NODE_AND_NONCE);
-    Ok(returns_uint(U256::from(record.number)))
+    Ok(returns_uint(U256::from(LightNodeAndNonce::load(host).nonce)))
 }
 
 fn light_node(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
-    Ok(returns_address(AddressAndNumber::load(host, AddressAndNumber::LIGHT_NODE_AND_NONCE).address))
+    Ok(returns_address(layout::light_node(host)))
 }
 
 fn relay_chain_id(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
-    let record = AddressAndNumber::load(host, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN);
-    Ok(returns_uint(U256::from(record.number)))
+    Ok(returns_uint(U256::from(RelayMos::load(host).chain_id)))
 }
 
 fn relay_contract(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
-    Ok(returns_address(AddressAndNumber::load(host, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN).address))
+    Ok(returns_address(RelayMos::load(host).address))
 }
 
 fn fee_service(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {

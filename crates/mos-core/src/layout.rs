@@ -117,35 +117,74 @@ impl Config {
     }
 }
 
-/// An address and a number below 2^96 sharing a slot.
+/// Slot 1: `lightNode` (on the relay, kept only for parity with MAP) and `nonce`, the number of the
+/// next order, in bytes 0..12.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AddressAndNumber {
-    /// Bytes 12..32.
-    pub address: Address,
-    /// Bytes 0..12; at most [`MAX_PACKED_NUMBER`].
-    pub number: u128,
+pub struct LightNodeAndNonce {
+    /// The chain's light node.
+    pub light_node: Address,
+    /// The nonce of the next order sent; at most [`MAX_PACKED_NUMBER`].
+    pub nonce: u128,
 }
 
-impl AddressAndNumber {
-    /// Slot 1: `lightNode` and `nonce`.
-    pub const LIGHT_NODE_AND_NONCE: U256 = LIGHT_NODE_SLOT;
-    /// Slot 2: `relayContract` and `relayChainId`.
-    pub const RELAY_CONTRACT_AND_CHAIN: U256 = RELAY_SLOT;
-
-    /// Reads `slot`.
-    pub fn load(host: &Host, slot: U256) -> Self {
-        let word = host.load(slot);
-        let mut number = [0u8; 16];
-        number[4..].copy_from_slice(&word[..12]);
-        Self { address: Address::from_word(word), number: u128::from_be_bytes(number) }
+impl LightNodeAndNonce {
+    /// Reads slot 1.
+    pub fn load(host: &Host) -> Self {
+        let (light_node, nonce) = unpack(host.load(LIGHT_NODE_SLOT));
+        Self { light_node, nonce }
     }
 
-    /// Writes `slot`; the number's bits above 96 are dropped, callers keep it in range.
-    pub fn store(&self, host: &Host, slot: U256) {
-        let mut word = self.address.into_word();
-        word[..12].copy_from_slice(&self.number.to_be_bytes()[4..]);
-        host.store(slot, word);
+    /// Writes slot 1; callers keep the nonce at most [`MAX_PACKED_NUMBER`].
+    pub fn store(&self, host: &Host) {
+        host.store(LIGHT_NODE_SLOT, pack(self.light_node, self.nonce));
     }
+}
+
+/// `lightNode`.
+pub fn light_node(host: &Host) -> Address {
+    LightNodeAndNonce::load(host).light_node
+}
+
+/// Sets `lightNode`, keeping the nonce.
+pub fn set_light_node(host: &Host, light_node: Address) {
+    LightNodeAndNonce { light_node, ..LightNodeAndNonce::load(host) }.store(host);
+}
+
+/// Slot 2: `relayContract`, the relay chain's MOS whose messages a chain's MOS takes, and
+/// `relayChainId` in bytes 0..12.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelayMos {
+    /// The relay chain's MOS.
+    pub address: Address,
+    /// The relay chain's id; at most [`MAX_PACKED_NUMBER`].
+    pub chain_id: u128,
+}
+
+impl RelayMos {
+    /// Reads slot 2.
+    pub fn load(host: &Host) -> Self {
+        let (address, chain_id) = unpack(host.load(RELAY_SLOT));
+        Self { address, chain_id }
+    }
+
+    /// Writes slot 2; callers keep the chain id at most [`MAX_PACKED_NUMBER`].
+    pub fn store(&self, host: &Host) {
+        host.store(RELAY_SLOT, pack(self.address, self.chain_id));
+    }
+}
+
+/// An address in bytes 12..32 and a number below 2^96 in bytes 0..12.
+fn unpack(word: B256) -> (Address, u128) {
+    let mut number = [0u8; 16];
+    number[4..].copy_from_slice(&word[..12]);
+    (Address::from_word(word), u128::from_be_bytes(number))
+}
+
+/// [`unpack`]'s inverse; the number's bits above 96 are dropped.
+fn pack(address: Address, number: u128) -> B256 {
+    let mut word = address.into_word();
+    word[..12].copy_from_slice(&number.to_be_bytes()[4..]);
+    word
 }
 
 /// The status word of an order: zero (unknown), [`DELIVERED`], [`RETRIED`], or the hash of the

@@ -52,6 +52,8 @@ pub const ERC20_FAILED: &str = "SafeERC20: ERC20 operation did not succeed";
 pub const CALL_TO_NON_CONTRACT: &str = "Address: call to non-contract";
 /// `upgradeTo` an address without code.
 pub const NOT_A_CONTRACT: &str = "ERC1967: new implementation is not a contract";
+/// `proxiableUUID` asked through a proxy (OpenZeppelin's `notDelegated`).
+pub const DELEGATED: &str = "UUPSUpgradeable: must not be called through delegatecall";
 /// `upgradeTo` code that does not answer `proxiableUUID` with the implementation slot.
 pub const NOT_UUPS: &str = "ERC1967Upgrade: new implementation is not UUPS";
 

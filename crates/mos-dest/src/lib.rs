@@ -23,7 +23,7 @@ use alloy_sol_types::{SolCall, SolEvent};
 use light_client_iface::interfaces::ILightNode;
 use mos_core::admin::{self, config_when_not_paused};
 use mos_core::deliver::{self, deliver_here, message_out, proven_log, proven_logs};
-use mos_core::layout::{AddressAndNumber, Config};
+use mos_core::layout::{self, Config, RelayMos};
 use mos_core::{guard, revert, PAYABLE};
 use mos_message::abi::TupleWriter;
 use mos_message::interfaces::{IMOSAdmin, IMOSExtensions, IMOSV3};
@@ -52,7 +52,7 @@ struct LightNode;
 
 impl LightNode {
     fn address(host: &Host) -> Address {
-        AddressAndNumber::load(host, AddressAndNumber::LIGHT_NODE_AND_NONCE).address
+        layout::light_node(host)
     }
 }
 
@@ -70,8 +70,8 @@ impl mos_source::LightClient for LightNode {
 fn begin_delivery(host: &Host, chain_id: U256) -> ProgramResult<(Address, [Address; 2])> {
     guard::lock(host)?;
     let config = config_when_not_paused(host)?;
-    let relay = AddressAndNumber::load(host, AddressAndNumber::RELAY_CONTRACT_AND_CHAIN);
-    require(chain_id == U256::from(relay.number), revert::INVALID_CHAIN_ID)?;
+    let relay = RelayMos::load(host);
+    require(chain_id == U256::from(relay.chain_id), revert::INVALID_CHAIN_ID)?;
     Ok((relay.address, forbidden_targets(host, &config)))
 }
 
@@ -146,9 +146,6 @@ fn get_order_status(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
 /// `initialize(wToken, lightNode)`.
 fn initialize(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
     let light_node = admin::initialize(host, args)?;
-    let slot = AddressAndNumber::LIGHT_NODE_AND_NONCE;
-    let mut record = AddressAndNumber::load(host, slot);
-    record.address = light_node;
-    record.store(host, slot);
+    layout::set_light_node(host, light_node);
     Ok(Vec::new())
 }

@@ -9,10 +9,12 @@
 //! a delegating proxy: a cold `SLOAD` of the implementation slot and a cold `DELEGATECALL`, as MAP's
 //! own `ERC1967Proxy`.
 //!
-//! [`init_code`] is the creation transaction's data. Its constructor stores the deploying account
-//! in the admin slot and the program in the implementation slot, and emits `Upgraded` and
-//! `AdminChanged`, so the admin is fixed by the creation itself: the MOS's `initialize` accepts only
-//! the admin, and nobody who sees the deployment can initialise the MOS first.
+//! [`init_code`] is the creation's code. Its constructor stores the admin it is given in the admin
+//! slot and the program in the implementation slot, and emits `Upgraded` and `AdminChanged`, so
+//! the admin is fixed by the creation itself: the MOS's `initialize` accepts only the admin, and
+//! nobody who sees the deployment can initialise the MOS first. The admin is part of the code, not
+//! whoever sends the creation, so the proxy can be created through a CREATE2 factory (as MAP
+//! deploys its MOS) at an address that depends on the program and the admin.
 
 #![no_std]
 
@@ -26,7 +28,6 @@ use mos_core::layout::{ADMIN_SLOT, IMPLEMENTATION_SLOT};
 use mos_message::interfaces::IMOSAdmin;
 
 // The opcodes used below.
-const CALLER: u8 = 0x33;
 const CALLDATASIZE: u8 = 0x36;
 const CALLDATACOPY: u8 = 0x37;
 const CODECOPY: u8 = 0x39;
@@ -68,19 +69,19 @@ pub fn runtime_code() -> Vec<u8> {
     code
 }
 
-/// The creation transaction's data: a constructor that makes the deployer the admin and
-/// `implementation` the program, emits `Upgraded(implementation)` and
-/// `AdminChanged(0, deployer)`, and returns [`runtime_code`].
-pub fn init_code(implementation: Address) -> Vec<u8> {
-    init_code_with_runtime(implementation, &runtime_code())
+/// The creation's code: a constructor that makes `admin` the admin and `implementation` the
+/// program, emits `Upgraded(implementation)` and `AdminChanged(0, admin)`, and returns
+/// [`runtime_code`].
+pub fn init_code(implementation: Address, admin: Address) -> Vec<u8> {
+    init_code_with_runtime(implementation, admin, &runtime_code())
 }
 
 /// [`init_code`]'s constructor returning `runtime` (less than 64 KiB) instead of the EVM proxy:
 /// how docs/mos-layout.md measures a proxy that is a Stylus program.
-pub fn init_code_with_runtime(implementation: Address, runtime: &[u8]) -> Vec<u8> {
+pub fn init_code_with_runtime(implementation: Address, admin: Address, runtime: &[u8]) -> Vec<u8> {
     let mut code = Vec::with_capacity(256);
-    // admin := msg.sender; implementation := implementation
-    code.push(CALLER);
+    // admin slot := admin; implementation slot := implementation
+    push20(&mut code, admin);
     push32(&mut code, ADMIN_SLOT.into());
     code.push(SSTORE);
     push20(&mut code, implementation);
@@ -90,8 +91,9 @@ pub fn init_code_with_runtime(implementation: Address, runtime: &[u8]) -> Vec<u8
     push20(&mut code, implementation);
     push32(&mut code, IMOSAdmin::Upgraded::SIGNATURE_HASH);
     code.extend_from_slice(&[PUSH0, PUSH0, LOG2]);
-    // AdminChanged(0, msg.sender): the two words at memory 0, the first still zero
-    code.extend_from_slice(&[CALLER, PUSH1, 0x20, MSTORE]);
+    // AdminChanged(0, admin): the two words at memory 0, the first still zero
+    push20(&mut code, admin);
+    code.extend_from_slice(&[PUSH1, 0x20, MSTORE]);
     push32(&mut code, IMOSAdmin::AdminChanged::SIGNATURE_HASH);
     code.extend_from_slice(&[PUSH1, 0x40, PUSH0, LOG1]);
     // return the runtime code, which follows these last 11 bytes

@@ -30,7 +30,7 @@ use mos_core::admin::{self, config_when_not_paused, only_admin};
 use mos_core::deliver::{
     self, decode_message, execute, message_out, proven_log, proven_logs, record_failure, take_order, Failure,
 };
-use mos_core::layout::{self, AddressAndNumber, Config, RegisteredChain};
+use mos_core::layout::{self, Config, RegisteredChain};
 use mos_core::{guard, revert, PAYABLE};
 use mos_message::abi::{TupleReader, TupleWriter};
 use mos_message::interfaces::{IMOSAdmin, IMOSExtensions, IMOSRelay, IMOSV3};
@@ -82,8 +82,7 @@ impl mos_source::LightClient for Manager {
 /// The manager, the light node (set only for parity with MAP) and the fee service: no message may
 /// call them (nor the MOS itself).
 fn forbidden_targets(host: &Host, config: &Config) -> [Address; 3] {
-    let light_node = AddressAndNumber::load(host, AddressAndNumber::LIGHT_NODE_AND_NONCE).address;
-    [Manager::address(host), light_node, config.fee_service]
+    [Manager::address(host), layout::light_node(host), config.fee_service]
 }
 
 /// A proof checked by the manager for `chain_id`: the lock, pause, the manager's verdict, and the

@@ -19,7 +19,7 @@ use core::marker::PhantomData;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use mos_core::admin::{config_when_not_paused, safe_erc20, send_value, GAS_LIMIT_MAX, GAS_LIMIT_MIN};
-use mos_core::layout::{AddressAndNumber, Config, MAX_PACKED_NUMBER};
+use mos_core::layout::{Config, LightNodeAndNonce, MAX_PACKED_NUMBER};
 use mos_core::revert;
 use mos_message::abi::{TupleReader, TupleWriter};
 use mos_message::interfaces::{IFeeService, IERC20, IMOSV3};
@@ -62,15 +62,14 @@ fn transfer_out<L: LightClient>(host: &Host, args: &[u8]) -> ProgramResult<Vec<u
     require(message.payload.len() as u64 <= config.max_payload_size, revert::PAYLOAD_TOO_LONG)?;
 
     let sender = host.sender();
-    let slot = AddressAndNumber::LIGHT_NODE_AND_NONCE;
-    let mut record = AddressAndNumber::load(host, slot);
-    let order = order_id(host.this(), U256::from(record.number), self_chain, to_chain, sender, &message.target);
-    record.number = record
-        .number
+    let mut record = LightNodeAndNonce::load(host);
+    let order = order_id(host.this(), U256::from(record.nonce), self_chain, to_chain, sender, &message.target);
+    record.nonce = record
+        .nonce
         .checked_add(1)
         .filter(|nonce| *nonce <= MAX_PACKED_NUMBER)
         .ok_or_else(|| revert::error(revert::NONCE_OVERFLOW))?;
-    record.store(host, slot);
+    record.store(host);
 
     charge_fee(host, &config, to_chain, fee_token, message.gas_limit)?;
     let data = TupleWriter::new(3).word(order).bytes(sender.as_slice()).bytes(message_data).finish();

@@ -37,6 +37,7 @@ sol! {
         function balanceOf(address account) external view returns (uint256);
         function mint(address to, uint256 amount) external;
         function setAnswerFalse(bool answerFalse) external;
+        function setTransferFee(uint256 percent) external;
     }
 
     /// `mos-test-target` (see its crate docs): MAP's Echo and the misbehaviours.
@@ -240,9 +241,13 @@ impl Suite {
         activate(&mut chain, fee_service);
         let token = deploy_program(&mut chain, ADMIN, &program("mos-test-token"));
         let mos = match front {
-            Front::EvmProxy => deploy(&mut chain, ADMIN, mos_proxy::init_code(implementation)),
+            Front::EvmProxy => deploy(&mut chain, ADMIN, mos_proxy::init_code(implementation, account(ADMIN))),
             Front::StylusProxy(runtime) => {
-                let proxy = deploy(&mut chain, ADMIN, mos_proxy::init_code_with_runtime(implementation, &runtime));
+                let proxy = deploy(
+                    &mut chain,
+                    ADMIN,
+                    mos_proxy::init_code_with_runtime(implementation, account(ADMIN), &runtime),
+                );
                 activate(&mut chain, proxy);
                 proxy
             }

@@ -1,39 +1,69 @@
 //! The proxy, initialisation, upgrades, the admin's functions, the getters, and what the router
 //! refuses.
 
-use alloy_primitives::{b256, Address, Bytes, U256};
+use alloy_primitives::{b256, keccak256, Address, Bytes, B256, U256};
 use alloy_sol_types::SolCall;
 use mos_message::interfaces::{IMOSAdmin, IMOSExtensions, IMOSRelay, IMOSV3};
 use mos_message::MessageType;
 use mos_tests::*;
 
-/// A fresh proxy in front of `implementation`, deployed by `deployer`, not initialised.
-fn fresh_proxy(suite: &mut Suite, deployer: u32) -> Address {
+/// A fresh proxy in front of `implementation` naming `admin`, created by `creator`, not initialised.
+fn fresh_proxy(suite: &mut Suite, creator: u32, admin: u32) -> Address {
     let implementation = suite.implementation;
-    suite.deploy(deployer, mos_proxy::init_code(implementation))
+    suite.deploy(creator, mos_proxy::init_code(implementation, account(admin)))
 }
 
+/// A CREATE2 factory, as MAP deploys through: calldata `salt ‖ initCode`; creates it with `salt`
+/// and returns the new address (20 bytes), or reverts if the creation failed.
+const CREATE2_FACTORY: [u8; 32] = [
+    0x36, 0x60, 0x20, 0x90, 0x03, // calldatasize - 32
+    0x80, 0x60, 0x20, 0x5f, 0x37, // calldatacopy(0, 32, n)
+    0x5f, 0x35, 0x90, 0x5f, 0x5f, 0xf5, // create2(0, 0, n, calldataload(0))
+    0x80, 0x15, 0x60, 0x1c, 0x57, // if address == 0, jump to 28
+    0x5f, 0x52, 0x60, 0x14, 0x60, 0x0c, 0xf3, // return the address
+    0x5b, 0x5f, 0x5f, 0xfd, // 28: revert
+];
+
 #[test]
-fn the_proxy_records_its_deployer_as_admin_and_its_program() {
+fn the_proxy_records_the_admin_its_creation_names_and_its_program() {
     let mut suite = Suite::chain();
     let implementation = suite.implementation;
-    let deployment = suite.create(USER, mos_proxy::init_code(implementation));
+    let deployment = suite.create(USER, mos_proxy::init_code(implementation, account(ADMIN)));
     let proxy = deployment.contract_address.unwrap();
     assert_eq!(event::<IMOSAdmin::Upgraded>(&deployment), (proxy, IMOSAdmin::Upgraded { implementation }));
     assert_eq!(
         event::<IMOSAdmin::AdminChanged>(&deployment),
-        (proxy, IMOSAdmin::AdminChanged { previousAdmin: Address::ZERO, newAdmin: account(USER) })
+        (proxy, IMOSAdmin::AdminChanged { previousAdmin: Address::ZERO, newAdmin: account(ADMIN) })
     );
-    assert_eq!(suite.view(proxy, IMOSV3::getAdminCall {}), account(USER));
+    assert_eq!(suite.view(proxy, IMOSV3::getAdminCall {}), account(ADMIN));
     assert_eq!(suite.view(proxy, IMOSAdmin::getImplementationCall {}), implementation);
     let admin_slot = U256::from_be_bytes(b256!("0xb53127684a568b3173ae13b9f8a6016e243e63b6e8ee1178d6a717850b5d6103").0);
-    assert_eq!(suite.storage(proxy, admin_slot), U256::from_be_slice(account(USER).as_slice()));
+    assert_eq!(suite.storage(proxy, admin_slot), U256::from_be_slice(account(ADMIN).as_slice()));
+}
+
+#[test]
+fn a_proxy_created_through_a_create2_factory_has_the_admin_it_names_not_the_factory() {
+    let mut suite = Suite::chain();
+    let factory = suite.deploy(STRANGER, stylus_wasm::deploy::init_code(&CREATE2_FACTORY));
+    let init_code = mos_proxy::init_code(suite.implementation, account(ADMIN));
+    let salt = B256::repeat_byte(0x4d);
+    let created = suite.send_raw(STRANGER, factory, U256::ZERO, [salt.as_slice(), &init_code].concat(), TX_GAS);
+    assert!(created.receipt.success, "{}", describe_revert(&created.output));
+    let proxy = factory.create2(salt, keccak256(&init_code));
+    assert_eq!(Address::from_slice(&created.output), proxy, "CREATE2's address");
+    assert_eq!(event::<IMOSAdmin::AdminChanged>(&created).1.newAdmin, account(ADMIN));
+    assert_eq!(suite.view(proxy, IMOSV3::getAdminCall {}), account(ADMIN));
+
+    let initialize = IMOSAdmin::initializeCall { wToken: W_TOKEN, lightClient: suite.light_client };
+    suite.reverts(STRANGER, proxy, initialize.clone(), "MOSV3: Only admin");
+    suite.ok(ADMIN, proxy, initialize);
+    assert_eq!(suite.view(proxy, IMOSV3::wTokenCall {}), W_TOKEN);
 }
 
 #[test]
 fn only_the_deployer_can_initialise_and_only_once() {
     let mut suite = Suite::chain();
-    let proxy = fresh_proxy(&mut suite, ADMIN);
+    let proxy = fresh_proxy(&mut suite, STRANGER, ADMIN);
     let light_node = suite.light_client;
     let initialize = IMOSAdmin::initializeCall { wToken: W_TOKEN, lightClient: light_node };
     suite.reverts(STRANGER, proxy, initialize.clone(), "MOSV3: Only admin");
@@ -141,11 +171,33 @@ fn an_upgrade_must_point_at_a_program_that_can_upgrade_again() {
         IMOSAdmin::upgradeToCall { newImplementation: token },
         "ERC1967Upgrade: new implementation is not UUPS",
     );
+    let program = suite.implementation;
     assert_eq!(
-        suite.view(mos, IMOSAdmin::proxiableUUIDCall {}),
+        suite.view(program, IMOSAdmin::proxiableUUIDCall {}),
         b256!("0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc"),
-        "ERC-1822: the ERC-1967 implementation slot"
+        "ERC-1822: the ERC-1967 implementation slot, from the program itself"
     );
+}
+
+#[test]
+fn an_upgrade_cannot_point_the_proxy_at_itself_or_at_another_proxy() {
+    let mut suite = Suite::chain();
+    let (mos, program) = (suite.mos, suite.implementation);
+    let call = IMOSAdmin::proxiableUUIDCall {}.abi_encode();
+    let through_proxy = suite.call_raw(STRANGER, mos, call);
+    assert_eq!(describe_revert(&through_proxy.output), "UUPSUpgradeable: must not be called through delegatecall");
+    let other_proxy = fresh_proxy(&mut suite, STRANGER, STRANGER);
+    for proxy in [mos, other_proxy] {
+        suite.reverts(
+            ADMIN,
+            mos,
+            IMOSAdmin::upgradeToCall { newImplementation: proxy },
+            "ERC1967Upgrade: new implementation is not UUPS",
+        );
+    }
+    assert_eq!(suite.view(mos, IMOSAdmin::getImplementationCall {}), program, "the upgrades changed nothing");
+    suite.allow_remote_caller(account(USER));
+    assert_eq!(suite.view(mos, IMOSV3::nonceCall {}), U256::ZERO, "and the MOS still answers");
 }
 
 #[test]

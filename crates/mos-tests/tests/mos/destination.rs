@@ -388,7 +388,7 @@ fn a_relayer_who_sends_too_little_gas_cannot_make_the_message_fail_whatever_the_
 
         let enough = suite.send_raw(MESSENGER, mos, U256::ZERO, call, least);
         assert!(enough.receipt.success, "{case}: {}", describe_revert(&enough.output));
-        assert_eq!(event::<IMOSV3::mapMessageIn>(&enough).1.result, true, "{case}");
+        assert!(event::<IMOSV3::mapMessageIn>(&enough).1.result, "{case}");
         let given = suite.storage(recorder, U256::ZERO);
         assert_eq!(given, U256::from(gas_limit - 2), "{case}: the target had its whole gasLimit");
         assert_eq!(status(&mut suite, order_id), DELIVERED);

@@ -142,6 +142,30 @@ fn a_token_fee_moves_exactly_the_fee_from_the_sender_to_the_receiver() {
     );
 }
 
+/// A fee-on-transfer token's cut comes out of what the fee receiver gets, as on MAP (the MOS moves
+/// the fee straight from the sender to the receiver): the sender pays exactly the quote and the
+/// message goes out in full (docs/map-parity.md, "Fee tokens").
+#[test]
+fn a_fee_on_transfer_tokens_shortfall_is_the_fee_receivers_and_the_message_goes_out() {
+    let mut suite = Suite::chain();
+    let (mos, token) = (suite.mos, suite.token);
+    suite.ok(USER, token, IMosTestToken::mintCall { to: account(USER), amount: U256::from(10_000_000) });
+    suite.ok(USER, token, IMosTestToken::approveCall { spender: mos, amount: U256::from(10_000_000) });
+    suite.ok(ADMIN, token, IMosTestToken::setTransferFeeCall { percent: U256::from(10) });
+    let data = outgoing(&suite, 32, 100_000).encode();
+    let receipt = transfer_out(&mut suite, FEE_CHAIN, data.clone(), token, U256::ZERO);
+    assert!(receipt.receipt.success, "{}", describe_revert(&receipt.output));
+    let charged = fee(100_000, TOKEN_GAS_PRICE);
+    assert_eq!(
+        suite.view(token, IMosTestToken::balanceOfCall { account: account(USER) }),
+        U256::from(10_000_000) - charged,
+        "the sender paid exactly the quote"
+    );
+    let received = suite.view(token, IMosTestToken::balanceOfCall { account: FEE_RECEIVER });
+    assert_eq!(received, charged - charged / U256::from(10), "the receiver got the quote less the token's cut");
+    assert_eq!(event::<IMOSV3::mapMessageOut>(&receipt).1.callData, Bytes::from(data));
+}
+
 #[test]
 fn a_token_fee_fails_without_allowance_or_when_the_token_answers_false() {
     let mut suite = Suite::chain();

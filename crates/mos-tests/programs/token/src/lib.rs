@@ -3,7 +3,9 @@
 //! OpenZeppelin's `ERC20` behaviour and revert strings for what the MOS uses (`transfer`,
 //! `transferFrom`, `approve`, `balanceOf`, `allowance`), `mint` for anyone, and
 //! `setAnswerFalse(true)`, after which `transfer` and `transferFrom` move nothing and return false,
-//! as some tokens do; the MOS must treat that as a failure (`SafeERC20`).
+//! as some tokens do; the MOS must treat that as a failure (`SafeERC20`). `setTransferFee(percent)`
+//! makes every transfer burn `percent`% of the amount on the way, as fee-on-transfer tokens do: the
+//! recipient gets the rest.
 //!
 //! ```solidity
 //! interface IMosTestToken {
@@ -14,6 +16,7 @@
 //!     function allowance(address owner, address spender) external view returns (uint256);
 //!     function mint(address to, uint256 amount) external;
 //!     function setAnswerFalse(bool answerFalse) external;
+//!     function setTransferFee(uint256 percent) external;
 //! }
 //! ```
 
@@ -39,6 +42,7 @@ pub struct Token {
     balances: StorageMap<Address, StorageU256>,
     allowances: StorageMap<Address, StorageMap<Address, StorageU256>>,
     answer_false: StorageBool,
+    transfer_fee_percent: StorageU256,
 }
 
 fn fail(reason: &str) -> Vec<u8> {
@@ -107,6 +111,11 @@ impl Token {
     pub fn set_answer_false(&mut self, answer_false: bool) {
         self.answer_false.set(answer_false);
     }
+
+    /// Every transfer from now on burns `percent`% of its amount (at most 100).
+    pub fn set_transfer_fee(&mut self, percent: U256) {
+        self.transfer_fee_percent.set(percent.min(U256::from(100)));
+    }
 }
 
 impl Token {
@@ -116,9 +125,13 @@ impl Token {
             return Err(fail("ERC20: transfer amount exceeds balance"));
         }
         self.balances.setter(from).set(balance - amount);
+        let burnt = amount * self.transfer_fee_percent.get() / U256::from(100);
         let received = self.balances.get(to);
-        self.balances.setter(to).set(received + amount);
-        self.vm().log(Transfer { from, to, value: amount });
+        self.balances.setter(to).set(received + amount - burnt);
+        self.vm().log(Transfer { from, to, value: amount - burnt });
+        if !burnt.is_zero() {
+            self.vm().log(Transfer { from, to: Address::ZERO, value: burnt });
+        }
         Ok(())
     }
 }
