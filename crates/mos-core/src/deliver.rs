@@ -140,44 +140,38 @@ pub fn deliver_here(host: &Host, message: &MessageOut, forbidden: &[Address]) ->
 /// `MOSV3: Insufficient gas for execution`.
 pub fn run_and_record(host: &Host, message: &MessageOut, forbidden: &[Address]) -> ProgramResult<()> {
     match run_here(host, message, forbidden)? {
-        (payload, Ok(())) => emit_message_in(host, message, payload, Ok(())),
-        (payload, Err(failure)) => record_failure(host, message, payload, &failure),
+        Ok(payload) => emit_message_in(host, message, &payload, Ok(())),
+        Err(failure) => record_failure(host, message, &failure),
     }
     Ok(())
 }
 
-/// Decodes and executes a message for this chain. Returns the payload `mapMessageIn` reports (the
-/// raw `messageData` when it does not decode) and the outcome.
+/// Decodes and executes a message for this chain. Returns, when it succeeds, the payload its
+/// `mapMessageIn` reports.
 ///
 /// # Errors
 /// `MOSV3: Insufficient gas for execution`.
-pub fn run_here(
-    host: &Host,
-    message: &MessageOut,
-    forbidden: &[Address],
-) -> ProgramResult<(Bytes, Result<(), Failure>)> {
+pub fn run_here(host: &Host, message: &MessageOut, forbidden: &[Address]) -> ProgramResult<Result<Bytes, Failure>> {
     Ok(match decode_message(&message.message_data) {
-        Ok(data) => {
-            let outcome = execute(host, message, &data, forbidden, TargetGas::Limit)?;
-            (data.payload, outcome.map(drop))
-        }
-        Err(failure) => (message.message_data.clone(), Err(failure)),
+        Ok(data) => execute(host, message, &data, forbidden, TargetGas::Limit)?.map(|_| data.payload),
+        Err(failure) => Err(failure),
     })
 }
 
-/// Records a failed message: its order slot keeps the hash of its fields for `retryMessageIn`,
-/// and `mapMessageIn` reports why.
-pub fn record_failure(host: &Host, message: &MessageOut, payload: Bytes, failure: &Failure) {
+/// Records a failed message: its order slot keeps the hash of its fields for `retryMessageIn`, and
+/// `mapMessageIn` reports why with the whole `messageData` as its payload, as MAP's MOS does, so
+/// the event holds every field a retry needs.
+pub fn record_failure(host: &Host, message: &MessageOut, failure: &Failure) {
     layout::set_order_status(host, message.order_id, failure_hash(host, message));
-    emit_message_in(host, message, payload, Err(failure));
+    emit_message_in(host, message, &message.message_data, Err(failure));
 }
 
 /// `mapMessageIn(fromChain, toChain, orderId, fromAddress, payload, result, reason)`.
-pub fn emit_message_in(host: &Host, message: &MessageOut, payload: Bytes, outcome: Result<(), &Failure>) {
+pub fn emit_message_in(host: &Host, message: &MessageOut, payload: &[u8], outcome: Result<(), &Failure>) {
     let data = TupleWriter::new(5)
         .word(message.order_id)
         .bytes(&message.from_address)
-        .bytes(&payload)
+        .bytes(payload)
         .bool(outcome.is_ok())
         .bytes(outcome.err().map_or(&[][..], Failure::reason))
         .finish();
@@ -236,9 +230,8 @@ pub fn end_retry(host: &Host, message: &MessageOut) {
 /// `MOSV3: Insufficient gas for execution`; the target's revert data (or `Error(reason)` when the
 /// MOS refused it again) when it fails again.
 pub fn retry_here(host: &Host, message: &MessageOut, forbidden: &[Address]) -> ProgramResult<Vec<u8>> {
-    let (payload, outcome) = run_here(host, message, forbidden)?;
-    outcome.map_err(Failure::into_revert)?;
-    emit_message_in(host, message, payload, Ok(()));
+    let payload = run_here(host, message, forbidden)?.map_err(Failure::into_revert)?;
+    emit_message_in(host, message, &payload, Ok(()));
     end_retry(host, message);
     Ok(Vec::new())
 }

@@ -167,7 +167,7 @@ fn relay_in(host: &Host, chain_id: U256, message: &MessageOut, forbidden: &[Addr
     let data = match decode_message(&message.message_data) {
         Ok(data) => data,
         Err(failure) => {
-            record_failure(host, message, message.message_data.clone(), &failure);
+            record_failure(host, message, &failure);
             return Ok(());
         }
     };
@@ -177,7 +177,7 @@ fn relay_in(host: &Host, chain_id: U256, message: &MessageOut, forbidden: &[Addr
     match execute_and_reply(host, message, &data, forbidden)? {
         Ok(reply) => forward(host, message, &data.target, &reply),
         Err(failure) => {
-            record_failure(host, message, data.payload, &failure);
+            record_failure(host, message, &failure);
             Ok(())
         }
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use alloy_primitives::{Bytes, U256};
 use alloy_sol_types::{Revert, SolError};
-use mos_e2e::{echo_payload, for_both_dapps, message_status, Dapp, Harness};
+use mos_e2e::{echo_message_data, for_both_dapps, message_status, Dapp, Harness};
 use mos_message::interfaces::{IMOSExtensions, IMOSV3};
 use mos_messenger::{
     local::{self, EchoKind, IEcho, CHAIN_A, CHAIN_B, RELAY},
@@ -48,7 +48,7 @@ async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable
             U256::from(CHAIN_B),
             sent.order_id,
             &Bytes::from(echo_a.to_vec()),
-            &echo_payload(&sent),
+            &echo_message_data(&sent),
             false
         )
     );
@@ -69,17 +69,15 @@ async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable
     let state = messenger.state();
     assert!(state.routes.values().all(|route| route.pending.is_empty() && route.failed.is_empty()), "{state:#?}");
 
-    // The target allows the sender again, and anyone runs the message again with its fields: those
-    // of the relay's mapMessageOut that carried it.
+    // The target allows the sender again, and anyone runs the message again with its fields, all of
+    // them in its failed mapMessageIn (the whole messageData is its payload, as on MAP).
     owner_b.call(echo_b, &revoke(true)).await.unwrap();
-    let carried = harness.events::<IMOSV3::mapMessageOut>(RELAY).await;
-    let (_, carried) = carried.iter().find(|(_, event)| event.orderId == sent.order_id).unwrap();
     let retry = IMOSExtensions::retryMessageInCall {
-        fromChain: carried.fromChain,
-        toChain: carried.toChain,
-        orderId: carried.orderId,
-        fromAddress: carried.fromAddrss.clone(),
-        messageData: carried.callData.clone(),
+        fromChain: event.fromChain,
+        toChain: event.toChain,
+        orderId: event.orderId,
+        fromAddress: event.fromAddrss.clone(),
+        messageData: event.callData.clone(),
     };
     network.sender(CHAIN_B, local::USER).await.unwrap().call(harness.mos(CHAIN_B), &retry).await.unwrap();
     assert_eq!(message_status(&harness, CHAIN_B, sent.order_id).await, RETRIED);

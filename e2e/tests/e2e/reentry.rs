@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use alloy_primitives::{Bytes, U256};
 use alloy_sol_types::{Revert, SolCall, SolError};
-use mos_e2e::{echo_payload, for_both_dapps, message_status, Dapp, Harness};
+use mos_e2e::{echo_message_data, for_both_dapps, message_status, Dapp, Harness};
 use mos_message::interfaces::IMOSV3;
 use mos_messenger::local::{self, EchoKind, CHAIN_A, CHAIN_B, RELAY};
 
@@ -49,7 +49,7 @@ async fn a_target_that_delivers_another_proof_from_inside_its_delivery_fails_wit
     let echo_a = Bytes::copy_from_slice(network.echoes[&CHAIN_A].as_slice());
     assert_eq!(
         (refused.fromChain, refused.toChain, &refused.fromAddrss, &refused.callData, refused.result),
-        (U256::from(CHAIN_A), U256::from(CHAIN_B), &echo_a, &echo_payload(&second), false)
+        (U256::from(CHAIN_A), U256::from(CHAIN_B), &echo_a, &echo_message_data(&second), false)
     );
     assert_eq!(refused.reason, Bytes::from(Revert::from("ReentrancyGuard: reentrant call").abi_encode()));
     assert_eq!(message_status(&harness, CHAIN_B, second.order_id).await, FAILED);

@@ -92,7 +92,7 @@ fn calldata_from_a_caller_the_target_has_not_allowed_fails_from_address_not_call
     let mut suite = Suite::chain();
     let data = set_list_message(&suite, "hello", "world");
     let log = suite.incoming(order(1), SELF_CHAIN, remote_sender(), &data);
-    assert_eq!(deliver_one(&mut suite, log), message_in(order(1), &data.payload, false, b"FromAddressNotCaller"));
+    assert_eq!(deliver_one(&mut suite, log), message_in(order(1), &data.encode(), false, b"FromAddressNotCaller"));
     assert_eq!(suite.echo_list("hello"), "");
     assert_eq!(status(&mut suite, order(1)), FAILED);
 }
@@ -119,7 +119,7 @@ fn a_message_the_target_refuses_reports_the_targets_revert_data() {
     let mut suite = Suite::chain();
     let data = echo_message(suite.target, "key", "value");
     let log = suite.incoming(order(2), SELF_CHAIN, remote_sender(), &data);
-    assert_eq!(deliver_one(&mut suite, log), message_in(order(2), &data.payload, false, &error("no permission")));
+    assert_eq!(deliver_one(&mut suite, log), message_in(order(2), &data.encode(), false, &error("no permission")));
     assert_eq!(status(&mut suite, order(2)), FAILED);
 }
 
@@ -130,7 +130,7 @@ fn a_target_that_reverts_with_raw_data_is_reported_with_that_data() {
     let payload = IMosTestTarget::failCall { reason: Bytes::from_static(b"\xde\xad\xbe\xef") }.abi_encode();
     let data = message(false, MessageType::Calldata, suite.target.as_slice(), &payload, 100_000);
     let log = suite.incoming(order(3), SELF_CHAIN, remote_sender(), &data);
-    assert_eq!(deliver_one(&mut suite, log), message_in(order(3), &payload, false, b"\xde\xad\xbe\xef"));
+    assert_eq!(deliver_one(&mut suite, log), message_in(order(3), &data.encode(), false, b"\xde\xad\xbe\xef"));
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn a_target_that_runs_out_of_gas_fails_with_an_empty_reason_and_the_mos_carries_
     let payload = IMosTestTarget::burnCall {}.abi_encode();
     let data = message(false, MessageType::Calldata, suite.target.as_slice(), &payload, BURN_GAS);
     let log = suite.incoming(order(4), SELF_CHAIN, remote_sender(), &data);
-    assert_eq!(deliver_one(&mut suite, log), message_in(order(4), &payload, false, b""));
+    assert_eq!(deliver_one(&mut suite, log), message_in(order(4), &data.encode(), false, b""));
     assert_eq!(status(&mut suite, order(4)), FAILED);
 }
 
@@ -150,7 +150,7 @@ fn a_message_to_an_address_without_code_fails_no_contract_address() {
     let empty = Address::repeat_byte(0x42);
     let data = echo_message(empty, "k", "v");
     let log = suite.incoming(order(5), SELF_CHAIN, remote_sender(), &data);
-    assert_eq!(deliver_one(&mut suite, log), message_in(order(5), &data.payload, false, b"NoContractAddress"));
+    assert_eq!(deliver_one(&mut suite, log), message_in(order(5), &data.encode(), false, b"NoContractAddress"));
 }
 
 #[test]
@@ -163,18 +163,18 @@ fn messages_the_mos_cannot_execute_fail_with_their_reason() {
     let long_target = message(false, MessageType::Message, &[0x11; 32], b"", 50_000).encode();
     let too_much_gas = message(false, MessageType::Calldata, target.as_slice(), b"", 10_000_001).encode();
     let garbage = vec![0x01; 40];
-    // A message that does not decode is reported with its raw `messageData` as the payload.
-    let cases: [(&[u8], &[u8], &[u8]); 4] = [
-        (&unknown_type, &unknown_type, b"MessageTypeError"),
-        (&long_target, b"", b"InvalidTarget"),
-        (&too_much_gas, &too_much_gas, b"InvalidMessageData"),
-        (&garbage, &garbage, b"InvalidMessageData"),
+    let cases: [(&[u8], &[u8]); 4] = [
+        (&unknown_type, b"MessageTypeError"),
+        (&long_target, b"InvalidTarget"),
+        (&too_much_gas, b"InvalidMessageData"),
+        (&garbage, b"InvalidMessageData"),
     ];
-    for (n, (message_data, payload, reason)) in cases.into_iter().enumerate() {
+    for (n, (message_data, reason)) in cases.into_iter().enumerate() {
         let order_id = order(100 + n as u64);
         let log = message_out(OTHER_MOS, OTHER_CHAIN, SELF_CHAIN, order_id, remote_sender().as_slice(), message_data);
         let reported = deliver_one(&mut suite, log);
-        assert_eq!(reported, message_in(order_id, payload, false, reason), "{}", String::from_utf8_lossy(reason));
+        let expected = message_in(order_id, message_data, false, reason);
+        assert_eq!(reported, expected, "{}", String::from_utf8_lossy(reason));
     }
 }
 
@@ -223,7 +223,7 @@ fn no_message_may_call_the_mos_its_light_node_or_its_fee_service() {
         let data = echo_message(forbidden, "k", "v");
         let order_id = order(200 + n as u64);
         let log = suite.incoming(order_id, SELF_CHAIN, remote_sender(), &data);
-        assert_eq!(deliver_one(&mut suite, log), message_in(order_id, &data.payload, false, b"ForbiddenTarget"));
+        assert_eq!(deliver_one(&mut suite, log), message_in(order_id, &data.encode(), false, b"ForbiddenTarget"));
     }
 }
 
