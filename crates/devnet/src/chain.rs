@@ -106,9 +106,9 @@ pub struct Chain {
     programs: ProgramCache,
     signers: HashMap<Address, PrivateKeySigner>,
     /// State changes made outside transactions (anvil_setBalance); they join the next block's
-    /// undo log so history stays consistent.
+    /// undo log, or the head's when a snapshot is taken, so history stays consistent.
     dev_changes: Vec<StateChange>,
-    snapshots: Vec<u64>,
+    snapshots: Vec<(u64, usize)>,
     /// Mine a block for every transaction (the default), or queue them for [`Chain::mine`].
     auto_mine: bool,
     pending: Vec<ValidTx>,
@@ -488,9 +488,18 @@ impl Chain {
         self.dev_changes.extend(writer.finish());
     }
 
-    /// Records the current head; [`Chain::revert_to_snapshot`] returns to it (`evm_snapshot`).
+    /// Records the current head and state; [`Chain::revert_to_snapshot`] returns to it
+    /// (`evm_snapshot`). The dev-method changes made since the head was mined (`set_balance`, ...)
+    /// are part of the state recorded: they move into the head block's undo log, and the snapshot
+    /// remembers how long that log was, so that a revert to it keeps them and a revert to an
+    /// earlier snapshot undoes them, as anvil does.
     pub fn snapshot(&mut self) -> u64 {
-        self.snapshots.push(self.latest().number());
+        let pending = std::mem::take(&mut self.dev_changes);
+        // The chain always has its genesis block.
+        if let Some(head) = self.blocks.last_mut() {
+            head.changes.extend(pending);
+            self.snapshots.push((head.number(), head.changes.len()));
+        }
         self.snapshots.len() as u64 - 1
     }
 
@@ -499,7 +508,7 @@ impl Chain {
     /// # Errors
     /// [`ChainError::UnknownSnapshot`].
     pub fn revert_to_snapshot(&mut self, id: u64) -> Result<(), ChainError> {
-        let head = *self.snapshots.get(id as usize).ok_or(ChainError::UnknownSnapshot(id))?;
+        let (head, logged) = *self.snapshots.get(id as usize).ok_or(ChainError::UnknownSnapshot(id))?;
         for change in std::mem::take(&mut self.dev_changes).into_iter().rev() {
             change.undo(&mut self.state);
         }
@@ -510,6 +519,12 @@ impl Chain {
             }
             for tx in &block.transactions {
                 self.tx_locations.remove(&tx.hash);
+            }
+        }
+        if let Some(block) = self.blocks.last_mut() {
+            let later = block.changes.split_off(logged.min(block.changes.len()));
+            for change in later.into_iter().rev() {
+                change.undo(&mut self.state);
             }
         }
         self.snapshots.truncate(id as usize);

@@ -2,7 +2,7 @@
 
 mod common;
 
-use alloy_primitives::{keccak256, Bytes, TxKind, U256};
+use alloy_primitives::{keccak256, Address, Bytes, TxKind, U256};
 use common::{Dev, GAS_PRICE};
 use devnet::{tx::TxError, BlockId, ChainError};
 
@@ -149,6 +149,22 @@ fn snapshots_revert_blocks_and_state() {
     assert_eq!(dev.chain.latest().number(), 0);
     assert_eq!(dev.chain.read_state(BlockId::Latest, |s| s.nonce(&Dev::address(1))).unwrap(), 0);
     assert_eq!(dev.chain.revert_to_snapshot(snapshot), Err(ChainError::UnknownSnapshot(snapshot)));
+}
+
+#[test]
+fn a_revert_keeps_what_dev_methods_changed_before_the_snapshot_and_undoes_what_came_after() {
+    let mut dev = Dev::new();
+    let (funded, later) = (Address::repeat_byte(0xf1), Address::repeat_byte(0xf2));
+    let balance = |dev: &Dev, account: Address| dev.chain.read_state(BlockId::Latest, |s| s.balance(&account)).unwrap();
+    let earlier = dev.chain.snapshot();
+    dev.chain.set_balance(funded, U256::from(7));
+    let snapshot = dev.chain.snapshot();
+    dev.send(1, TxKind::Call(funded), U256::from(1), Bytes::new(), 21_000);
+    dev.chain.set_balance(later, U256::from(9));
+    dev.chain.revert_to_snapshot(snapshot).unwrap();
+    assert_eq!((balance(&dev, funded), balance(&dev, later)), (U256::from(7), U256::ZERO));
+    dev.chain.revert_to_snapshot(earlier).unwrap();
+    assert_eq!(balance(&dev, funded), U256::ZERO, "set after the earlier snapshot");
 }
 
 #[test]
