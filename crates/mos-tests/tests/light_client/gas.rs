@@ -224,7 +224,7 @@ fn transfer_out_with_every_program_cached_against_maps_mos() {
             .abi_encode()
     };
     let (small, large) = (send(&[0xab; 100]), send(&[0xab; 1024]));
-    let mut measure = |suite: &mut Suite, input: &[u8]| {
+    let measure = |suite: &mut Suite, input: &[u8]| {
         let receipt = suite.send_raw(USER, mos, fee, input.to_vec(), TX_GAS);
         assert!(receipt.receipt.success, "{}", describe_revert(&receipt.output));
         receipt.gas_used
