@@ -28,3 +28,17 @@ sol!(
     #[sol(all_derives)]
     "sol/ILightClientManagerAdmin.sol"
 );
+
+/// The Solidity sources above, as they are: what `abi/` ships and what each light-client
+/// program's `cargo stylus export-abi` prints.
+#[allow(non_upper_case_globals)] // each is named as the interface it holds
+pub mod solidity {
+    /// `sol/ILightNode.sol`.
+    pub const ILightNode: &str = include_str!("../sol/ILightNode.sol");
+    /// `sol/ILightClientManager.sol`.
+    pub const ILightClientManager: &str = include_str!("../sol/ILightClientManager.sol");
+    /// `sol/ICommitteeLightNode.sol`.
+    pub const ICommitteeLightNode: &str = include_str!("../sol/ICommitteeLightNode.sol");
+    /// `sol/ILightClientManagerAdmin.sol`.
+    pub const ILightClientManagerAdmin: &str = include_str!("../sol/ILightClientManagerAdmin.sol");
+}

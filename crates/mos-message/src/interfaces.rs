@@ -40,3 +40,23 @@ sol!(
     #[sol(all_derives)]
     "sol/IERC20.sol"
 );
+
+/// The Solidity sources above, as they are: what `abi/` ships and what each program's
+/// `cargo stylus export-abi` prints.
+#[allow(non_upper_case_globals)] // each is named as the interface it holds
+pub mod solidity {
+    /// `sol/IMOSV3.sol`.
+    pub const IMOSV3: &str = include_str!("../sol/IMOSV3.sol");
+    /// `sol/IMOSRelay.sol`.
+    pub const IMOSRelay: &str = include_str!("../sol/IMOSRelay.sol");
+    /// `sol/IMapoExecutor.sol`.
+    pub const IMapoExecutor: &str = include_str!("../sol/IMapoExecutor.sol");
+    /// `sol/IFeeService.sol`.
+    pub const IFeeService: &str = include_str!("../sol/IFeeService.sol");
+    /// `sol/IMOSAdmin.sol`.
+    pub const IMOSAdmin: &str = include_str!("../sol/IMOSAdmin.sol");
+    /// `sol/IMOSExtensions.sol`.
+    pub const IMOSExtensions: &str = include_str!("../sol/IMOSExtensions.sol");
+    /// `sol/IERC20.sol`.
+    pub const IERC20: &str = include_str!("../sol/IERC20.sol");
+}

@@ -12,7 +12,8 @@
 //! - [`revert`]: Solidity's `Error(string)` and `require`;
 //! - [`mapping_slot`]: Solidity's slot of a mapping entry;
 //! - `testing` (feature `testing`): an in-memory host, so program logic runs in unit tests on the
-//!   build machine.
+//!   build machine;
+//! - `export_abi` (feature `export-abi`): what `cargo stylus export-abi` runs.
 //!
 //! Every function of a program is `fn(&Host, &[u8]) -> ProgramResult` (the arguments after the
 //! selector in; ABI-encoded return data, or revert data, out).
@@ -23,6 +24,8 @@
 extern crate alloc;
 
 mod args;
+#[cfg(feature = "export-abi")]
+pub mod export_abi;
 mod host;
 pub mod revert;
 mod router;

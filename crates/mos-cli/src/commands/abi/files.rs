@@ -62,26 +62,22 @@ type InterfaceFile = (&'static str, &'static str, alloy_json_abi::JsonAbi);
 /// Every interface shipped in `abi/`.
 pub fn interfaces() -> Vec<InterfaceFile> {
     macro_rules! interface {
-        ($crate_dir:literal, $name:ident) => {
-            (
-                stringify!($name),
-                include_str!(concat!("../../../../", $crate_dir, "/sol/", stringify!($name), ".sol")),
-                json::$name::abi::contract(),
-            )
+        ($crate_name:ident, $name:ident) => {
+            (stringify!($name), $crate_name::interfaces::solidity::$name, json::$name::abi::contract())
         };
     }
     vec![
-        interface!("mos-message", IMOSV3),
-        interface!("mos-message", IMOSRelay),
-        interface!("mos-message", IMapoExecutor),
-        interface!("mos-message", IFeeService),
-        interface!("mos-message", IMOSAdmin),
-        interface!("mos-message", IMOSExtensions),
-        interface!("mos-message", IERC20),
-        interface!("light-client-iface", ILightNode),
-        interface!("light-client-iface", ILightClientManager),
-        interface!("light-client-iface", ICommitteeLightNode),
-        interface!("light-client-iface", ILightClientManagerAdmin),
+        interface!(mos_message, IMOSV3),
+        interface!(mos_message, IMOSRelay),
+        interface!(mos_message, IMapoExecutor),
+        interface!(mos_message, IFeeService),
+        interface!(mos_message, IMOSAdmin),
+        interface!(mos_message, IMOSExtensions),
+        interface!(mos_message, IERC20),
+        interface!(light_client_iface, ILightNode),
+        interface!(light_client_iface, ILightClientManager),
+        interface!(light_client_iface, ICommitteeLightNode),
+        interface!(light_client_iface, ILightClientManagerAdmin),
     ]
 }
 
