@@ -4,7 +4,7 @@ CARGO ?= cargo
 # Crates that must build without std, as the Stylus programs use them.
 NO_STD_CRATES := -p mos-message -p light-client-iface
 
-.PHONY: help setup build test test-unit test-no-std test-sol lint fmt wasm abi sol demo e2e bench fuzz clean cast-check
+.PHONY: help setup build test test-unit test-no-std test-sol lint fmt wasm abi sol demo e2e bench fuzz clean cast-check cargo-stylus
 
 help:
 	@echo "make setup   install the pinned toolchain's targets (idempotent)"
@@ -19,6 +19,7 @@ help:
 	@echo "make sol     compile the Solidity Echo and abi/*.sol with solc (npm, pinned); artifacts in examples/solidity-echo/out"
 	@echo "make fuzz    run the decoder fuzz targets (needs cargo-fuzz and nightly)"
 	@echo "make cast-check  drive the devnet with foundry's cast (installs cast from npm once)"
+	@echo "make cargo-stylus  cargo stylus check, deploy and export-abi on every program crate, against a devnet (needs cargo-stylus)"
 
 # rust-toolchain.toml pins the compiler and lists the targets; rustup installs what is missing the
 # first time a cargo command runs in this directory. The explicit target add is for older rustups.
@@ -90,6 +91,12 @@ e2e: setup
 # jq; not part of `make test`, which must not need the network.
 cast-check: setup
 	scripts/cast-check.sh
+
+# cargo-stylus itself on every deployed program crate and the Echo example, against a devnet:
+# check, deploy (the deployed code compared with make wasm's) and export-abi
+# (scripts/cargo-stylus.sh). Needs `cargo install cargo-stylus`; not part of `make test`.
+cargo-stylus: setup
+	scripts/cargo-stylus.sh
 
 # Throughput of the devnet, the devnet against anvil, and speed of the messenger
 # (docs/benchmarks.md). Numbers only: nothing fails on speed. anvil comes from npm

@@ -19,16 +19,10 @@ cd "$ROOT"
 cargo build -q -p mos-cli
 cargo run -q -p stylus-build -- test-probe --out-dir "$OUT" >/dev/null
 
-LOG="$(mktemp)"
-"$ROOT/target/debug/mos" devnet --port 0 >"$LOG" 2>&1 &
-DEVNET=$!
-trap 'kill $DEVNET 2>/dev/null; rm -f "$LOG"' EXIT
-for _ in $(seq 100); do
-    grep -q '^JSON-RPC: ' "$LOG" && break
-    sleep 0.1
-done
-RPC="$(sed -n 's/^JSON-RPC: //p' "$LOG")"
-[ -n "$RPC" ] || { cat "$LOG" >&2; echo "cast-check: the devnet did not start" >&2; exit 1; }
+# shellcheck source=scripts/devnet.sh
+. "$ROOT/scripts/devnet.sh"
+start_devnet cast-check
+trap stop_devnet EXIT
 export ETH_RPC_URL="$RPC"
 
 # The first two dev accounts of the test mnemonic.

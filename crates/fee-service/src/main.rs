@@ -2,7 +2,7 @@
 //! the program answers, the files `abi/` ships. It has no constructor, so `cargo stylus
 //! constructor` prints nothing; docs/operators.md says how it is initialised.
 
-use mos_message::interfaces::solidity::{IFeeService};
+use mos_message::interfaces::solidity::IFeeService;
 
 fn main() -> std::process::ExitCode {
     mos_program::export_abi::main(&[IFeeService])

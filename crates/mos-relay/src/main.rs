@@ -2,7 +2,7 @@
 //! the program answers, the files `abi/` ships. It has no constructor, so `cargo stylus
 //! constructor` prints nothing; docs/operators.md says how it is initialised.
 
-use mos_message::interfaces::solidity::{IMOSV3, IMOSRelay, IMOSAdmin, IMOSExtensions};
+use mos_message::interfaces::solidity::{IMOSAdmin, IMOSExtensions, IMOSRelay, IMOSV3};
 
 fn main() -> std::process::ExitCode {
     mos_program::export_abi::main(&[IMOSV3, IMOSRelay, IMOSAdmin, IMOSExtensions])

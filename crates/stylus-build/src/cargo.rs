@@ -27,7 +27,21 @@ const OVERRIDING_ENV: [&str; 6] = [
 /// `regex`), and the prebuilt `std` would bring its panic machinery and `core::fmt` into every
 /// program, about 7.4 KB of wasm (docs/sizes.md). Both switches are unstable: the nested build sets
 /// `RUSTC_BOOTSTRAP=1` on the pinned stable compiler rather than depending on a nightly.
-const BUILD_STD: &str = "-Zbuild-std=core,alloc,std,panic_abort";
+/// (`-Zbuild-std` as cargo's `CARGO_UNSTABLE_BUILD_STD`, so that the same environment makes
+/// cargo-stylus's own `cargo build` build the same bytes: [`program_build_env`].)
+const BUILD_STD_CRATES: &str = "core,alloc,std,panic_abort";
+
+/// The environment under which `cargo build --lib --release --target wasm32-unknown-unknown` of
+/// a program builds exactly what `stylus-build` builds: the flags ([`encoded_rustflags`]), `std`
+/// built with the program, and `RUSTC_BOOTSTRAP=1` for both. The nested build runs under it;
+/// `stylus-build --print-env` prints it for cargo-stylus (docs/sizes.md, "cargo-stylus").
+pub fn program_build_env(spec: &BuildSpec) -> Vec<(&'static str, OsString)> {
+    vec![
+        ("CARGO_ENCODED_RUSTFLAGS", encoded_rustflags(spec)),
+        ("CARGO_UNSTABLE_BUILD_STD", OsString::from(BUILD_STD_CRATES)),
+        ("RUSTC_BOOTSTRAP", OsString::from("1")),
+    ]
+}
 
 /// What a successful build left behind.
 #[derive(Debug)]
@@ -61,7 +75,6 @@ pub(crate) fn build(spec: &BuildSpec, target_dir: &Path) -> Result<BuiltProgram,
     command
         .current_dir(&spec.workspace_root)
         .args(["build", "--lib", "--target", WASM_TARGET, "--message-format=json-render-diagnostics"])
-        .arg(BUILD_STD)
         .arg("--profile")
         .arg(&spec.profile)
         .arg("--package")
@@ -77,9 +90,7 @@ pub(crate) fn build(spec: &BuildSpec, target_dir: &Path) -> Result<BuiltProgram,
     for name in OVERRIDING_ENV {
         command.env_remove(name);
     }
-    command.env("CARGO_ENCODED_RUSTFLAGS", encoded_rustflags(spec));
-    // `-Zbuild-std` and `-Cpanic=immediate-abort` on the pinned stable compiler (see BUILD_STD).
-    command.env("RUSTC_BOOTSTRAP", "1");
+    command.envs(program_build_env(spec));
 
     let output =
         command.output().map_err(|source| BuildError::CargoNotFound { program: spec.cargo.clone(), source })?;

@@ -61,6 +61,7 @@ use std::sync::Mutex;
 use stylus_wasm::activate::{activate, ActivationParams, ProgramInfo};
 use stylus_wasm::deploy::{contract_code, init_code, process_wasm, ProgramSizes, SizeError, SizeLimits, STYLUS_PREFIX};
 
+pub use cargo::program_build_env;
 pub use error::BuildError;
 pub use report::sizes_markdown;
 

@@ -14,7 +14,9 @@ use std::process::{Command, ExitCode};
 
 use alloy_primitives::hex;
 use clap::Parser;
-use stylus_build::{build_program, default_cargo, default_target_dir, sizes_markdown, BuildSpec, ProgramArtifacts};
+use stylus_build::{
+    build_program, default_cargo, default_target_dir, program_build_env, sizes_markdown, BuildSpec, ProgramArtifacts,
+};
 use stylus_wasm::deploy::SizeLimits;
 
 /// Build Stylus programs to deployable bytes, as `cargo stylus` would.
@@ -22,8 +24,13 @@ use stylus_wasm::deploy::SizeLimits;
 #[command(version)]
 struct Args {
     /// The program packages to build.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "print_env")]
     packages: Vec<String>,
+    /// Print, as bash `export` lines, the environment under which cargo's (and so cargo-stylus's)
+    /// own `cargo build --release --target wasm32-unknown-unknown` of a program builds these same
+    /// bytes, and build nothing.
+    #[arg(long)]
+    print_env: bool,
     /// Where to write the artifacts [default: <workspace>/target/stylus/programs].
     #[arg(long)]
     out_dir: Option<PathBuf>,
@@ -42,7 +49,12 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    match run(&Args::parse()) {
+    let args = Args::parse();
+    if args.print_env {
+        print_env();
+        return ExitCode::SUCCESS;
+    }
+    match run(&args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(message) => {
@@ -130,4 +142,14 @@ fn locate_workspace(cargo: &Path) -> Result<PathBuf, String> {
         .parent()
         .map(Path::to_path_buf)
         .ok_or_else(|| format!("cargo located no workspace: {}", manifest.display()))
+}
+
+/// Prints [`program_build_env`] as bash `export` lines (ANSI-C quoted: the rustflags are separated
+/// by 0x1f).
+fn print_env() {
+    let spec = BuildSpec::new("", Path::new("."));
+    for (name, value) in program_build_env(&spec) {
+        let value = value.to_string_lossy().replace('\\', "\\\\").replace('\'', "\\'").replace('\x1f', "\\x1f");
+        println!("export {name}=$'{value}'");
+    }
 }

@@ -192,3 +192,41 @@ fn a_missing_cargo_is_reported_as_such() {
         BuildSpec { cargo: PathBuf::from("/nonexistent/cargo"), ..BuildSpec::new("test-nest", workspace_root()) };
     assert!(matches!(build_program(&spec), Err(BuildError::CargoNotFound { .. })));
 }
+
+/// Runs `stylus-code-diff` on two account codes written as hex files; its exit code and stdout.
+fn code_diff(ours: &[u8], theirs: &[u8]) -> (Option<i32>, String) {
+    let dir = std::env::temp_dir().join(format!("stylus-code-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ours_path, theirs_path) = (dir.join("ours.code.hex"), dir.join("theirs.code.hex"));
+    std::fs::write(&ours_path, alloy_primitives::hex::encode_prefixed(ours)).unwrap();
+    std::fs::write(&theirs_path, alloy_primitives::hex::encode_prefixed(theirs)).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stylus-code-diff"))
+        .args([&ours_path, &theirs_path])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    (output.status.code(), String::from_utf8(output.stdout).unwrap())
+}
+
+#[test]
+fn stylus_code_diff_sets_only_the_project_hash_aside() {
+    let probe = build("test-probe");
+    let (status, said) = code_diff(&probe.code, &probe.code);
+    assert_eq!((status, said.as_str()), (Some(0), "the same program, byte for byte\n"));
+
+    // The same wasm with another project hash, as cargo-stylus would hash it.
+    let rehashed = stylus_wasm::deploy::process_wasm(&probe.raw_wasm, [0x77; 32]).unwrap();
+    let rehashed_code = stylus_wasm::deploy::contract_code(&rehashed).unwrap();
+    assert_ne!(rehashed_code, probe.code);
+    let (status, said) = code_diff(&probe.code, &rehashed_code);
+    assert_eq!(status, Some(0), "{said}");
+    assert!(said.starts_with("the same program: ") && said.contains(&"77".repeat(32)), "{said}");
+
+    // One byte of the program itself changed.
+    let mut changed = probe.wasm.clone();
+    let last_code_byte = changed.len() - 60;
+    changed[last_code_byte] ^= 1;
+    let (status, said) = code_diff(&probe.code, &stylus_wasm::deploy::contract_code(&changed).unwrap());
+    assert_eq!(status, Some(1), "{said}");
+    assert!(said.starts_with("different programs: "), "{said}");
+}
