@@ -40,8 +40,8 @@ OURS="$ROOT/target/stylus/cargo-stylus/ours"
 WORK="$(mktemp -d)"
 # shellcheck source=scripts/devnet.sh
 . "$ROOT/scripts/devnet.sh"
-start_devnet cargo-stylus
 trap 'stop_devnet; rm -rf "$WORK"' EXIT
+start_devnet cargo-stylus
 
 # The first dev account of the test mnemonic.
 KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80

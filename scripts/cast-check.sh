@@ -21,8 +21,8 @@ cargo run -q -p stylus-build -- test-probe --out-dir "$OUT" >/dev/null
 
 # shellcheck source=scripts/devnet.sh
 . "$ROOT/scripts/devnet.sh"
-start_devnet cast-check
 trap stop_devnet EXIT
+start_devnet cast-check
 export ETH_RPC_URL="$RPC"
 
 # The first two dev accounts of the test mnemonic.

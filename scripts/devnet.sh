@@ -1,6 +1,7 @@
 # Sourced by the scripts that drive a devnet (cast-check.sh, cargo-stylus.sh): `start_devnet NAME`
 # starts `target/debug/mos devnet` on a free port and sets RPC to its JSON-RPC URL, or exits
-# naming NAME when it does not come up; `stop_devnet` stops it. Needs ROOT and a built `mos`.
+# naming NAME when it does not come up; `stop_devnet` stops it (also when none was started, so it
+# can be the EXIT trap before `start_devnet`). Needs ROOT and a built `mos`.
 
 start_devnet() {
     DEVNET_LOG="$(mktemp)"
@@ -15,6 +16,6 @@ start_devnet() {
 }
 
 stop_devnet() {
-    kill "$DEVNET_PID" 2>/dev/null || true
-    rm -f "$DEVNET_LOG"
+    [ -z "${DEVNET_PID:-}" ] || kill "$DEVNET_PID" 2>/dev/null || true
+    rm -f "${DEVNET_LOG:-}"
 }
