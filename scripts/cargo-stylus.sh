@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The cargo-stylus workflow on every deployed program crate (and the Echo example), against a
 # `mos devnet`, as a Stylus developer runs it: `cargo stylus check`, `cargo stylus deploy` (each
-# deployed program's code is then compared with what `make wasm` builds, by stylus-code-diff), and
-# `cargo stylus export-abi`. `make cargo-stylus` runs it; `make test` does not (cargo-stylus takes
+# deployed program's code is then compared with what `make wasm` builds, by stylus-code-diff; a
+# program with a constructor is deployed through the devnet's StylusDeployer and its owner read
+# back), and `cargo stylus export-abi`. `make cargo-stylus` runs it; `make test` does not (cargo-stylus takes
 # about 15 minutes to install, and this run about 14 more on 2 cores). Package names as arguments
 # limit it to those programs. Exits non-zero on the first failure.
 #
@@ -43,14 +44,23 @@ WORK="$(mktemp -d)"
 trap 'stop_devnet; rm -rf "$WORK"' EXIT
 start_devnet cargo-stylus
 
-# The first dev account of the test mnemonic.
+# The first dev account of the test mnemonic, and the account the constructors name as owner.
 KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
+OWNER=0x70997970c51812dc3a010c7d01b50e0d17dc79c8
+ARB_WASM=0x0000000000000000000000000000000000000071
 BUILD_ENV="$("$ROOT/target/debug/stylus-build" --print-env)"
 
-code_at() { # code_at <address>
+rpc() { # rpc <method> <params as JSON>: the result, or the error's message
     curl -s -X POST -H 'content-type: application/json' "$RPC" \
-        -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getCode\",\"params\":[\"$1\",\"latest\"]}" | jq -r .result
+        -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":$2}" | jq -r '.result // .error.message'
 }
+word() { # word <address>: the address as a 32-byte ABI word, without 0x
+    printf '%064s' "${1#0x}" | tr ' ' 0
+}
+
+# The owner getter of each program with a constructor (owner(), admin()); the light node has none,
+# its constructor's effect is tested in crates/mos-tests/tests/mos/constructor.rs.
+declare -A OWNER_GETTER=([fee-service]=0x8da5cb5b [mos-light-client-manager]=0xf851a440 [mos-light-node]=)
 
 for program in "${PROGRAMS[@]}"; do
     dir="${program%%:*}" package="${program#*:}"
@@ -59,16 +69,28 @@ for program in "${PROGRAMS[@]}"; do
         { cat "$WORK/check.log" >&2; echo "cargo-stylus: check failed for $package" >&2; exit 1; }
     grep -o 'contract size: .*' "$WORK/check.log" | sed 's/\x1b\[[0-9;]*m//g' | sed 's/^/ok  check: /'
 
-    (cd "$dir" && eval "$BUILD_ENV" && cargo stylus deploy --endpoint "$RPC" --private-key "$KEY" --no-verify) \
+    constructor="$(cd "$dir" && cargo stylus constructor 2>/dev/null)"
+    args=()
+    [ -z "$constructor" ] || args=(--constructor-args "$OWNER")
+    (cd "$dir" && eval "$BUILD_ENV" && cargo stylus deploy --endpoint "$RPC" --private-key "$KEY" --no-verify "${args[@]}") \
         >"$WORK/deploy.log" 2>&1 || { cat "$WORK/deploy.log" >&2; echo "cargo-stylus: deploy failed for $package" >&2; exit 1; }
     address="$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/deploy.log" | sed -n 's/.*deployed code at address: \(0x[0-9a-fA-F]*\).*/\1/p' | tail -1)"
     [ -n "$address" ] || { cat "$WORK/deploy.log" >&2; echo "cargo-stylus: no address for $package" >&2; exit 1; }
-    grep -q "successfully activated contract" "$WORK/deploy.log" ||
-        { cat "$WORK/deploy.log" >&2; echo "cargo-stylus: $package was not activated" >&2; exit 1; }
-    code_at "$address" >"$WORK/deployed.code.hex"
+    version="$(rpc eth_call "[{\"to\":\"$ARB_WASM\",\"data\":\"0xcc8f4e88$(word "$address")\"},\"latest\"]")"
+    [[ "$version" =~ ^0x0*[1-9a-f][0-9a-f]*$ ]] || { echo "cargo-stylus: $package is not activated: $version" >&2; exit 1; }
+    rpc eth_getCode "[\"$address\",\"latest\"]" >"$WORK/deployed.code.hex"
     verdict="$("$ROOT/target/debug/stylus-code-diff" "$OURS/$package.code.hex" "$WORK/deployed.code.hex")" ||
         { echo "cargo-stylus: $package: $verdict" >&2; exit 1; }
     echo "ok  deploy: $address, activated; against make wasm's bytes: $verdict"
+    if [ -n "$constructor" ]; then
+        getter="${OWNER_GETTER[$package]-missing}"
+        [ "$getter" != missing ] || { echo "cargo-stylus: $package declares $constructor, and no owner getter is known" >&2; exit 1; }
+        if [ -n "$getter" ]; then
+            owner="$(rpc eth_call "[{\"to\":\"$address\",\"data\":\"$getter\"},\"latest\"]")"
+            [ "$owner" = "0x$(word "$OWNER")" ] || { echo "cargo-stylus: $package's owner is $owner, not $OWNER" >&2; exit 1; }
+        fi
+        echo "ok  constructor: $constructor, run by the StylusDeployer with $OWNER"
+    fi
 
     (cd "$dir" && cargo stylus export-abi) >"$WORK/abi.sol" 2>"$WORK/abi.log" ||
         { cat "$WORK/abi.log" >&2; echo "cargo-stylus: export-abi failed for $package" >&2; exit 1; }

@@ -18,13 +18,17 @@ const path = require('path');
 // each bytecode's metadata), so another build must not pass for it.
 const COMPILER = '0.8.30+commit.73712a01.Emscripten.clang';
 const INTERFACES = 'abi';
-// The folders whose contracts are deployed (by the tests, the demo and dApp developers).
-const PROJECTS = ['examples/solidity-echo', 'crates/devnet/tests/solidity'];
+// The folders whose contracts are deployed (by the tests, the demo, dApp developers and the
+// devnet's genesis).
+const PROJECTS = ['examples/solidity-echo', 'crates/devnet/tests/solidity', 'crates/devnet/contracts'];
+// The projects whose contracts the devnet places at genesis: their runtime code is written too,
+// as `<project>/out/<Contract>.runtime.bin`.
+const PREDEPLOYED = ['crates/devnet/contracts'];
 // Prague is solc 0.8.30's default; named so that a newer solc cannot change it silently.
 const SETTINGS = {
   optimizer: { enabled: true, runs: 200 },
   evmVersion: 'prague',
-  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
 };
 
 function fail(message) {
@@ -68,13 +72,16 @@ function compile(solc, root, units) {
 }
 
 /** The artifacts of a project's deployable contracts: file name under out/ -> contents. */
-function artifacts(output, units) {
+function artifacts(output, project) {
   const files = new Map();
-  for (const unit of units) {
+  for (const unit of project.units) {
     for (const [name, contract] of Object.entries(output.contracts[unit] || {})) {
       if (contract.evm.bytecode.object === '') continue; // an interface or abstract contract
       if (files.has(`${name}.bin`)) fail(`two contracts are named ${name}`);
       files.set(`${name}.bin`, `${contract.evm.bytecode.object}\n`);
+      if (PREDEPLOYED.includes(project.dir)) {
+        files.set(`${name}.runtime.bin`, `${contract.evm.deployedBytecode.object}\n`);
+      }
       files.set(`${name}.abi.json`, `${JSON.stringify(contract.abi, null, 2)}\n`);
     }
   }
@@ -137,7 +144,7 @@ function main() {
   const sources = [`${interfaces.length} ${INTERFACES}/*.sol`, ...projects.map((p) => `${p.units.length} ${p.dir}/*.sol`)];
   const summary = `${sources.join(', ')} (solc ${solc.version()})`;
   if (flags.includes('--check')) {
-    const lines = projects.flatMap((project) => differences(root, project.out, artifacts(output, project.units)));
+    const lines = projects.flatMap((project) => differences(root, project.out, artifacts(output, project)));
     if (lines.length > 0) {
       for (const line of lines) console.error(line);
       fail('an out/ folder is not what its sources compile to: run `make sol` and commit it');
@@ -146,7 +153,7 @@ function main() {
     return;
   }
   for (const project of projects) {
-    const files = artifacts(output, project.units);
+    const files = artifacts(output, project);
     const dir = path.join(root, project.out);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });

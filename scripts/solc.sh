@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compiles the Solidity of the workspace with solc from npm: every abi/*.sol (the interfaces dApp
-# developers compile against), examples/solidity-echo/*.sol (the Solidity Echo dApp) and
-# crates/devnet/tests/solidity/*.sol (the devnet's cross-VM test contracts).
+# developers compile against), examples/solidity-echo/*.sol (the Solidity Echo dApp),
+# crates/devnet/tests/solidity/*.sol (the devnet's cross-VM test contracts) and
+# crates/devnet/contracts/*.sol (what the devnet places at genesis: the StylusDeployer).
 #
 #   scripts/solc.sh          compile and write each project's out/ (`make sol`)
 #   scripts/solc.sh --check  compile fresh and fail when an out/ differs, or anything fails to compile

@@ -126,6 +126,9 @@ impl Chain {
         }
         // ArbOS's state account exists from genesis, as on Nitro (nonce 1: never pruned as empty).
         state.accounts.entry(crate::arbos::storage::ARBOS_STATE).or_default().nonce = 1;
+        let deployer = state.accounts.entry(crate::predeploys::STYLUS_DEPLOYER).or_default();
+        deployer.nonce = 1;
+        deployer.set_code(crate::predeploys::stylus_deployer_code());
         let genesis = Block::seal(BlockContents {
             parent_hash: B256::ZERO,
             number: 0,

@@ -19,6 +19,7 @@ pub mod config;
 pub mod dev_accounts;
 pub mod exec;
 pub mod persist;
+pub mod predeploys;
 pub mod rpc;
 pub mod state;
 pub mod stylus;

@@ -9,7 +9,9 @@
 //! The owner is whoever deployed the program: deploy it with
 //! `stylus_wasm::deploy::init_code_recording_deployer(code, OWNER_SLOT)`, which stores the deploying
 //! account in [`OWNER_SLOT`] as part of the creation, so there is no `initialize` anyone could call
-//! first. Without a recorded owner nobody can set anything.
+//! first; or with `cargo stylus deploy --constructor-args OWNER`, which runs
+//! `stylus_constructor(owner)` in the creating transaction (`mos_program::constructor`). Without a
+//! recorded owner nobody can set anything.
 //!
 //! Storage: [`OWNER_SLOT`] owner, 1 pending owner, 2 receiver, `keccak(chainId ‖ 3)` base gas,
 //! `keccak(token ‖ keccak(chainId ‖ 4))` gas price (Solidity's layout of MAP's mappings).
@@ -49,6 +51,7 @@ pub static ROUTER: Router = Router { tables: &[FUNCTIONS], payable: &[], receive
 
 /// The fee service's functions.
 const FUNCTIONS: Functions = &[
+    (mos_program::constructor::SELECTOR, constructor),
     (getMessageFeeCall::SELECTOR, get_message_fee),
     (setBaseGasCall::SELECTOR, set_base_gas),
     (setChainGasPriceCall::SELECTOR, set_chain_gas_price),
@@ -155,4 +158,9 @@ fn accept_ownership(host: &Host, _: &[u8]) -> ProgramResult<Vec<u8>> {
     store_address(host, owner_slot, new_owner);
     host.emit(&[OwnershipTransferred::SIGNATURE_HASH, previous.into_word(), new_owner.into_word()], &[]);
     Ok(Vec::new())
+}
+
+/// `stylus_constructor(owner)`: the owner, when the creation did not record one.
+fn constructor(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
+    mos_program::constructor::record_owner(host, args, U256::from_be_bytes(OWNER_SLOT))
 }

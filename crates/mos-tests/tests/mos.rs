@@ -2,6 +2,7 @@
 
 mod mos {
     mod admin;
+    mod constructor;
     mod destination;
     mod echo_example;
     mod entry_gas;

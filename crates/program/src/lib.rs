@@ -11,6 +11,7 @@
 //!   than alloy's per-signature coders (docs/sizes.md gives what each costs);
 //! - [`revert`]: Solidity's `Error(string)` and `require`;
 //! - [`mapping_slot`]: Solidity's slot of a mapping entry;
+//! - [`constructor`]: stylus-sdk's constructor protocol, for programs that take an owner;
 //! - `testing` (feature `testing`): an in-memory host, so program logic runs in unit tests on the
 //!   build machine;
 //! - `export_abi` (feature `export-abi`): what `cargo stylus export-abi` runs.
@@ -24,6 +25,7 @@
 extern crate alloc;
 
 mod args;
+pub mod constructor;
 #[cfg(feature = "export-abi")]
 pub mod export_abi;
 mod host;

@@ -1,8 +1,9 @@
 //! What `cargo stylus export-abi` and `cargo stylus constructor` get from each deployed program
 //! crate: cargo-stylus runs `cargo run --package <program> --features export-abi -- abi` (and
 //! `-- constructor`) on the build machine. The interfaces must be the files of `abi/`, which dApp
-//! developers use and solc compiles (`make sol`), and no program declares a constructor, so
-//! `cargo stylus deploy` deploys and activates it without calling one.
+//! developers use and solc compiles (`make sol`). The MOS programs declare no constructor, so
+//! `cargo stylus deploy` deploys and activates them without calling one; the programs that take an
+//! owner declare `stylus_constructor(address)`, which cargo-stylus calls through the StylusDeployer.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -34,21 +35,25 @@ fn body(name: &str) -> String {
 }
 
 #[test]
-fn each_deployed_program_exports_the_interfaces_of_abi_and_no_constructor() {
-    let programs: [(&str, &[&str]); 5] = [
-        ("mos-dest", &["IMOSV3", "IMOSAdmin", "IMOSExtensions"]),
-        ("mos-relay", &["IMOSV3", "IMOSRelay", "IMOSAdmin", "IMOSExtensions"]),
-        ("fee-service", &["IFeeService"]),
-        ("mos-light-node", &["ILightNode", "ICommitteeLightNode"]),
-        ("mos-light-client-manager", &["ILightClientManager", "ILightClientManagerAdmin"]),
+fn each_deployed_program_exports_the_interfaces_of_abi_and_its_constructor() {
+    let programs: [(&str, &[&str], &str); 5] = [
+        ("mos-dest", &["IMOSV3", "IMOSAdmin", "IMOSExtensions"], ""),
+        ("mos-relay", &["IMOSV3", "IMOSRelay", "IMOSAdmin", "IMOSExtensions"], ""),
+        ("fee-service", &["IFeeService"], "constructor(address owner)\n"),
+        ("mos-light-node", &["ILightNode", "ICommitteeLightNode"], "constructor(address deployer)\n"),
+        (
+            "mos-light-client-manager",
+            &["ILightClientManager", "ILightClientManagerAdmin"],
+            "constructor(address admin)\n",
+        ),
     ];
-    for (package, interfaces) in programs {
+    for (package, interfaces, constructor) in programs {
         let mut expected = String::from(HEADER);
         for name in interfaces {
             expected.push('\n');
             expected.push_str(&body(name));
         }
         assert_eq!(export(package, "abi"), expected, "{package}");
-        assert_eq!(export(package, "constructor"), "", "{package} has no constructor");
+        assert_eq!(export(package, "constructor"), constructor, "{package}'s constructor");
     }
 }

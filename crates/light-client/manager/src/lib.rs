@@ -14,7 +14,9 @@
 //! address) a chain's light node and may hand the registry over. The admin is whoever deployed
 //! the manager: deploy it with `stylus_wasm::deploy::init_code_recording_deployer(code,
 //! ADMIN_SLOT)`, which stores the deploying account as part of the creation, so there is no
-//! `initialize` anyone could call first. Without a recorded admin nobody can register anything.
+//! `initialize` anyone could call first; or with `cargo stylus deploy --constructor-args ADMIN`,
+//! which runs `stylus_constructor(admin)` in the creating transaction (`mos_program::constructor`).
+//! Without a recorded admin nobody can register anything.
 //!
 //! Storage: slot 0 ([`ADMIN_SLOT`]) the admin; `keccak(uint256(chainId) ‖ 1)` the light node of
 //! `chainId` (Solidity's layout of `mapping(uint256 => address)` at slot 1).
@@ -53,6 +55,7 @@ mos_program::entrypoint!(ROUTER);
 
 /// The functions, by selector.
 const FUNCTIONS: Functions = &[
+    (mos_program::constructor::SELECTOR, constructor),
     (M::verifyProofDataCall::SELECTOR, verify_proof_data),
     (M::verifyProofDataWithCacheCall::SELECTOR, verify_proof_data_with_cache),
     (M::notifyLightClientCall::SELECTOR, notify_light_client),
@@ -231,4 +234,9 @@ fn change_admin(host: &Host, input: &[u8]) -> ProgramResult {
     let data = [previous.into_word().0, new_admin.into_word().0].concat();
     host.emit(&[A::AdminChanged::SIGNATURE_HASH], &data);
     Ok(Vec::new())
+}
+
+/// `stylus_constructor(admin)`: the admin, when the creation did not record one.
+fn constructor(host: &Host, args: &[u8]) -> ProgramResult<Vec<u8>> {
+    mos_program::constructor::record_owner(host, args, U256::from_be_bytes(ADMIN_SLOT))
 }

@@ -5,7 +5,9 @@
 //! - `initialize(sourceChainId, members, threshold)`: only the deployer, once; the first committee
 //!   has epoch 1. Deploy with `stylus_wasm::deploy::init_code_recording_deployer(code,
 //!   DEPLOYER_SLOT)`: the init code records the deploying account, so nobody who sees the
-//!   deployment can initialise the node first.
+//!   deployment can initialise the node first; or with `cargo stylus deploy --constructor-args
+//!   DEPLOYER`, which runs `stylus_constructor(deployer)` in the creating transaction
+//!   (`mos_program::constructor`).
 //! - `updateBlockHeader(abi.encode(SignedHeader))`: anyone may submit a header attestation signed
 //!   by a threshold of the current committee (EIP-712, `light_client_iface::attestation`). The
 //!   first hash attested for a block stays: a different one is not stored but reported
@@ -87,6 +89,7 @@ const FUNCTIONS: Functions = {
     use ICommitteeLightNode as C;
     use ILightNode as L;
     &[
+        (mos_program::constructor::SELECTOR, constructor),
         (L::verifyProofDataCall::SELECTOR, verify_proof_data),
         (L::verifyProofDataWithCacheCall::SELECTOR, verify_proof_data_with_cache),
         (L::updateBlockHeaderCall::SELECTOR, update_block_header),
@@ -299,4 +302,10 @@ fn attested_hash(host: &Host, input: &[u8]) -> ProgramResult {
 
 fn domain_separator(host: &Host, _: &[u8]) -> ProgramResult {
     Ok(returns(eip712::domain_separator(host)))
+}
+
+/// `stylus_constructor(deployer)`: the account that may `initialize`, when the creation did not
+/// record one.
+fn constructor(host: &Host, args: &[u8]) -> ProgramResult {
+    mos_program::constructor::record_owner(host, args, U256::from_be_bytes(storage::DEPLOYER_SLOT))
 }
