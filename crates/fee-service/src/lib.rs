@@ -10,8 +10,9 @@
 //! `stylus_wasm::deploy::init_code_recording_deployer(code, OWNER_SLOT)`, which stores the deploying
 //! account in [`OWNER_SLOT`] as part of the creation, so there is no `initialize` anyone could call
 //! first; or with `cargo stylus deploy --constructor-args OWNER`, which runs
-//! `stylus_constructor(owner)` in the creating transaction (`mos_program::constructor`). Without a
-//! recorded owner nobody can set anything.
+//! `stylus_constructor(owner)` in the creating transaction (`mos_program::constructor`). Create it
+//! no other way: until an owner is recorded nobody can set anything, and the first to call the
+//! constructor becomes the owner.
 //!
 //! Storage: [`OWNER_SLOT`] owner, 1 pending owner, 2 receiver, `keccak(chainId ‖ 3)` base gas,
 //! `keccak(token ‖ keccak(chainId ‖ 4))` gas price (Solidity's layout of MAP's mappings).

@@ -7,6 +7,8 @@
 //! the SDK's `CONSTRUCTOR_SELECTOR`, `stylus_constructor()`'s whatever the arguments, and the SDK's
 //! once-guard slot says it ran. `mos deploy` records the owner in the creation itself
 //! (`init_code_recording_deployer`); a constructor then finds the owner slot taken and refuses.
+//! As with every stylus-sdk constructor, a program created any third way (a plain creation, then a
+//! separate call) belongs to whoever calls its constructor first.
 
 use alloc::vec::Vec;
 

@@ -16,7 +16,8 @@
 //! ADMIN_SLOT)`, which stores the deploying account as part of the creation, so there is no
 //! `initialize` anyone could call first; or with `cargo stylus deploy --constructor-args ADMIN`,
 //! which runs `stylus_constructor(admin)` in the creating transaction (`mos_program::constructor`).
-//! Without a recorded admin nobody can register anything.
+//! Create it no other way: until an admin is recorded nobody can register anything, and the first
+//! to call the constructor becomes the admin.
 //!
 //! Storage: slot 0 ([`ADMIN_SLOT`]) the admin; `keccak(uint256(chainId) ‖ 1)` the light node of
 //! `chainId` (Solidity's layout of `mapping(uint256 => address)` at slot 1).

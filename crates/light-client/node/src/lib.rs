@@ -7,7 +7,8 @@
 //!   DEPLOYER_SLOT)`: the init code records the deploying account, so nobody who sees the
 //!   deployment can initialise the node first; or with `cargo stylus deploy --constructor-args
 //!   DEPLOYER`, which runs `stylus_constructor(deployer)` in the creating transaction
-//!   (`mos_program::constructor`).
+//!   (`mos_program::constructor`). Create it no other way: the first to call the constructor of a
+//!   node created without a recorded deployer becomes its deployer.
 //! - `updateBlockHeader(abi.encode(SignedHeader))`: anyone may submit a header attestation signed
 //!   by a threshold of the current committee (EIP-712, `light_client_iface::attestation`). The
 //!   first hash attested for a block stays: a different one is not stored but reported
