@@ -69,7 +69,8 @@ for program in "${PROGRAMS[@]}"; do
         { cat "$WORK/check.log" >&2; echo "cargo-stylus: check failed for $package" >&2; exit 1; }
     grep -o 'contract size: .*' "$WORK/check.log" | sed 's/\x1b\[[0-9;]*m//g' | sed 's/^/ok  check: /'
 
-    constructor="$(cd "$dir" && cargo stylus constructor 2>/dev/null)"
+    constructor="$(cd "$dir" && cargo stylus constructor 2>"$WORK/constructor.log")" ||
+        { cat "$WORK/constructor.log" >&2; echo "cargo-stylus: cargo stylus constructor failed for $package" >&2; exit 1; }
     args=()
     [ -z "$constructor" ] || args=(--constructor-args "$OWNER")
     (cd "$dir" && eval "$BUILD_ENV" && cargo stylus deploy --endpoint "$RPC" --private-key "$KEY" --no-verify "${args[@]}") \
