@@ -34,8 +34,13 @@ build: setup
 
 test: setup test-sol test-unit test-no-std
 
+# One throwaway PostgreSQL for the whole run (scripts/postgres.sh: Debian's postgresql, installed
+# once; a cluster under target/postgres on 127.0.0.1), for the store tests and the messenger
+# instances sharing it; stopped at the end whatever the tests did.
 test-unit:
-	$(CARGO) test --workspace
+	@url=$$(scripts/postgres.sh start) || exit 1; \
+	MOS_TEST_POSTGRES_URL=$$url $(CARGO) test --workspace; status=$$?; \
+	scripts/postgres.sh stop; exit $$status
 
 # The committed Solidity artifacts are what a fresh compile writes, and every abi/*.sol compiles
 # (scripts/solc.sh installs the pinned solc from npm the first time).

@@ -121,7 +121,7 @@ async fn workload(
         })
         .await
         .unwrap();
-    assert!(arrived, "{name}: not delivered within {TIMEOUT:?}: {:#?}", messenger.state());
+    assert!(arrived, "{name}: not delivered within {TIMEOUT:?}: {:#?}", messenger.summary().await);
     let after = messenger_transactions(harness);
     for (_, message) in &sent {
         let stored = network.echo_list(message.to_chain, &message.key).await.unwrap();
@@ -170,9 +170,9 @@ async fn bench() {
     let network =
         LocalNetwork::launch(&programs, mos_e2e::Dapp::Stylus).await.unwrap_or_else(|e| panic!("launching: {e}"));
     let deployed = started.elapsed();
-    let state = std::env::temp_dir().join(format!("mos-bench-messenger-{}.json", std::process::id()));
-    let _ = std::fs::remove_file(&state);
-    let harness = Harness { network, state };
+    let store = std::env::temp_dir().join(format!("mos-bench-messenger-{}.db", std::process::id()));
+    mos_e2e::remove_store(&store);
+    let harness = Harness { network, store };
     let (suite_transactions, echo_transactions) = (sent_by(&harness, local::DEPLOYER), sent_by(&harness, local::USER));
 
     let (mut messenger, mut events) = harness.messenger(local::messenger_config()).await;

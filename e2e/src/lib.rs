@@ -24,6 +24,7 @@ use mos_messenger::{
     dapp,
     deploy::{Deployer, Programs},
     local::{self, EchoKind, IEcho, LocalNetwork, ECHO_GAS_LIMIT},
+    store::{Delivery, RouteKey, Stage},
     Config, Event, Messenger, MessengerError, Node,
 };
 use mos_prover::rpc::TransactionProof;
@@ -79,17 +80,17 @@ macro_rules! for_both_dapps {
     )+};
 }
 
-/// The local network, launched, and a place for the messenger's state.
+/// The local network, launched, and a place for the messenger's store.
 pub struct Harness {
     /// The chains, the deployment and the Echoes.
     pub network: LocalNetwork,
-    /// The messenger's state file.
-    pub state: PathBuf,
+    /// The messenger's store: a SQLite file.
+    pub store: PathBuf,
 }
 
 impl Harness {
-    /// Three chains with everything deployed, `dapp` the Echo on each; the state file (not created
-    /// yet) named after `test` and `dapp`.
+    /// Three chains with everything deployed, `dapp` the Echo on each; the store (not created yet)
+    /// a SQLite file named after `test` and `dapp`.
     ///
     /// # Panics
     /// When the network cannot start.
@@ -99,37 +100,65 @@ impl Harness {
             .with_test_writer()
             .try_init();
         let network = LocalNetwork::launch(&programs(), dapp).await.unwrap_or_else(|e| panic!("launching: {e}"));
-        let state = std::env::temp_dir().join(format!("mos-e2e-{test}-{dapp}-{}.json", std::process::id()));
-        let _ = std::fs::remove_file(&state);
-        Self { network, state }
+        let store = std::env::temp_dir().join(format!("mos-e2e-{test}-{dapp}-{}.db", std::process::id()));
+        remove_store(&store);
+        Self { network, store }
     }
 
-    /// A messenger with the messenger's dev key and the committee's keys, from the state file.
+    /// A messenger with the messenger's dev key and the committee's keys, on the store.
     ///
     /// # Panics
     /// When it cannot connect.
     pub async fn messenger(&self, config: Config) -> (Messenger, UnboundedReceiver<Event>) {
         let mut messenger = self
             .network
-            .messenger(&self.state, config)
+            .messenger(&self.store_url(), config)
             .await
             .unwrap_or_else(|e| panic!("connecting the messenger: {e}"));
         let events = messenger.subscribe();
         (messenger, events)
     }
 
-    /// Runs `messenger` until `arrived` holds (checked after every round), at most `timeout`
-    /// ([`Messenger::run_until`]).
+    /// Runs `messenger` until `arrived` holds (checked after every round) and the messenger has
+    /// confirmed every delivery it made, at most `timeout` ([`Messenger::run_until`]).
     ///
     /// # Panics
-    /// When it does not hold in time, or the messenger stops with an error.
-    pub async fn run_until<F, Fut>(&self, messenger: &mut Messenger, timeout: Duration, mut arrived: F)
+    /// When that does not happen in time, or the messenger stops with an error.
+    pub async fn run_until<F, Fut>(&self, messenger: &Messenger, timeout: Duration, mut arrived: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        let held = messenger.run_until(timeout, async || Ok::<_, MessengerError>(arrived().await)).await.unwrap();
-        assert!(held, "not delivered within {timeout:?}: {:#?}", messenger.state());
+        let held = messenger
+            .run_until(timeout, async || Ok::<_, MessengerError>(arrived().await && messenger.unsettled().await? == 0))
+            .await
+            .unwrap();
+        assert!(held, "not delivered within {timeout:?}: {:#?}", messenger.summary().await);
+    }
+
+    /// The store's URL.
+    pub fn store_url(&self) -> String {
+        self.store.display().to_string()
+    }
+
+    /// How many deliveries `messenger` made, all routes together, once nothing is left to do: no
+    /// delivery pending, submitted or failed.
+    ///
+    /// # Panics
+    /// When one is, or the store cannot be read.
+    pub async fn settled_deliveries(&self, messenger: &Messenger) -> u64 {
+        let summary = messenger.summary().await.unwrap();
+        let open = summary.values().any(|route| route.pending + route.submitted + route.failed > 0);
+        assert!(!open, "deliveries left: {summary:#?}");
+        summary.values().map(|route| route.delivered).sum()
+    }
+
+    /// The deliveries of `route` at `stage`, newest first.
+    ///
+    /// # Panics
+    /// When the store cannot be read.
+    pub async fn deliveries(&self, messenger: &Messenger, route: RouteKey, stage: Stage) -> Vec<Delivery> {
+        messenger.store().deliveries(Some(route), Some(stage), 1000).await.unwrap()
     }
 
     /// Whether every message of `sent` has arrived: its value stored under its key by the Echo of
@@ -146,10 +175,10 @@ impl Harness {
         true
     }
 
-    /// Stops the chains and removes the state file.
+    /// Stops the chains and removes the store.
     pub fn stop(self) {
         self.network.stop();
-        let _ = std::fs::remove_file(&self.state);
+        remove_store(&self.store);
     }
 
     /// The node of chain `chain_id` ([`LocalNetwork::node`]).
@@ -318,4 +347,11 @@ pub fn count<'a>(orders: impl IntoIterator<Item = &'a B256>) -> BTreeMap<B256, u
         *counts.entry(*order).or_default() += 1;
     }
     counts
+}
+
+/// Removes a SQLite store and its write-ahead log.
+pub fn remove_store(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
 }

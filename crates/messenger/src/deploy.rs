@@ -31,11 +31,9 @@ use mos_message::{
     interfaces::{IFeeService, IMOSAdmin, IMOSRelay, IMOSV3},
     ChainType,
 };
+use mos_rpc::{ChainError, Sender};
 
-use crate::{
-    deployment::{ChainEntry, Committee, Deployment, Role},
-    node::{ChainError, Sender},
-};
+use crate::deployment::{ChainEntry, Committee, Deployment, Role};
 
 /// The MOS program of every chain but the relay.
 pub const MOS_DEST: &str = "mos-dest";

@@ -34,9 +34,10 @@ use crate::{
     dapp::{ArtifactError, SolidityContract},
     deploy::{self, ChainSettings, DeployError, Deployer, Fees, Programs, SUITE},
     deployment::{Committee, Deployment},
-    messenger::{Config, Messenger, MessengerError},
-    node::{ChainError, Node, Sender},
+    messenger::{Messenger, MessengerError},
+    Config,
 };
+use mos_rpc::{ChainError, Node, Sender};
 
 /// Chain A's id.
 pub const CHAIN_A: u64 = 412_346;
@@ -88,7 +89,7 @@ pub enum LocalError {
     Unknown(String),
     /// A chain's URL is not usable.
     #[error(transparent)]
-    Url(#[from] crate::node::UrlError),
+    Url(#[from] mos_rpc::UrlError),
     /// A chain could not be reached, or refused a transaction.
     #[error("{chain}: {source}")]
     Chain {
@@ -177,18 +178,15 @@ pub fn messenger_config() -> Config {
 }
 
 /// A messenger serving `deployment` (the local network's, or part of it) with the dev keys: it
-/// delivers from [`MESSENGER`] and attests with every key of [`COMMITTEE`]; its state is the file
-/// at `state_path` (created when missing, resumed otherwise).
+/// delivers from [`MESSENGER`] and attests with every key of [`COMMITTEE`]; its store is the one
+/// at `store_url` (see [`crate::store::open`]: created when missing, resumed otherwise).
 ///
 /// # Errors
 /// [`LocalError::Key`], or [`LocalError::Messenger`] when `deployment` is not usable, a chain
-/// cannot be reached or the state file cannot be read or written.
-pub async fn dev_messenger(
-    deployment: &Deployment,
-    state_path: &Path,
-    config: Config,
-) -> Result<Messenger, LocalError> {
-    Ok(Messenger::connect(deployment, dev_key(MESSENGER)?, committee_keys()?, state_path, config).await?)
+/// cannot be reached or the store cannot be opened.
+pub async fn dev_messenger(deployment: &Deployment, store_url: &str, config: Config) -> Result<Messenger, LocalError> {
+    let store = crate::store::open(store_url).await.map_err(MessengerError::from)?;
+    Ok(Messenger::connect(deployment, dev_key(MESSENGER)?, committee_keys()?, store, config).await?)
 }
 
 /// A devnet chain served in this process.
@@ -374,14 +372,14 @@ impl LocalNetwork {
             .collect()
     }
 
-    /// A messenger serving the whole network with the dev keys ([`dev_messenger`]), its state in
-    /// the file at `state_path`.
+    /// A messenger serving the whole network with the dev keys ([`dev_messenger`]), its store at
+    /// `store_url`.
     ///
     /// # Errors
     /// [`LocalError::Key`], or [`LocalError::Messenger`] when a chain cannot be reached or the
-    /// state file cannot be read or written.
-    pub async fn messenger(&self, state_path: &Path, config: Config) -> Result<Messenger, LocalError> {
-        dev_messenger(&self.deployment, state_path, config).await
+    /// store cannot be opened.
+    pub async fn messenger(&self, store_url: &str, config: Config) -> Result<Messenger, LocalError> {
+        dev_messenger(&self.deployment, store_url, config).await
     }
 
     /// Deploys an Echo on each chain and lets every Echo accept messages from the others.

@@ -29,13 +29,13 @@ pub fn wallet_provider(
 }
 
 /// `url` parsed as the transport's URL type (`http://` or `https://`; see
-/// [`mos_messenger::node::endpoint`]).
+/// [`mos_rpc::endpoint`]).
 fn endpoint<U>(flag: &'static str, url: &str) -> Result<U, CliError>
 where
     U: FromStr,
     U::Err: Display,
 {
-    mos_messenger::node::endpoint(url).map_err(|e| CliError::Endpoint { flag, message: e.to_string() })
+    mos_rpc::endpoint(url).map_err(|e| CliError::Endpoint { flag, message: e.to_string() })
 }
 
 /// Runs `work` to completion on a single-threaded runtime.

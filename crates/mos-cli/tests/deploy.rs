@@ -14,7 +14,7 @@ use alloy_primitives::{hex, U256};
 use devnet::{dev_accounts::dev_signer, rpc::RpcServer, Chain, ChainConfig};
 use light_client_iface::interfaces::{ICommitteeLightNode, ILightClientManagerAdmin};
 use mos_message::interfaces::{IMOSRelay, IMOSV3};
-use mos_messenger::{deploy::SUITE, state::State, Deployment, Node};
+use mos_messenger::{deploy::SUITE, store, Deployment, Node};
 use serde_json::Value;
 
 const RELAY: u64 = 22_776;
@@ -124,18 +124,27 @@ async fn deploy_records_a_connected_suite_and_the_messenger_serves_it_until_ctrl
     );
 
     // The messenger serves both routes from the deployment blocks on, and stops on Ctrl-C.
-    let state = dir.join("state.json");
+    let store_file = dir.join("messenger.db");
     let messenger = Command::new(env!("CARGO_BIN_EXE_mos"))
-        .args(["messenger", "--deployment", file.to_str().unwrap(), "--state", state.to_str().unwrap()])
+        .args(["messenger", "--deployment", file.to_str().unwrap(), "--store", store_file.to_str().unwrap()])
         .args(["--poll-ms", "50", "--key", &key(3)])
         .env("MOS_ATTESTER_KEYS", format!("{},{}", key(5), key(6)))
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let read = || std::fs::read(&state).ok().and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok());
+    let relay_route = store::RouteKey { from: RELAY, to: CHAIN };
+    let chain_route = store::RouteKey { from: CHAIN, to: RELAY };
+    // The routes' cursors, once the messenger has scanned both routes past their deployment blocks.
+    let scanned = async || {
+        let Ok(opened) = store::open(store_file.to_str().unwrap()).await else { return None };
+        let summary = opened.summary().await.ok()?;
+        let past = |route, start| summary.iter().any(|(key, s)| *key == route && s.next_block > start);
+        (past(relay_route, relay_entry.deployed_block) && past(chain_route, chain_entry.deployed_block))
+            .then_some(summary)
+    };
     let mut waited = Duration::ZERO;
-    while read().is_none_or(|state| state.routes.values().any(|route| route.next_block == 0)) {
-        assert!(waited < Duration::from_secs(60), "the messenger wrote no state");
+    while scanned().await.is_none() {
+        assert!(waited < Duration::from_secs(60), "the messenger scanned nothing");
         tokio::time::sleep(Duration::from_millis(100)).await;
         waited += Duration::from_millis(100);
     }
@@ -143,26 +152,29 @@ async fn deploy_records_a_connected_suite_and_the_messenger_serves_it_until_ctrl
     assert!(status.success());
     let output = tokio::task::spawn_blocking(move || messenger.wait_with_output().unwrap()).await.unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let state = read().unwrap();
-    let routes: Vec<&String> = state.routes.keys().collect();
-    assert_eq!(routes, [&format!("{RELAY}->{CHAIN}"), &format!("{CHAIN}->{RELAY}")], "sorted by key");
-    assert!(state.routes[&format!("{CHAIN}->{RELAY}")].next_block > chain_entry.deployed_block);
+    let summary = scanned().await.unwrap();
+    let routes: Vec<String> = summary.iter().map(|(key, _)| key.to_string()).collect();
+    assert_eq!(routes, [format!("{RELAY}->{CHAIN}"), format!("{CHAIN}->{RELAY}")], "sorted by key");
     let logs = String::from_utf8_lossy(&output.stderr);
     assert!(logs.contains("messenger running") && logs.contains("stopped"), "{logs}");
-    let status = strings(&["--json", "messenger", "--status", "--state", dir.join("state.json").to_str().unwrap()]);
+    let status = strings(&["--json", "messenger", "--status", "--store", store_file.to_str().unwrap()]);
     let output = mos(status, vec![]).await;
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let shown: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(shown["routes"][format!("{CHAIN}->{RELAY}")]["failed"], serde_json::json!([]));
+    assert_eq!(shown["failed"], serde_json::json!([]));
     assert_eq!(shown["routes"][format!("{RELAY}->{CHAIN}")]["delivered"], 0);
+    let missing = strings(&["messenger", "--status", "--store", dir.join("none.db").to_str().unwrap()]);
+    let output = mos(missing, vec![]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("none.db: no such store"), "{output:?}");
 
     // A node that serves another chain than the deployment says is named.
     let mut wrong = deployment.clone();
     wrong.chains[1].rpc_url = relay.url();
     let wrong_file = dir.join("wrong.json");
     wrong.save(&wrong_file).unwrap();
-    let args = strings(&["messenger", "--deployment", wrong_file.to_str().unwrap(), "--state"]);
-    let args = args.into_iter().chain(strings(&[dir.join("s2.json").to_str().unwrap(), "--key", &key(3)])).collect();
+    let args = strings(&["messenger", "--deployment", wrong_file.to_str().unwrap(), "--store"]);
+    let args = args.into_iter().chain(strings(&[dir.join("s2.db").to_str().unwrap(), "--key", &key(3)])).collect();
     let output = mos(args, vec![]).await;
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).ends_with(&format!(

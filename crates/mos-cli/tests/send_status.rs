@@ -60,7 +60,7 @@ async fn run_until_known(network: &LocalNetwork, messenger: &mut Messenger, chai
         })
         .await
         .unwrap();
-    assert!(arrived, "not on {chain} within 30 s: {:#?}", messenger.state());
+    assert!(arrived, "not on {chain} within 30 s: {:#?}", messenger.summary().await);
 }
 
 /// The entry of chain `name` in a status report.
@@ -194,8 +194,8 @@ async fn a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_fail
         relay_chain_id: RELAY,
         chains: network.deployment.chains.iter().filter(|chain| chain.chain_id != CHAIN_B).cloned().collect(),
     };
-    let state = dir.join("relay-and-a.json");
-    let mut to_relay = local::dev_messenger(&relay_and_a, &state, local::messenger_config()).await.unwrap();
+    let store = dir.join("relay-and-a.db").display().to_string();
+    let mut to_relay = local::dev_messenger(&relay_and_a, &store, local::messenger_config()).await.unwrap();
     run_until_known(network, &mut to_relay, RELAY, [order_id, failing]).await;
     let got = status(order_id, file).await;
     assert_eq!(got["status"], "relayed");
@@ -214,7 +214,8 @@ async fn a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_fail
     );
 
     // Delivered, and failed with the target's reason: the whole deployment's messenger.
-    let mut messenger = network.messenger(&dir.join("messenger.json"), local::messenger_config()).await.unwrap();
+    let mut messenger =
+        network.messenger(&dir.join("messenger.db").display().to_string(), local::messenger_config()).await.unwrap();
     run_until_known(network, &mut messenger, CHAIN_B, [order_id, failing]).await;
     let executed = network.events::<IMOSV3::mapMessageIn>(CHAIN_B).await.unwrap();
     let (delivery, _) = executed.iter().find(|(_, event)| event.orderId == order_id).unwrap();

@@ -118,12 +118,12 @@ async fn two_messages_of_one_transaction_travel_together_or_alone_when_one_has_a
     let first = send_pair(&harness, &user, created, "first").await;
     let first_orders = orders(&first, harness.mos(CHAIN_A));
     assert_eq!(first_orders.len(), 2);
-    let (mut messenger, _) = harness.messenger(local::messenger_config()).await;
+    let (messenger, _) = harness.messenger(local::messenger_config()).await;
     let arrived = |tag: &'static str| async move {
         network.echo_list(CHAIN_B, tag).await.unwrap() == "to B"
             && network.echo_list(RELAY, tag).await.unwrap() == "to the relay"
     };
-    harness.run_until(&mut messenger, Duration::from_secs(60), || arrived("first")).await;
+    harness.run_until(&messenger, Duration::from_secs(60), || arrived("first")).await;
     let account = local::dev_key(local::MESSENGER).unwrap().address();
     let selectors = |chain| {
         harness.transactions_from(chain, account).into_iter().map(|sent| sent.selector).collect::<Vec<[u8; 4]>>()
@@ -147,7 +147,7 @@ async fn two_messages_of_one_transaction_travel_together_or_alone_when_one_has_a
     let second_orders = orders(&second, harness.mos(CHAIN_A));
     deliver_one_to_the_relay(&harness, second.transaction_hash, second_orders[1]).await;
     assert_eq!(message_status(&harness, RELAY, second_orders[1]).await, 1);
-    harness.run_until(&mut messenger, Duration::from_secs(60), || arrived("second")).await;
+    harness.run_until(&messenger, Duration::from_secs(60), || arrived("second")).await;
     assert_eq!(relay_deliveries(selectors(RELAY)), [transfer_in, with_index]);
     let executed = harness.events::<IMOSV3::mapMessageIn>(RELAY).await;
     assert_eq!(count(executed.iter().map(|(_, event)| &event.orderId)), count(&[first_orders[1], second_orders[1]]));

@@ -10,6 +10,7 @@ use mos_e2e::{echo_message_data, for_both_dapps, message_status, Dapp, Harness};
 use mos_message::interfaces::{IMOSExtensions, IMOSV3};
 use mos_messenger::{
     local::{self, EchoKind, IEcho, CHAIN_A, CHAIN_B, RELAY},
+    store::{RouteKey, Stage},
     Config, Event, Outcome,
 };
 
@@ -29,9 +30,9 @@ async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable
     owner_b.call(echo_b, &revoke(false)).await.unwrap();
     let sent = network.send(CHAIN_A, CHAIN_B, EchoKind::Message, "k", "v").await.unwrap();
 
-    let (mut messenger, mut events) = harness.messenger(local::messenger_config()).await;
+    let (messenger, mut events) = harness.messenger(local::messenger_config()).await;
     harness
-        .run_until(&mut messenger, Duration::from_secs(60), || async {
+        .run_until(&messenger, Duration::from_secs(60), || async {
             message_status(&harness, CHAIN_B, sent.order_id).await != 0
         })
         .await;
@@ -66,8 +67,7 @@ async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable
         Outcome::Executed { order_id: sent.order_id, result: false, reason: no_permission.clone() }
     )));
     // For the messenger that is a delivery like any other: nothing left to do, nothing failed.
-    let state = messenger.state();
-    assert!(state.routes.values().all(|route| route.pending.is_empty() && route.failed.is_empty()), "{state:#?}");
+    harness.settled_deliveries(&messenger).await;
 
     // The target allows the sender again, and anyone runs the message again with its fields, all of
     // them in its failed mapMessageIn (the whole messageData is its payload, as on MAP).
@@ -93,18 +93,18 @@ async fn a_delivery_the_destination_refuses_is_recorded_with_its_reason_and_trie
     admin_b.call(harness.mos(CHAIN_B), &IMOSV3::setPauseCall {}).await.unwrap();
     let sent = network.send(CHAIN_A, CHAIN_B, EchoKind::Calldata, "paused", "then not").await.unwrap();
 
-    let (mut messenger, mut events) = harness.messenger(local::messenger_config()).await;
-    let route = format!("{RELAY}->{CHAIN_B}");
+    let (messenger, mut events) = harness.messenger(local::messenger_config()).await;
+    let route = RouteKey { from: RELAY, to: CHAIN_B };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while messenger.state().routes[&route].failed.is_empty() {
-        assert!(tokio::time::Instant::now() < deadline, "{:#?}", messenger.state());
+    while harness.deliveries(&messenger, route, Stage::Failed).await.is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "{:#?}", messenger.summary().await);
         messenger.poll_once().await.unwrap();
     }
-    let failed = messenger.state().routes[&route].failed.clone();
+    let failed = harness.deliveries(&messenger, route, Stage::Failed).await;
     assert_eq!(failed.len(), 1);
     assert_eq!(
-        (failed[0].orders.as_slice(), failed[0].reason.as_str()),
-        ([sent.order_id].as_slice(), "Pausable: paused")
+        (failed[0].orders.as_slice(), failed[0].last_error.as_deref()),
+        ([sent.order_id].as_slice(), Some("Pausable: paused"))
     );
     let mut refusals = Vec::new();
     while let Ok(event) = events.try_recv() {
@@ -121,18 +121,18 @@ async fn a_delivery_the_destination_refuses_is_recorded_with_its_reason_and_trie
         messenger.poll_once().await.unwrap();
     }
     assert_eq!(harness.transactions_from(CHAIN_B, messenger_account).len(), sent_to_b);
-    assert!(messenger.state().routes[&route].pending.is_empty());
+    assert!(harness.deliveries(&messenger, route, Stage::Pending).await.is_empty());
     drop(messenger);
 
     // Unpaused, and asked to: delivered.
     admin_b.call(harness.mos(CHAIN_B), &IMOSV3::setUnpauseCall {}).await.unwrap();
-    let (mut messenger, _) = harness.messenger(Config { retry_failed: true, ..local::messenger_config() }).await;
+    let (messenger, _) = harness.messenger(Config { retry_failed: true, ..local::messenger_config() }).await;
     harness
-        .run_until(&mut messenger, Duration::from_secs(60), || async {
+        .run_until(&messenger, Duration::from_secs(60), || async {
             network.echo_list(CHAIN_B, "paused").await.unwrap() == "then not"
         })
         .await;
-    assert!(messenger.state().routes[&route].failed.is_empty());
+    assert!(harness.deliveries(&messenger, route, Stage::Failed).await.is_empty());
     assert_eq!(message_status(&harness, CHAIN_B, sent.order_id).await, 1);
     assert!(harness.transactions_from(CHAIN_B, messenger_account).iter().all(|sent| sent.success));
     harness.stop();

@@ -28,8 +28,8 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events(d
         sent.push(network.send(from, to, kind, key, value).await.unwrap());
     }
 
-    let (mut messenger, mut events) = harness.messenger(local::messenger_config()).await;
-    harness.run_until(&mut messenger, Duration::from_secs(60), || harness.arrived(&sent)).await;
+    let (messenger, mut events) = harness.messenger(local::messenger_config()).await;
+    harness.run_until(&messenger, Duration::from_secs(60), || harness.arrived(&sent)).await;
 
     let echo = |chain| Bytes::copy_from_slice(network.echoes[&chain].as_slice());
     // Each chain's MOS emitted one mapMessageOut per message its Echo sent, in order, naming the
@@ -129,9 +129,7 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events(d
         a_to_b.order_id,
         Outcome::Executed { order_id: a_to_b.order_id, result: true, reason: Bytes::new() }
     )));
-    let state = messenger.state();
-    assert!(state.routes.values().all(|route| route.pending.is_empty() && route.failed.is_empty()), "{state:#?}");
-    let delivered: u64 = state.routes.values().map(|route| route.delivered).sum();
+    let delivered = harness.settled_deliveries(&messenger).await;
     assert_eq!(delivered, 9, "five source transactions to the relay, four from it");
     harness.stop();
 }

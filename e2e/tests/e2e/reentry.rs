@@ -34,9 +34,9 @@ async fn a_target_that_delivers_another_proof_from_inside_its_delivery_fails_wit
     // A target on B that makes that delivery from inside its own, and a message for it.
     let target = harness.deploy_reentering_target(CHAIN_B, deliver_first.abi_encode().into()).await;
     let second = network.send_to(CHAIN_A, CHAIN_B, target, EchoKind::Message, "second", "never run").await.unwrap();
-    let (mut messenger, _) = harness.messenger(local::messenger_config()).await;
+    let (messenger, _) = harness.messenger(local::messenger_config()).await;
     harness
-        .run_until(&mut messenger, Duration::from_secs(60), || async {
+        .run_until(&messenger, Duration::from_secs(60), || async {
             message_status(&harness, CHAIN_B, first.order_id).await != 0
                 && message_status(&harness, CHAIN_B, second.order_id).await != 0
         })
@@ -65,7 +65,6 @@ async fn a_target_that_delivers_another_proof_from_inside_its_delivery_fails_wit
     let deliveries = harness.events::<IMOSV3::mapTransferExecute>(CHAIN_B).await;
     assert_eq!(deliveries.len(), 2);
     assert!(deliveries.iter().all(|(_, event)| event.from == messenger_account));
-    let state = messenger.state();
-    assert!(state.routes.values().all(|route| route.pending.is_empty() && route.failed.is_empty()), "{state:#?}");
+    harness.settled_deliveries(&messenger).await;
     harness.stop();
 }

@@ -1,4 +1,4 @@
-//! A messenger killed at any point and restarted from its state file: nothing lost, nothing twice.
+//! A messenger killed at any point and restarted from its store: nothing lost, nothing twice.
 
 use std::time::Duration;
 
@@ -7,13 +7,14 @@ use alloy_sol_types::SolCall;
 use mos_e2e::{count, Dapp, Harness};
 use mos_message::interfaces::IMOSV3;
 use mos_messenger::{
+    config::DEFAULT_INSTANCE,
     local::{self, EchoKind, Sent, CHAIN_A, CHAIN_B, RELAY},
-    state::{PendingDelivery, RouteState, State, Submitted},
+    store::{self, Lease, NewDelivery, RouteKey, Submission},
 };
 
 /// How long each run lasts before it is killed, in milliseconds: short enough that kills land
 /// anywhere in a delivery (reading logs, attesting, after signing, after broadcasting, while
-/// waiting for a receipt, between two state writes), long enough that every run makes progress.
+/// waiting for a receipt, between two store writes), long enough that every run makes progress.
 const RUNS_MS: [u64; 12] = [10, 25, 40, 55, 70, 85, 100, 120, 140, 160, 180, 200];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -25,7 +26,7 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
         sent.push(network.send(from, to, EchoKind::Message, key, &format!("{key}!")).await.unwrap());
     }
     for (run, millis) in RUNS_MS.into_iter().enumerate() {
-        let (mut messenger, _) = harness.messenger(local::messenger_config()).await;
+        let (messenger, _) = harness.messenger(local::messenger_config()).await;
         let killed = tokio::time::timeout(Duration::from_millis(millis), messenger.run(std::future::pending())).await;
         assert!(killed.is_err(), "the messenger stopped on its own: {killed:?}");
         drop(messenger);
@@ -34,8 +35,8 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
             sent.push(network.send(CHAIN_B, CHAIN_A, EchoKind::Calldata, "four", "four!").await.unwrap());
         }
     }
-    let (mut messenger, _) = harness.messenger(local::messenger_config()).await;
-    harness.run_until(&mut messenger, Duration::from_secs(60), || harness.arrived(&sent)).await;
+    let (messenger, _) = harness.messenger(local::messenger_config()).await;
+    harness.run_until(&messenger, Duration::from_secs(60), || harness.arrived(&sent)).await;
 
     // Every order executed exactly once where it was going, and forwarded exactly once by the relay.
     for chain in [CHAIN_A, RELAY, CHAIN_B] {
@@ -58,14 +59,12 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
         let transfers = transactions.iter().filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR).count();
         assert_eq!(transfers, deliveries, "deliveries on {chain}");
     }
-    let state = messenger.state();
-    assert!(state.routes.values().all(|route| route.pending.is_empty() && route.failed.is_empty()), "{state:#?}");
-    assert_eq!(state.routes.values().map(|route| route.delivered).sum::<u64>(), 7);
+    assert_eq!(harness.settled_deliveries(&messenger).await, 7);
     harness.stop();
 }
 
-/// The three moments a crash can leave a delivery transaction in, each written to the state file as
-/// the messenger writes it, then a restart:
+/// The three moments a crash can leave a delivery transaction in, each written to the store as the
+/// messenger writes it, then a restart:
 /// - signed and recorded, never broadcast: the restart broadcasts the very same bytes;
 /// - broadcast and mined, the receipt never seen: the restart finds it and sends nothing;
 /// - signed and recorded, its nonce then taken by another transaction of the account (it can
@@ -83,41 +82,47 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
     for message in &sent {
         let proof = harness.prove_attested(CHAIN_A, RELAY, message.transaction).await;
         let call = IMOSV3::transferInCall { chainId: U256::from(CHAIN_A), receiptProof: proof.proof.encode().into() };
-        signed.push((message, proof.block_number, call));
+        signed.push((message, proof.block_number, proof.block_hash, call));
     }
     let mined_unseen =
-        messenger.sign(TxKind::Call(harness.mos(RELAY)), signed[1].2.abi_encode().into(), U256::ZERO).await.unwrap();
+        messenger.sign(TxKind::Call(harness.mos(RELAY)), signed[1].3.abi_encode().into(), U256::ZERO).await.unwrap();
     messenger.broadcast(&mined_unseen).await.unwrap();
     let replaced =
-        messenger.sign(TxKind::Call(harness.mos(RELAY)), signed[2].2.abi_encode().into(), U256::ZERO).await.unwrap();
+        messenger.sign(TxKind::Call(harness.mos(RELAY)), signed[2].3.abi_encode().into(), U256::ZERO).await.unwrap();
     messenger.send(TxKind::Call(messenger.address()), Default::default(), U256::ZERO).await.unwrap();
     let never_broadcast =
-        messenger.sign(TxKind::Call(harness.mos(RELAY)), signed[0].2.abi_encode().into(), U256::ZERO).await.unwrap();
+        messenger.sign(TxKind::Call(harness.mos(RELAY)), signed[0].3.abi_encode().into(), U256::ZERO).await.unwrap();
 
-    let pending = [(0, &never_broadcast), (1, &mined_unseen), (2, &replaced)]
-        .into_iter()
-        .map(|(index, transaction)| {
-            let (message, block, _) = &signed[index];
-            let mut pending = PendingDelivery::new(message.transaction, *block, vec![message.order_id]);
-            pending.submitted = Some(Submitted {
-                transaction: transaction.hash,
-                raw: transaction.raw.clone(),
-                nonce: transaction.nonce,
-            });
-            pending
-        })
-        .collect();
-    let route = RouteState {
-        next_block: harness.node(CHAIN_A).block_number().await.unwrap() + 1,
-        pending,
-        ..Default::default()
-    };
-    let state =
-        State { version: mos_messenger::state::VERSION, routes: [(format!("{CHAIN_A}->{RELAY}"), route)].into() };
-    mos_messenger::file::write_json(&harness.state, &state).unwrap();
+    // Recorded as the messenger records them: found by a scan, claimed, the transaction recorded.
+    let store = store::open(&harness.store_url()).await.unwrap();
+    let route = RouteKey { from: CHAIN_A, to: RELAY };
+    let next = harness.node(CHAIN_A).block_number().await.unwrap() + 1;
+    store.cursor(route, next).await.unwrap();
+    let mut found = Vec::new();
+    for (message, block, block_hash, _) in &signed {
+        found.push(NewDelivery {
+            source_transaction: message.transaction,
+            source_block: *block,
+            source_block_hash: *block_hash,
+            orders: vec![message.order_id],
+        });
+    }
+    store.record_scan(route, next, next, &found, 0).await.unwrap().unwrap();
+    let lease = Lease { owner: DEFAULT_INSTANCE.into(), duration_ms: 60_000 };
+    let claimed = store.claim(route, &lease, store::now_ms(), 10).await.unwrap();
+    for (delivery, transaction) in claimed.iter().zip([&never_broadcast, &mined_unseen, &replaced]) {
+        let submission = Submission {
+            transaction: transaction.hash,
+            raw: transaction.raw.clone(),
+            nonce: transaction.nonce,
+            at_ms: 0,
+        };
+        store.record_submission(delivery.id, DEFAULT_INSTANCE, &submission).await.unwrap();
+    }
+    drop(store);
 
-    let (mut resumed, _) = harness.messenger(local::messenger_config()).await;
-    harness.run_until(&mut resumed, Duration::from_secs(60), || harness.arrived(&sent)).await;
+    let (resumed, _) = harness.messenger(local::messenger_config()).await;
+    harness.run_until(&resumed, Duration::from_secs(60), || harness.arrived(&sent)).await;
     let executed = harness.events::<IMOSV3::mapMessageIn>(RELAY).await;
     let by_order = |index: usize| {
         let found: Vec<B256> =
@@ -133,7 +138,6 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
     assert!(transactions.iter().all(|sent| sent.success), "{transactions:#?}");
     let transfers = transactions.iter().filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR).count();
     assert_eq!(transfers, 3);
-    let state = resumed.state();
-    assert!(state.routes.values().all(|route| route.pending.is_empty() && route.failed.is_empty()), "{state:#?}");
+    assert_eq!(harness.settled_deliveries(&resumed).await, 3);
     harness.stop();
 }

@@ -12,9 +12,9 @@ use alloy_primitives::B256;
 use mos_messenger::{
     deploy::Programs,
     local::{self, Dapp, EchoKind, LocalNetwork, Sent, CHAIN_A, CHAIN_B, RELAY},
-    node::revert_reason,
     Deployment, Event, Outcome, Role,
 };
+use mos_rpc::revert_reason;
 use serde_json::{json, Value};
 
 use crate::{commands::deploy::DEFAULT_PROGRAMS, CliError};
@@ -98,15 +98,15 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
         journeys.push(Journey { sent, hops, stored: String::new() });
     }
 
-    let state = std::env::temp_dir().join(format!("mos-demo-state-{}.json", std::process::id()));
-    let _ = std::fs::remove_file(&state);
+    let store = std::env::temp_dir().join(format!("mos-demo-{}.db", std::process::id()));
+    remove_store(&store);
     say(format!(
         "Messenger running (delivers from {}, attests with {} of the committee's {} keys)...",
         local::dev_key(local::MESSENGER)?.address(),
         local::THRESHOLD,
         local::COMMITTEE.len()
     ));
-    let mut messenger = network.messenger(&state, local::messenger_config()).await?;
+    let mut messenger = network.messenger(&store.display().to_string(), local::messenger_config()).await?;
     let mut events = messenger.subscribe();
     let delivering = Instant::now();
     messenger
@@ -123,7 +123,8 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
         })
         .await?;
     let elapsed = delivering.elapsed();
-    let _ = std::fs::remove_file(&state);
+    drop(messenger);
+    remove_store(&store);
 
     let arrived = journeys.iter().filter(|journey| journey.arrived()).count();
     if json {
@@ -244,4 +245,11 @@ fn report(deployment: &Deployment, journeys: &[Journey], elapsed: Duration) -> V
         "elapsedMs": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
         "allArrived": journeys.iter().all(Journey::arrived),
     })
+}
+
+/// Removes a SQLite store and its write-ahead log.
+fn remove_store(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
 }

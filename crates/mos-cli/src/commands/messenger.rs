@@ -1,14 +1,21 @@
 //! `mos messenger`: the messenger of a deployment, running until Ctrl-C. Its logs go to stderr
-//! (`RUST_LOG` sets the level, `info` by default). With `--status`, what its state file holds.
+//! (`RUST_LOG` sets the level, `info` by default). With `--status`, what its store holds.
 
 use std::{path::PathBuf, time::Duration};
 
-use mos_messenger::{state::StateFile, Config, Deployment, Messenger, MessengerError};
+use mos_messenger::{
+    config::DEFAULT_INSTANCE,
+    store::{self, Stage},
+    Config, Deployment, Messenger, MessengerError,
+};
+use serde_json::json;
 
 use crate::{commands::deploy::parse_key, CliError, Report};
 
 /// The environment variable that can hold the messenger's key instead of `--key`.
 const KEY_ENV: &str = "MOS_MESSENGER_KEY";
+/// The environment variable that can name the store instead of `--store`.
+const STORE_ENV: &str = "MOS_MESSENGER_STORE";
 /// The environment variable that can hold the attesters' keys instead of `--attester-key`.
 const ATTESTER_KEYS_ENV: &str = "MOS_ATTESTER_KEYS";
 
@@ -18,10 +25,15 @@ pub struct Args {
     /// The deployment file `mos deploy` wrote.
     #[arg(long, value_name = "FILE", default_value = "deployment.json")]
     pub deployment: PathBuf,
-    /// Where the messenger keeps what it has done (created if missing). Keep it: a messenger
-    /// restarted with it goes on where it stopped.
-    #[arg(long, value_name = "FILE", default_value = "messenger-state.json")]
-    pub state: PathBuf,
+    /// Where the messenger records what it has done: a SQLite file (a path, or sqlite://PATH;
+    /// created if missing) or a PostgreSQL database (postgres://…, which several instances can
+    /// share). Keep it: a messenger restarted with it goes on where it stopped.
+    #[arg(long, value_name = "URL", env = STORE_ENV, default_value = "messenger.db")]
+    pub store: String,
+    /// This instance's name, unique among the instances sharing a store: it holds the leases of
+    /// the deliveries it works on.
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_INSTANCE)]
+    pub instance: String,
     /// The private key that sends and pays for the deliveries, hex (or set MOS_MESSENGER_KEY).
     #[arg(long, value_name = "HEX", env = KEY_ENV, hide_env_values = true, required_unless_present = "status")]
     pub key: Option<String>,
@@ -48,8 +60,8 @@ pub struct Args {
     /// Try the deliveries recorded as failed again.
     #[arg(long)]
     pub retry_failed: bool,
-    /// Print what the state file holds (each route's cursor, pending deliveries and their last
-    /// error, failed deliveries and their reason) and exit.
+    /// Print what the store holds (each route's cursor and deliveries at each stage, the failed
+    /// deliveries with their reason, the waiting ones with their last error) and exit.
     #[arg(long)]
     pub status: bool,
 }
@@ -59,10 +71,11 @@ pub struct Args {
 /// # Errors
 /// [`CliError::Key`] for a key that is not one; [`CliError::Deployment`] for an unusable deployment
 /// file; [`CliError::Messenger`] when a chain cannot be reached at start, serves another chain, or
-/// the state file cannot be read or written (or, with `--status`, does not exist).
+/// the store cannot be opened, read or written.
 pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(CliError::Runtime)?;
     if args.status {
-        let report = status(args)?;
+        let report = runtime.block_on(status(args))?;
         if json {
             println!("{:#}", report.json);
         } else {
@@ -82,18 +95,19 @@ pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let deployment = Deployment::load(&args.deployment)?;
     let config = Config {
+        instance: args.instance.clone(),
         poll_interval: Duration::from_millis(args.poll_ms),
         confirmations: args.confirmations,
         max_block_range: args.max_block_range,
         retry_failed: args.retry_failed,
         ..Config::default()
     };
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(CliError::Runtime)?;
     runtime.block_on(async {
-        let mut messenger = Messenger::connect(&deployment, key, attesters, &args.state, config).await?;
+        let store = store::open(&args.store).await.map_err(MessengerError::from)?;
+        let messenger = Messenger::connect(&deployment, key, attesters, store, config).await?;
         let routes: Vec<String> = messenger.routes().iter().map(ToString::to_string).collect();
-        let state = args.state.display();
-        tracing::info!(routes = %routes.join(", "), %state, "messenger running (Ctrl-C stops it)");
+        let (store, instance) = (&args.store, &args.instance);
+        tracing::info!(routes = %routes.join(", "), %store, %instance, "messenger running (Ctrl-C stops it)");
         messenger
             .run(async {
                 let _ = tokio::signal::ctrl_c().await;
@@ -104,12 +118,26 @@ pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
     })
 }
 
-/// The state file, as it is.
-fn status(args: &Args) -> Result<Report, CliError> {
-    if !args.state.exists() {
-        return Err(CliError::Io(format!("{}: no such state file", args.state.display())));
+/// How many waiting and failed deliveries `--status` lists.
+const LISTED: u32 = 100;
+
+/// What the store holds: each route's summary, then the failed deliveries (with their reason) and
+/// the pending ones (with their last error), newest first.
+async fn status(args: &Args) -> Result<Report, CliError> {
+    let is_file = !args.store.contains("://") || args.store.starts_with("sqlite://");
+    let path = args.store.strip_prefix("sqlite://").unwrap_or(&args.store);
+    if is_file && !std::path::Path::new(path).exists() {
+        return Err(CliError::Io(format!("{path}: no such store (the messenger creates it when it first runs)")));
     }
-    let state = StateFile::open(&args.state).map_err(MessengerError::from)?;
-    let json = serde_json::to_value(state.state()).map_err(|e| CliError::Io(e.to_string()))?;
-    Ok(Report::new(json))
+    let store = store::open(&args.store).await.map_err(MessengerError::from)?;
+    let routes: serde_json::Map<String, serde_json::Value> = store
+        .summary()
+        .await
+        .map_err(MessengerError::from)?
+        .into_iter()
+        .map(|(route, summary)| (route.to_string(), json!(summary)))
+        .collect();
+    let failed = store.deliveries(None, Some(Stage::Failed), LISTED).await.map_err(MessengerError::from)?;
+    let pending = store.deliveries(None, Some(Stage::Pending), LISTED).await.map_err(MessengerError::from)?;
+    Ok(Report::new(json!({ "routes": routes, "failed": failed, "pending": pending })))
 }

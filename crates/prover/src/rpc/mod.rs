@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 pub use light_node::{header_to_attest, submit_header, AttestationOutcome, HeaderToAttest, Submission};
-pub use proof::{prove_log, prove_transaction, TransactionProof};
+pub use proof::{prove_log, prove_transaction, prove_transactions_in_block, TransactionProof};
 
 use crate::ProveError;
 

@@ -50,6 +50,32 @@ pub async fn prove_transaction<N: Network, P: Provider<N>>(
     prove_receipt(header, block_hash, &receipts, index)
 }
 
+/// The proofs of the receipts of `transactions`, all mined in the block `block_hash`, in the
+/// order given: the block's header and receipts are fetched once for all of them.
+///
+/// # Errors
+/// [`NodeError::TransactionNotInBlock`] when one of them is not in the block; [`NodeError::Rpc`]
+/// (naming the method), [`NodeError::BlockNotFound`], [`NodeError::HeaderMismatch`],
+/// [`NodeError::Proof`].
+pub async fn prove_transactions_in_block<N: Network, P: Provider<N>>(
+    provider: &P,
+    block_hash: B256,
+    transactions: &[B256],
+) -> Result<Vec<TransactionProof>, NodeError> {
+    let header = fetch_header(provider, BlockId::hash(block_hash)).await?;
+    let receipts = block_receipts(provider, block_hash).await?;
+    transactions
+        .iter()
+        .map(|&transaction| {
+            let index = receipts
+                .iter()
+                .position(|receipt| receipt.transaction_hash == transaction)
+                .ok_or(NodeError::TransactionNotInBlock { transaction, block: header.number })?;
+            prove_receipt(header.clone(), block_hash, &receipts, index)
+        })
+        .collect()
+}
+
 /// The proof of the receipt that holds log `log_index` of block `block` (the block-wide index, as
 /// `eth_getLogs` gives it).
 ///

@@ -1,0 +1,98 @@
+//! Making sure the destination's light node holds a source block's hash before its proofs are
+//! submitted: attested by the messenger when it holds a threshold of the committee's keys.
+
+use alloy_primitives::{TxKind, B256, U256};
+use alloy_signer_local::PrivateKeySigner;
+use light_client_iface::interfaces::ICommitteeLightNode;
+use mos_rpc::ChainError;
+
+use crate::{
+    deliver::{transient, AttemptFailure},
+    events::Event,
+    route::Route,
+};
+
+/// Makes sure the route's light node holds `block_hash` for source block `block`: `None` when it
+/// did already, the [`Event::Attested`] when the messenger attested it now with `attesters` (the
+/// committee members among them, as many as the deployment's threshold).
+///
+/// # Errors
+/// [`AttemptFailure::Waiting`] when the block is not attested and the messenger cannot attest it
+/// (too few of the committee's keys); [`AttemptFailure::Refused`] when the light node holds another
+/// hash for the block or refuses the attestation; [`AttemptFailure::Transient`] when a node fails,
+/// or the source's block is no longer `block_hash` (a reorganisation).
+pub async fn ensure_attested(
+    route: &Route,
+    block: u64,
+    block_hash: B256,
+    attesters: &[PrivateKeySigner],
+) -> Result<Option<Event>, AttemptFailure> {
+    let destination = &route.destination;
+    let light_node = route.light_node;
+    let attested = destination
+        .node()
+        .view(light_node, &ICommitteeLightNode::attestedHashCall { blockNumber: U256::from(block) })
+        .await
+        .map_err(transient)?;
+    if attested == block_hash {
+        return Ok(None);
+    }
+    if !attested.is_zero() {
+        return Err(AttemptFailure::Refused(format!(
+            "the light node {light_node} on {} holds {attested} for block {block} of {}, whose hash is {block_hash}",
+            route.id.to_name, route.id.from_name
+        )));
+    }
+    let threshold = usize::try_from(route.committee.threshold).unwrap_or(usize::MAX);
+    let signers: Vec<PrivateKeySigner> = attesters
+        .iter()
+        .filter(|key| route.committee.members.contains(&key.address()))
+        .take(threshold)
+        .cloned()
+        .collect();
+    if signers.len() < threshold || threshold == 0 {
+        return Err(AttemptFailure::Waiting(format!(
+            "waiting for block {block} of {} to be attested on {}",
+            route.id.from_name, route.id.to_name
+        )));
+    }
+    let header = mos_prover::rpc::header_to_attest(
+        route.source.node().provider(),
+        block,
+        destination.node().provider(),
+        light_node,
+        None,
+    )
+    .await
+    .map_err(transient)?;
+    if header.attestation.blockHash != block_hash {
+        return Err(AttemptFailure::Transient(format!(
+            "block {block} of {} is now {}, not {block_hash}",
+            route.id.from_name, header.attestation.blockHash
+        )));
+    }
+    let signed = mos_prover::attest::sign_header(&header.domain, header.attestation, &signers)
+        .map_err(|error| AttemptFailure::Refused(format!("cannot attest: {error}")))?;
+    let calldata = mos_prover::attest::update_block_header_calldata(&signed);
+    let signed = {
+        // Signed and broadcast under the chain's signing lock, then waited for without it.
+        let _signing = destination.signing.lock().await;
+        let signed = match destination.sender.sign(TxKind::Call(light_node), calldata, U256::ZERO).await {
+            Ok(signed) => signed,
+            Err(ChainError::Revert { reason, .. }) => {
+                return Err(AttemptFailure::Refused(format!(
+                    "the light node {light_node} refuses the attestation: {reason}"
+                )))
+            }
+            Err(error) => return Err(transient(error)),
+        };
+        destination.sender.broadcast(&signed).await.map_err(transient)?;
+        signed
+    };
+    let receipt = destination.sender.wait(signed.hash).await.map_err(transient)?;
+    if !receipt.status() {
+        return Err(AttemptFailure::Transient(format!("the attestation {} failed", signed.hash)));
+    }
+    tracing::info!(route = %route.id, block, transaction = %receipt.transaction_hash, "attested");
+    Ok(Some(Event::Attested { route: route.id.clone(), block, light_node, transaction: receipt.transaction_hash }))
+}

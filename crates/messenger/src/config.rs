@@ -1,0 +1,79 @@
+//! How the messenger runs: its pacing, its patience, and its name among the instances sharing a
+//! store.
+
+use std::time::Duration;
+
+/// How the messenger runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// This instance's name, unique among the instances sharing a store: it holds the leases of
+    /// the deliveries it works on. A restarted instance with the same name takes its own leases
+    /// back at once; one with another name waits for them to run out.
+    pub instance: String,
+    /// How long a claimed delivery stays this instance's without being touched again. An instance
+    /// killed mid-delivery loses its deliveries to the others after this long.
+    pub lease: Duration,
+    /// The most deliveries of one route claimed in one round.
+    pub batch: u32,
+    /// Pause between two rounds that found nothing to do.
+    pub poll_interval: Duration,
+    /// Blocks a source block must have on top of it before its logs are read (0: read the head).
+    pub confirmations: u64,
+    /// The most blocks one `eth_getLogs` asks for.
+    pub max_block_range: u64,
+    /// How long a delivery transaction may go unmined before its signed bytes are broadcast again
+    /// (the node may have lost it).
+    pub transaction_timeout: Duration,
+    /// The first retry's delay; each later one doubles it.
+    pub backoff: Duration,
+    /// The longest delay between two retries.
+    pub max_backoff: Duration,
+    /// Attempts that fail for a reason that may pass before a delivery is recorded as failed,
+    /// with its last error.
+    pub max_attempts: u32,
+    /// Try the deliveries recorded as failed again (once, at start).
+    pub retry_failed: bool,
+}
+
+/// The instance name when none is given.
+pub const DEFAULT_INSTANCE: &str = "messenger";
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            instance: DEFAULT_INSTANCE.into(),
+            lease: Duration::from_secs(30),
+            batch: 256,
+            poll_interval: Duration::from_secs(1),
+            confirmations: 0,
+            max_block_range: 1000,
+            transaction_timeout: Duration::from_secs(120),
+            backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+            max_attempts: 25,
+            retry_failed: false,
+        }
+    }
+}
+
+impl Config {
+    /// The delay before attempt `attempts + 1`, after `attempts` failed ones.
+    pub fn delay(&self, attempts: u32) -> Duration {
+        let doublings = attempts.saturating_sub(1).min(20);
+        self.backoff.saturating_mul(1 << doublings).min(self.max_backoff)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_the_first_delay_up_to_the_longest() {
+        let config =
+            Config { backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(10), ..Config::default() };
+        let delays: Vec<u64> = (1..=6).map(|attempts| config.delay(attempts).as_secs()).collect();
+        assert_eq!(delays, [1, 2, 4, 8, 10, 10]);
+        assert_eq!(config.delay(u32::MAX), Duration::from_secs(10));
+    }
+}

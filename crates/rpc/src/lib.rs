@@ -1,0 +1,15 @@
+//! The JSON-RPC client of the MOS tools, shared by the messenger and the `mos` command: a chain's
+//! node ([`Node`]), and an account that signs and sends transactions through it ([`Sender`]).
+//!
+//! A [`Sender`] signs each transaction itself, so that the caller holds the signed bytes and the
+//! hash before anything is broadcast: the messenger records them first, and a messenger restarted
+//! after a crash can look the transaction up, or broadcast the very same bytes again, instead of
+//! sending a second one.
+
+mod error;
+mod node;
+mod sender;
+
+pub use error::{endpoint, revert_reason, ChainError, UrlError};
+pub use node::Node;
+pub use sender::{Sender, SignedTransaction};
