@@ -67,7 +67,8 @@ start() {
       || fail "initdb failed; see $ROOT/initdb.log"
   fi
   # The tests' own throwaway databases: durability is not what they test, speed is welcome.
-  as_server "$bin/pg_ctl" -D "$DATA" -l "$ROOT/server.log" -w -t 60 start \
+  # 9>&-: the server must not inherit the lock, or it would hold it for as long as it runs.
+  as_server "$bin/pg_ctl" -D "$DATA" -l "$ROOT/server.log" -w -t 60 start 9>&- \
     -o "-p $PORT -c listen_addresses=127.0.0.1 -k $ROOT -c fsync=off -c max_connections=300" >/dev/null \
     || fail "the server did not start on 127.0.0.1:$PORT; see $ROOT/server.log"
   echo "$URL"
@@ -77,6 +78,11 @@ stop() {
   running || return 0
   as_server "$(bin_dir)/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
 }
+
+# One start or stop at a time (test binaries run in parallel may all ask for the server).
+mkdir -p "$ROOT"
+exec 9>"$ROOT.lock"
+flock 9
 
 case "${1:-}" in
   start) start ;;

@@ -121,8 +121,13 @@ pub async fn submit(
         Err(ChainError::Revert { reason, .. }) => return Err(SubmitError::Attempt(AttemptFailure::Refused(reason))),
         Err(error) => return Err(SubmitError::Attempt(transient(error))),
     };
-    let submission =
-        Submission { transaction: signed.hash, raw: signed.raw.clone(), nonce: signed.nonce, at_ms: now_ms() };
+    let submission = Submission {
+        transaction: signed.hash,
+        raw: signed.raw.clone(),
+        sender: destination.sender.address(),
+        nonce: signed.nonce,
+        at_ms: now_ms(),
+    };
     record(&submission).await.map_err(SubmitError::Store)?;
     destination.sender.broadcast(&signed).await.map_err(|error| SubmitError::Attempt(transient(error)))?;
     Ok(submission)
@@ -168,7 +173,7 @@ pub async fn resolve(
     if let Some(receipt) = node.receipt(submission.transaction).await.map_err(transient)? {
         return Ok(mined(receipt));
     }
-    if node.mined_nonce(sender.address()).await.map_err(transient)? > submission.nonce {
+    if node.mined_nonce(submission.sender).await.map_err(transient)? > submission.nonce {
         // Mined in between, or replaced.
         return Ok(node
             .receipt(submission.transaction)

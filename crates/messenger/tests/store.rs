@@ -2,13 +2,17 @@
 //! fresh database of the throwaway server `make test` starts (`MOS_TEST_POSTGRES_URL`; without it,
 //! the test starts the server itself with `scripts/postgres.sh`, and fails when it cannot).
 
-use std::{collections::BTreeSet, path::PathBuf, sync::Arc};
+use std::{collections::BTreeSet, sync::Arc};
 
-use alloy_primitives::{Bytes, B256};
+use alloy_primitives::{Address, Bytes, B256};
 use mos_messenger::store::{
     Attempt, Backend, Lease, NewDelivery, Outcome, RouteKey, SqlStore, Stage, Store, StoreError, Submission,
 };
 use sqlx::{Connection, Row};
+
+#[path = "support/postgres.rs"]
+mod postgres;
+use postgres::fresh_postgres;
 
 const ROUTE: RouteKey = RouteKey { from: 1, to: 22_776 };
 const OTHER_ROUTE: RouteKey = RouteKey { from: 22_776, to: 2 };
@@ -16,31 +20,6 @@ const LEASE_MS: u64 = 10_000;
 
 fn lease(owner: &str) -> Lease {
     Lease { owner: owner.into(), duration_ms: LEASE_MS }
-}
-
-/// The throwaway server's URL (the `postgres` database).
-fn postgres_admin_url() -> String {
-    if let Ok(url) = std::env::var("MOS_TEST_POSTGRES_URL") {
-        return url;
-    }
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/postgres.sh");
-    let output = std::process::Command::new(&script).arg("start").output().expect("scripts/postgres.sh runs");
-    assert!(output.status.success(), "{} start: {}", script.display(), String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
-
-/// A URL of a fresh, empty PostgreSQL database named after `name`.
-async fn fresh_postgres(name: &str) -> String {
-    let admin = postgres_admin_url();
-    let database = format!("store_{name}_{}", std::process::id());
-    let mut connection = sqlx::PgConnection::connect(&admin).await.expect("the test server answers");
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {database}")))
-        .execute(&mut connection)
-        .await
-        .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}"))).execute(&mut connection).await.unwrap();
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    format!("{base}/{database}")
 }
 
 /// A path for a fresh SQLite file named after `name`.
@@ -67,7 +46,13 @@ fn found(seed: u8, block: u64, orders: u8) -> NewDelivery {
 }
 
 fn submission(seed: u8, nonce: u64) -> Submission {
-    Submission { transaction: B256::repeat_byte(seed), raw: Bytes::from(vec![seed; 3]), nonce, at_ms: 7 }
+    Submission {
+        transaction: B256::repeat_byte(seed),
+        raw: Bytes::from(vec![seed; 3]),
+        sender: Address::repeat_byte(seed),
+        nonce,
+        at_ms: 7,
+    }
 }
 
 #[tokio::test]

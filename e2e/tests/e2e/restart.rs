@@ -114,6 +114,7 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
         let submission = Submission {
             transaction: transaction.hash,
             raw: transaction.raw.clone(),
+            sender: messenger.address(),
             nonce: transaction.nonce,
             at_ms: 0,
         };

@@ -27,7 +27,7 @@ pub use sql::{Backend, SqlStore};
 
 use std::fmt;
 
-use alloy_primitives::{Bytes, B256};
+use alloy_primitives::{Address, Bytes, B256};
 use serde::Serialize;
 
 /// A route's key: `"<source chain id>-><destination chain id>"`.
@@ -116,7 +116,10 @@ pub struct Submission {
     pub transaction: B256,
     /// Its signed bytes, to broadcast again if the node lost it.
     pub raw: Bytes,
-    /// Its nonce: once the account's mined nonce passes it without this transaction mined, another
+    /// The account that signed it: an instance taking a delivery over from another looks it up
+    /// by the account that sent it, not by its own.
+    pub sender: Address,
+    /// Its nonce: once the sender's mined nonce passes it without this transaction mined, another
     /// transaction took its place and it never will be.
     pub nonce: u64,
     /// When it was recorded (milliseconds since the Unix epoch).

@@ -39,6 +39,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             lease_until_ms {int} NOT NULL DEFAULT 0,
             submitted_transaction {blob},
             submitted_raw {blob},
+            submitted_sender {blob},
             submitted_nonce {int},
             submitted_at_ms {int},
             found_at_ms {int} NOT NULL,

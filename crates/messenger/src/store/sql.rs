@@ -1,7 +1,7 @@
 //! [`Store`] on SQLite or PostgreSQL, through sqlx's `Any` driver: the statements are written once
 //! (both backends take `$1`-style parameters), and [`Backend`] holds what differs.
 
-use alloy_primitives::{Bytes, B256};
+use alloy_primitives::{Address, Bytes, B256};
 use sqlx::{
     any::{AnyPoolOptions, AnyRow},
     AnyConnection, AnyPool, Row,
@@ -49,7 +49,7 @@ pub struct SqlStore {
 
 /// The columns of a delivery, in the order [`delivery`] reads them.
 const DELIVERY_COLUMNS: &str = "id, route, source_transaction, source_block, source_block_hash, stage, attempts, \
-     not_before_ms, last_error, submitted_transaction, submitted_raw, submitted_nonce, submitted_at_ms, found_at_ms, \
+     not_before_ms, last_error, submitted_transaction, submitted_raw, submitted_sender, submitted_nonce, submitted_at_ms, found_at_ms, \
      delivered_at_ms, delivery_transaction";
 
 /// A PostgreSQL advisory lock key held while migrating, so instances starting at once migrate one
@@ -192,6 +192,12 @@ fn hash(bytes: &[u8], column: &str) -> Result<B256, StoreError> {
     B256::try_from(bytes).map_err(|_| StoreError::Corrupt(format!("{} bytes in {column}, not 32", bytes.len())))
 }
 
+/// A stored 20-byte address.
+fn address(bytes: &[u8]) -> Result<Address, StoreError> {
+    Address::try_from(bytes)
+        .map_err(|_| StoreError::Corrupt(format!("{} bytes in submitted_sender, not 20", bytes.len())))
+}
+
 /// The delivery of a [`DELIVERY_COLUMNS`] row and its order rows.
 fn delivery(row: &AnyRow, orders: &[AnyRow]) -> Result<Delivery, StoreError> {
     let route: String = row.try_get("route")?;
@@ -199,6 +205,7 @@ fn delivery(row: &AnyRow, orders: &[AnyRow]) -> Result<Delivery, StoreError> {
         Some(transaction) => Some(Submission {
             transaction: hash(&transaction, "submitted_transaction")?,
             raw: Bytes::from(row.try_get::<Option<Vec<u8>>, _>("submitted_raw")?.unwrap_or_default()),
+            sender: address(&row.try_get::<Option<Vec<u8>>, _>("submitted_sender")?.unwrap_or_default())?,
             nonce: uint(row.try_get::<Option<i64>, _>("submitted_nonce")?.unwrap_or_default(), "submitted_nonce")?,
             at_ms: uint(row.try_get::<Option<i64>, _>("submitted_at_ms")?.unwrap_or_default(), "submitted_at_ms")?,
         }),
@@ -354,7 +361,7 @@ impl Store for SqlStore {
     async fn record_submission(&self, id: i64, owner: &str, submission: &Submission) -> Result<(), StoreError> {
         let rows = sqlx::query(
             "UPDATE deliveries SET stage = 'submitted', submitted_transaction = $1, submitted_raw = $2,
-                 submitted_nonce = $3, submitted_at_ms = $4
+                 submitted_nonce = $3, submitted_at_ms = $4, submitted_sender = $7
              WHERE id = $5 AND lease_owner = $6",
         )
         .bind(submission.transaction.as_slice())
@@ -363,6 +370,7 @@ impl Store for SqlStore {
         .bind(int(submission.at_ms)?)
         .bind(id)
         .bind(owner)
+        .bind(submission.sender.as_slice())
         .execute(&self.pool)
         .await?;
         held(rows.rows_affected(), id)
@@ -371,7 +379,7 @@ impl Store for SqlStore {
     async fn clear_submission(&self, id: i64, owner: &str) -> Result<(), StoreError> {
         let rows = sqlx::query(
             "UPDATE deliveries SET stage = 'pending', submitted_transaction = NULL, submitted_raw = NULL,
-                 submitted_nonce = NULL, submitted_at_ms = NULL, not_before_ms = 0
+                 submitted_sender = NULL, submitted_nonce = NULL, submitted_at_ms = NULL, not_before_ms = 0
              WHERE id = $1 AND lease_owner = $2",
         )
         .bind(id)
@@ -425,7 +433,7 @@ impl Store for SqlStore {
         let delivered = open == 0;
         sqlx::query(
             "UPDATE deliveries SET stage = $1, attempts = 0, not_before_ms = 0, last_error = NULL,
-                 submitted_transaction = NULL, submitted_raw = NULL, submitted_nonce = NULL, submitted_at_ms = NULL,
+                 submitted_transaction = NULL, submitted_raw = NULL, submitted_sender = NULL, submitted_nonce = NULL, submitted_at_ms = NULL,
                  delivered_at_ms = $2, delivery_transaction = COALESCE($3, delivery_transaction),
                  lease_owner = $4
              WHERE id = $5",
@@ -451,7 +459,7 @@ impl Store for SqlStore {
     ) -> Result<(), StoreError> {
         let statement = if clear_submission {
             "UPDATE deliveries SET attempts = $1, not_before_ms = $2, last_error = $3, stage = 'pending',
-                 submitted_transaction = NULL, submitted_raw = NULL, submitted_nonce = NULL, submitted_at_ms = NULL
+                 submitted_transaction = NULL, submitted_raw = NULL, submitted_sender = NULL, submitted_nonce = NULL, submitted_at_ms = NULL
              WHERE id = $4 AND lease_owner = $5"
         } else {
             "UPDATE deliveries SET attempts = $1, not_before_ms = $2, last_error = $3
@@ -471,7 +479,7 @@ impl Store for SqlStore {
     async fn record_failure(&self, id: i64, owner: &str, reason: &str) -> Result<(), StoreError> {
         let rows = sqlx::query(
             "UPDATE deliveries SET stage = 'failed', last_error = $1, lease_owner = NULL,
-                 submitted_transaction = NULL, submitted_raw = NULL, submitted_nonce = NULL, submitted_at_ms = NULL
+                 submitted_transaction = NULL, submitted_raw = NULL, submitted_sender = NULL, submitted_nonce = NULL, submitted_at_ms = NULL
              WHERE id = $2 AND lease_owner = $3",
         )
         .bind(reason)

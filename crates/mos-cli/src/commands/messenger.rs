@@ -34,6 +34,10 @@ pub struct Args {
     /// the deliveries it works on.
     #[arg(long, value_name = "NAME", default_value = DEFAULT_INSTANCE)]
     pub instance: String,
+    /// Seconds a delivery this instance claimed stays its own without being touched: an instance
+    /// killed mid-delivery loses its deliveries to the others after this long.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub lease_secs: u64,
     /// The private key that sends and pays for the deliveries, hex (or set MOS_MESSENGER_KEY).
     #[arg(long, value_name = "HEX", env = KEY_ENV, hide_env_values = true, required_unless_present = "status")]
     pub key: Option<String>,
@@ -96,6 +100,7 @@ pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
     let deployment = Deployment::load(&args.deployment)?;
     let config = Config {
         instance: args.instance.clone(),
+        lease: Duration::from_secs(args.lease_secs.max(1)),
         poll_interval: Duration::from_millis(args.poll_ms),
         confirmations: args.confirmations,
         max_block_range: args.max_block_range,
