@@ -1,7 +1,7 @@
 //! How the messenger runs: its pacing, its patience, and its name among the instances sharing a
 //! store.
 
-use std::time::Duration;
+use std::{collections::BTreeMap, time::Duration};
 
 /// How the messenger runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +19,9 @@ pub struct Config {
     pub poll_interval: Duration,
     /// Blocks a source block must have on top of it before its logs are read (0: read the head).
     pub confirmations: u64,
+    /// Confirmations for the blocks of particular chains (by chain id), instead of
+    /// `confirmations`.
+    pub chain_confirmations: BTreeMap<u64, u64>,
     /// The most blocks one `eth_getLogs` asks for.
     pub max_block_range: u64,
     /// How long a delivery transaction may go unmined before its signed bytes are broadcast again
@@ -46,6 +49,7 @@ impl Default for Config {
             batch: 256,
             poll_interval: Duration::from_secs(1),
             confirmations: 0,
+            chain_confirmations: BTreeMap::new(),
             max_block_range: 1000,
             transaction_timeout: Duration::from_secs(120),
             backoff: Duration::from_secs(1),
@@ -57,6 +61,11 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The confirmations a block of chain `chain_id` needs before its messages are carried.
+    pub fn confirmations_of(&self, chain_id: u64) -> u64 {
+        self.chain_confirmations.get(&chain_id).copied().unwrap_or(self.confirmations)
+    }
+
     /// The delay before attempt `attempts + 1`, after `attempts` failed ones.
     pub fn delay(&self, attempts: u32) -> Duration {
         let doublings = attempts.saturating_sub(1).min(20);

@@ -11,7 +11,8 @@
 //!   the chains' endpoints; [`scan`]: a MOS's `mapMessageOut` logs read into source transactions;
 //!   [`attest`]: a source block attested to the destination's light node; [`deliver`]: one
 //!   delivery's steps at the destination.
-//! - [`config`]: how it runs; [`events`]: what it reports as it goes.
+//! - [`config`]: how it runs, and [`config_file`]: its TOML file; [`events`]: what it reports as it
+//!   goes.
 //!
 //! The deployment it serves:
 //! - [`deployment`]: the deployment description (chains, RPC URLs, MOS and light-client
@@ -30,6 +31,7 @@
 
 pub mod attest;
 pub mod config;
+pub mod config_file;
 pub mod dapp;
 pub mod deliver;
 pub mod deploy;

@@ -328,7 +328,8 @@ impl Messenger {
                 return Ok(());
             }
         };
-        let Some(last) = head.checked_sub(self.config.confirmations) else { return Ok(()) };
+        let confirmations = self.config.confirmations_of(route.source.entry.chain_id);
+        let Some(last) = head.checked_sub(confirmations) else { return Ok(()) };
         loop {
             let from = self.store.cursor(route.id.key(), route.start_block).await?;
             if from > last {

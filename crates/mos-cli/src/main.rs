@@ -114,6 +114,9 @@ enum CliError {
     /// The messenger cannot start or go on.
     #[error(transparent)]
     Messenger(#[from] mos_messenger::MessengerError),
+    /// The messenger's configuration file is not usable (the error names the file and field).
+    #[error(transparent)]
+    Config(#[from] mos_messenger::config_file::ConfigFileError),
     /// The demo's chains could not start or be used.
     #[error(transparent)]
     Local(#[from] mos_messenger::local::LocalError),

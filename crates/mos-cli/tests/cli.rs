@@ -387,3 +387,27 @@ fn the_shipped_abi_files_are_the_ones_the_interfaces_generate() {
     assert_eq!(transfer_out["inputs"][1]["name"], "messageData");
     assert_eq!(transfer_out["outputs"][0]["name"], "orderId");
 }
+
+#[test]
+fn a_messenger_config_file_that_is_not_usable_is_named_with_its_field() {
+    let dir = std::env::temp_dir().join(format!("mos-cli-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("messenger.toml");
+    let path = file.to_str().unwrap();
+    std::fs::write(&file, "deployment = \"deployment.json\"\npol_ms = 5\n").unwrap();
+    let stderr = mos_error(&["messenger", "--config", path]);
+    assert!(stderr.starts_with(&format!("error: {path}: ")) && stderr.contains("unknown field `pol_ms`"), "{stderr}");
+    std::fs::write(&file, "deployment = \"none.json\"\nkey_env = \"MOS_TEST_NO_SUCH_KEY\"\n").unwrap();
+    let stderr = mos_error(&["messenger", "--config", path]);
+    assert!(stderr.starts_with(&format!("error: {path}: deployment: ")), "{stderr}");
+    let stderr = mos_error(&["messenger", "--config", path, "--status"]);
+    assert!(stderr.contains("messenger.db: no such store"), "{stderr}");
+    let missing = dir.join("none.toml");
+    let stderr = mos_error(&["messenger", "--config", missing.to_str().unwrap()]);
+    assert!(stderr.starts_with(&format!("error: {}: ", missing.display())), "{stderr}");
+    // The file gives the configuration: the options it replaces are refused next to it.
+    let output = mos(&["messenger", "--config", path, "--poll-ms", "5"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot be used with"), "{output:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}

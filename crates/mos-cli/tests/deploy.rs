@@ -124,10 +124,21 @@ async fn deploy_records_a_connected_suite_and_the_messenger_serves_it_until_ctrl
     );
 
     // The messenger serves both routes from the deployment blocks on, and stops on Ctrl-C.
+    // Configured by a TOML file, as an operator runs it: the keys in the environment.
     let store_file = dir.join("messenger.db");
+    let config = dir.join("messenger.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "deployment = {:?}\nstore = \"messenger.db\"\ninstance = \"ops\"\nkey_env = \"MOS_MESSENGER_KEY\"\n\
+             attester_keys_env = \"MOS_ATTESTER_KEYS\"\npoll_ms = 50\n",
+            file.file_name().unwrap().to_str().unwrap()
+        ),
+    )
+    .unwrap();
     let messenger = Command::new(env!("CARGO_BIN_EXE_mos"))
-        .args(["messenger", "--deployment", file.to_str().unwrap(), "--store", store_file.to_str().unwrap()])
-        .args(["--poll-ms", "50", "--key", &key(3)])
+        .args(["messenger", "--config", config.to_str().unwrap()])
+        .env("MOS_MESSENGER_KEY", key(3))
         .env("MOS_ATTESTER_KEYS", format!("{},{}", key(5), key(6)))
         .stderr(Stdio::piped())
         .spawn()
@@ -157,7 +168,7 @@ async fn deploy_records_a_connected_suite_and_the_messenger_serves_it_until_ctrl
     assert_eq!(routes, [format!("{RELAY}->{CHAIN}"), format!("{CHAIN}->{RELAY}")], "sorted by key");
     let logs = String::from_utf8_lossy(&output.stderr);
     assert!(logs.contains("messenger running") && logs.contains("stopped"), "{logs}");
-    let status = strings(&["--json", "messenger", "--status", "--store", store_file.to_str().unwrap()]);
+    let status = strings(&["--json", "messenger", "--status", "--config", config.to_str().unwrap()]);
     let output = mos(status, vec![]).await;
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let shown: Value = serde_json::from_slice(&output.stdout).unwrap();

@@ -5,6 +5,7 @@ use std::{path::PathBuf, time::Duration};
 
 use mos_messenger::{
     config::DEFAULT_INSTANCE,
+    config_file::{ConfigFile, Settings},
     store::{self, Stage},
     Config, Deployment, Messenger, MessengerError,
 };
@@ -22,6 +23,15 @@ const ATTESTER_KEYS_ENV: &str = "MOS_ATTESTER_KEYS";
 /// Arguments of `mos messenger`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The configuration file (TOML: docs/messenger.md): the deployment, the store, the instance,
+    /// where the keys are, the pacing, per-chain RPC URLs and confirmations. With it, the options
+    /// below but --status and --retry-failed are not given.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["deployment", "instance", "lease_secs", "poll_ms", "confirmations", "max_block_range"]
+    )]
+    pub config: Option<PathBuf>,
     /// The deployment file `mos deploy` wrote.
     #[arg(long, value_name = "FILE", default_value = "deployment.json")]
     pub deployment: PathBuf,
@@ -39,7 +49,13 @@ pub struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub lease_secs: u64,
     /// The private key that sends and pays for the deliveries, hex (or set MOS_MESSENGER_KEY).
-    #[arg(long, value_name = "HEX", env = KEY_ENV, hide_env_values = true, required_unless_present = "status")]
+    #[arg(
+        long,
+        value_name = "HEX",
+        env = KEY_ENV,
+        hide_env_values = true,
+        required_unless_present_any = ["status", "config"]
+    )]
     pub key: Option<String>,
     /// A committee member's key: with a threshold of them the messenger attests the blocks it
     /// proves; repeat for each (or set MOS_ATTESTER_KEYS, comma-separated). Without, it waits
@@ -70,16 +86,22 @@ pub struct Args {
     pub status: bool,
 }
 
-/// Runs the messenger until Ctrl-C, or with `--status` prints its state (JSON with `json`).
+/// Runs the messenger until Ctrl-C, or with `--status` prints what its store holds (JSON with
+/// `json`).
 ///
 /// # Errors
-/// [`CliError::Key`] for a key that is not one; [`CliError::Deployment`] for an unusable deployment
-/// file; [`CliError::Messenger`] when a chain cannot be reached at start, serves another chain, or
-/// the store cannot be opened, read or written.
+/// [`CliError::Config`] for an unusable configuration file (naming the field); [`CliError::Key`]
+/// for a key that is not one; [`CliError::Deployment`] for an unusable deployment file;
+/// [`CliError::Messenger`] when a chain cannot be reached at start, serves another chain, or the
+/// store cannot be opened, read or written.
 pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(CliError::Runtime)?;
     if args.status {
-        let report = runtime.block_on(status(args))?;
+        let store = match &args.config {
+            Some(path) => ConfigFile::load(path)?.store_url(path),
+            None => args.store.clone(),
+        };
+        let report = runtime.block_on(status(&store))?;
         if json {
             println!("{:#}", report.json);
         } else {
@@ -90,28 +112,16 @@ pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-    let key = parse_key(args.key.as_deref().unwrap_or_default(), &format!("--key / {KEY_ENV}"))?;
-    let attesters = args
-        .attester_keys
-        .iter()
-        .enumerate()
-        .map(|(index, key)| parse_key(key, &format!("key {} of --attester-key / {ATTESTER_KEYS_ENV}", index + 1)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let deployment = Deployment::load(&args.deployment)?;
-    let config = Config {
-        instance: args.instance.clone(),
-        lease: Duration::from_secs(args.lease_secs.max(1)),
-        poll_interval: Duration::from_millis(args.poll_ms),
-        confirmations: args.confirmations,
-        max_block_range: args.max_block_range,
-        retry_failed: args.retry_failed,
-        ..Config::default()
+    let Settings { deployment, store, mut config, key, attesters } = match &args.config {
+        Some(path) => ConfigFile::load(path)?.settings(path, |name| std::env::var(name).ok())?,
+        None => from_flags(args)?,
     };
+    config.retry_failed = args.retry_failed;
     runtime.block_on(async {
-        let store = store::open(&args.store).await.map_err(MessengerError::from)?;
-        let messenger = Messenger::connect(&deployment, key, attesters, store, config).await?;
+        let instance = config.instance.clone();
+        let opened = store::open(&store).await.map_err(MessengerError::from)?;
+        let messenger = Messenger::connect(&deployment, key, attesters, opened, config).await?;
         let routes: Vec<String> = messenger.routes().iter().map(ToString::to_string).collect();
-        let (store, instance) = (&args.store, &args.instance);
         tracing::info!(routes = %routes.join(", "), %store, %instance, "messenger running (Ctrl-C stops it)");
         messenger
             .run(async {
@@ -123,18 +133,38 @@ pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
     })
 }
 
+/// The settings the command-line options give.
+fn from_flags(args: &Args) -> Result<Settings, CliError> {
+    let key = parse_key(args.key.as_deref().unwrap_or_default(), &format!("--key / {KEY_ENV}"))?;
+    let attesters = args
+        .attester_keys
+        .iter()
+        .enumerate()
+        .map(|(index, key)| parse_key(key, &format!("key {} of --attester-key / {ATTESTER_KEYS_ENV}", index + 1)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let config = Config {
+        instance: args.instance.clone(),
+        lease: Duration::from_secs(args.lease_secs.max(1)),
+        poll_interval: Duration::from_millis(args.poll_ms),
+        confirmations: args.confirmations,
+        max_block_range: args.max_block_range,
+        ..Config::default()
+    };
+    Ok(Settings { deployment: Deployment::load(&args.deployment)?, store: args.store.clone(), config, key, attesters })
+}
+
 /// How many waiting and failed deliveries `--status` lists.
 const LISTED: u32 = 100;
 
 /// What the store holds: each route's summary, then the failed deliveries (with their reason) and
 /// the pending ones (with their last error), newest first.
-async fn status(args: &Args) -> Result<Report, CliError> {
-    let is_file = !args.store.contains("://") || args.store.starts_with("sqlite://");
-    let path = args.store.strip_prefix("sqlite://").unwrap_or(&args.store);
+async fn status(store: &str) -> Result<Report, CliError> {
+    let is_file = !store.contains("://") || store.starts_with("sqlite://");
+    let path = store.strip_prefix("sqlite://").unwrap_or(store);
     if is_file && !std::path::Path::new(path).exists() {
         return Err(CliError::Io(format!("{path}: no such store (the messenger creates it when it first runs)")));
     }
-    let store = store::open(&args.store).await.map_err(MessengerError::from)?;
+    let store = store::open(store).await.map_err(MessengerError::from)?;
     let routes: serde_json::Map<String, serde_json::Value> = store
         .summary()
         .await
