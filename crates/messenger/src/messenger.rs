@@ -238,8 +238,8 @@ impl Messenger {
         }
     }
 
-    /// The pause after a round: short when it had work (transactions just sent are soon mined),
-    /// the poll interval when it had none.
+    /// The pause after a round: short when it moved deliveries on (transactions just sent are
+    /// soon mined, and more may be due), the poll interval when it did not.
     fn pause(&self, busy: bool) -> Duration {
         if busy {
             self.config.poll_interval.min(Duration::from_millis(20))
@@ -249,7 +249,7 @@ impl Messenger {
     }
 
     /// One round: every route scanned and its due deliveries advanced, all routes at once.
-    /// Whether any route had work.
+    /// Whether any route moved a delivery on.
     ///
     /// # Errors
     /// [`MessengerError::Store`] when the store fails.
@@ -268,7 +268,9 @@ impl Messenger {
         }
     }
 
-    /// One round of one route. Whether it had work.
+    /// One round of one route. Whether it moved anything on (a delivery settled, submitted, tried
+    /// again): a round that only found transactions in flight did not, and the next one waits the
+    /// poll interval rather than asking the node again at once.
     async fn serve(&self, route: &Route) -> Result<bool, MessengerError> {
         self.scan(route).await?;
         let claimed = self.store.claim(route.id.key(), &self.lease, now_ms(), self.config.batch).await?;
@@ -277,12 +279,15 @@ impl Messenger {
         }
         let timeout_ms = u64::try_from(self.config.transaction_timeout.as_millis()).unwrap_or(u64::MAX);
         let mut to_deliver: BTreeMap<(u64, B256), Vec<Delivery>> = BTreeMap::new();
+        let mut settled = false;
         for delivery in claimed {
             let Some(submission) = &delivery.submission else {
                 to_deliver.entry((delivery.source_block, delivery.source_block_hash)).or_default().push(delivery);
                 continue;
             };
-            match deliver::resolve(route, submission, timeout_ms).await {
+            let state = deliver::resolve(route, submission, timeout_ms).await;
+            settled |= !matches!(state, Ok(TransactionState::InFlight { .. }));
+            match state {
                 Ok(TransactionState::Mined(receipt)) => {
                     let outcomes = deliver::outcomes(&receipt, route.destination.entry.mos, &delivery.open_orders());
                     self.settle(route, &delivery, Some(&receipt), outcomes).await?;
@@ -313,10 +318,11 @@ impl Messenger {
                 Err(failure) => self.record_failed_attempt(route, &delivery, failure, false).await?,
             }
         }
+        let submitting = !to_deliver.is_empty();
         for ((block, block_hash), deliveries) in to_deliver {
             self.deliver_block(route, block, block_hash, deliveries).await?;
         }
-        Ok(true)
+        Ok(settled || submitting)
     }
 
     /// Reads the route's new logs into deliveries, range by range up to the confirmed head.
