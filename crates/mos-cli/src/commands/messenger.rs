@@ -68,7 +68,7 @@ pub struct Args {
         hide_env_values = true
     )]
     pub attester_keys: Vec<String>,
-    /// Milliseconds between two rounds.
+    /// Milliseconds to pause after a round that had nothing to move on.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub poll_ms: u64,
     /// Blocks on top of a source block before its messages are carried.
