@@ -171,7 +171,7 @@ async fn bench() {
         LocalNetwork::launch(&programs, mos_e2e::Dapp::Stylus).await.unwrap_or_else(|e| panic!("launching: {e}"));
     let deployed = started.elapsed();
     let store = std::env::temp_dir().join(format!("mos-bench-messenger-{}.db", std::process::id()));
-    mos_e2e::remove_store(&store);
+    mos_messenger::store::remove_sqlite(&store);
     let harness = Harness { network, store };
     let (suite_transactions, echo_transactions) = (sent_by(&harness, local::DEPLOYER), sent_by(&harness, local::USER));
 

@@ -101,7 +101,7 @@ impl Harness {
             .try_init();
         let network = LocalNetwork::launch(&programs(), dapp).await.unwrap_or_else(|e| panic!("launching: {e}"));
         let store = std::env::temp_dir().join(format!("mos-e2e-{test}-{dapp}-{}.db", std::process::id()));
-        remove_store(&store);
+        mos_messenger::store::remove_sqlite(&store);
         Self { network, store }
     }
 
@@ -178,7 +178,7 @@ impl Harness {
     /// Stops the chains and removes the store.
     pub fn stop(self) {
         self.network.stop();
-        remove_store(&self.store);
+        mos_messenger::store::remove_sqlite(&self.store);
     }
 
     /// The node of chain `chain_id` ([`LocalNetwork::node`]).
@@ -347,11 +347,4 @@ pub fn count<'a>(orders: impl IntoIterator<Item = &'a B256>) -> BTreeMap<B256, u
         *counts.entry(*order).or_default() += 1;
     }
     counts
-}
-
-/// Removes a SQLite store and its write-ahead log.
-pub fn remove_store(path: &std::path::Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
 }

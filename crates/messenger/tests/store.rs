@@ -25,9 +25,7 @@ fn lease(owner: &str) -> Lease {
 /// A path for a fresh SQLite file named after `name`.
 fn fresh_sqlite(name: &str) -> String {
     let path = std::env::temp_dir().join(format!("mos-store-{name}-{}.db", std::process::id()));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    mos_messenger::store::remove_sqlite(&path);
     path.display().to_string()
 }
 

@@ -405,6 +405,14 @@ pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     Ok(std::sync::Arc::new(SqlStore::open(url).await?))
 }
 
+/// Removes the SQLite store at `path` with its write-ahead log and shared-memory files; missing
+/// ones are no error.
+pub fn remove_sqlite(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     use std::time::{SystemTime, UNIX_EPOCH};

@@ -99,7 +99,7 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
     }
 
     let store = std::env::temp_dir().join(format!("mos-demo-{}.db", std::process::id()));
-    remove_store(&store);
+    mos_messenger::store::remove_sqlite(&store);
     say(format!(
         "Messenger running (delivers from {}, attests with {} of the committee's {} keys)...",
         local::dev_key(local::MESSENGER)?.address(),
@@ -124,7 +124,7 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
         .await?;
     let elapsed = delivering.elapsed();
     drop(messenger);
-    remove_store(&store);
+    mos_messenger::store::remove_sqlite(&store);
 
     let arrived = journeys.iter().filter(|journey| journey.arrived()).count();
     if json {
@@ -245,11 +245,4 @@ fn report(deployment: &Deployment, journeys: &[Journey], elapsed: Duration) -> V
         "elapsedMs": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
         "allArrived": journeys.iter().all(Journey::arrived),
     })
-}
-
-/// Removes a SQLite store and its write-ahead log.
-fn remove_store(path: &std::path::Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
 }
