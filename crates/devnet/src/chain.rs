@@ -167,6 +167,19 @@ impl Chain {
         self.state.nonce(address) + self.pending.iter().filter(|tx| tx.sender == *address).count() as u64
     }
 
+    /// Sets the base fee of the blocks mined from now on (`anvil_setNextBlockBaseFeePerGas`): a
+    /// fee rise, as Nitro's L2 pricing raises it under load. Queued transactions whose max fee is
+    /// below it are dropped when the next block is mined.
+    pub fn set_base_fee(&mut self, base_fee: u64) {
+        self.config.base_fee = base_fee;
+    }
+
+    /// Forgets the queued transactions, as a node restarted without its pool does. Mined blocks
+    /// stay.
+    pub fn drop_pending(&mut self) -> usize {
+        std::mem::take(&mut self.pending).len()
+    }
+
     /// Transactions waiting to be mined.
     pub fn pending(&self) -> &[ValidTx] {
         &self.pending

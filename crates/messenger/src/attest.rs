@@ -1,15 +1,15 @@
 //! Making sure the destination's light node holds a source block's hash before its proofs are
 //! submitted: attested by the messenger when it holds a threshold of the committee's keys.
 
-use alloy_primitives::{TxKind, B256, U256};
+use alloy_primitives::{B256, U256};
 use alloy_signer_local::PrivateKeySigner;
 use light_client_iface::interfaces::ICommitteeLightNode;
-use mos_rpc::ChainError;
 
 use crate::{
     deliver::{transient, AttemptFailure},
     events::Event,
     route::Route,
+    transactions::SendError,
 };
 
 /// Makes sure the route's light node holds `block_hash` for source block `block`: `None` when it
@@ -74,24 +74,18 @@ pub async fn ensure_attested(
     let signed = mos_prover::attest::sign_header(&header.domain, header.attestation, &signers)
         .map_err(|error| AttemptFailure::Refused(format!("cannot attest: {error}")))?;
     let calldata = mos_prover::attest::update_block_header_calldata(&signed);
-    let signed = {
-        // Signed and broadcast under the chain's signing lock, then waited for without it.
-        let _signing = destination.signing.lock().await;
-        let signed = match destination.sender.sign(TxKind::Call(light_node), calldata, U256::ZERO).await {
-            Ok(signed) => signed,
-            Err(ChainError::Revert { reason, .. }) => {
-                return Err(AttemptFailure::Refused(format!(
-                    "the light node {light_node} refuses the attestation: {reason}"
-                )))
+    // Not recorded: an attestation lost with the node's pool is made again when the block's
+    // deliveries are tried again.
+    let sent =
+        destination.transactions.send(light_node, calldata, async |_| Ok(())).await.map_err(|error| match error {
+            SendError::Reverted(reason) => {
+                AttemptFailure::Refused(format!("the light node {light_node} refuses the attestation: {reason}"))
             }
-            Err(error) => return Err(transient(error)),
-        };
-        destination.sender.broadcast(&signed).await.map_err(transient)?;
-        signed
-    };
-    let receipt = destination.sender.wait(signed.hash).await.map_err(transient)?;
+            error => transient(error),
+        })?;
+    let receipt = destination.sender().wait(sent.transaction).await.map_err(transient)?;
     if !receipt.status() {
-        return Err(AttemptFailure::Transient(format!("the attestation {} failed", signed.hash)));
+        return Err(AttemptFailure::Transient(format!("the attestation {} failed", sent.transaction)));
     }
     tracing::info!(route = %route.id, block, transaction = %receipt.transaction_hash, "attested");
     Ok(Some(Event::Attested { route: route.id.clone(), block, light_node, transaction: receipt.transaction_hash }))

@@ -24,8 +24,9 @@ pub struct Config {
     pub chain_confirmations: BTreeMap<u64, u64>,
     /// The most blocks one `eth_getLogs` asks for.
     pub max_block_range: u64,
-    /// How long a delivery transaction may go unmined before its signed bytes are broadcast again
-    /// (the node may have lost it).
+    /// How long a delivery transaction may go unmined before it is looked at as stuck: its signed
+    /// bytes broadcast again (the node may have lost it), or, when it holds up the account's
+    /// nonces, replaced by the same transaction with higher fees.
     pub transaction_timeout: Duration,
     /// The first retry's delay; each later one doubles it.
     pub backoff: Duration,
@@ -36,6 +37,27 @@ pub struct Config {
     pub max_attempts: u32,
     /// Try the deliveries recorded as failed again (once, at start).
     pub retry_failed: bool,
+    /// How delivery transactions are priced.
+    pub gas: GasPolicy,
+}
+
+/// How the transaction manager prices transactions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GasPolicy {
+    /// How long the node's fee suggestion is used before it is asked again.
+    pub fee_refresh: Duration,
+    /// By how much, in percent, a replacement raises the fees of the transaction it replaces
+    /// (geth's pools take a replacement that raises both fees by at least 10%).
+    pub bump_percent: u64,
+    /// The most a transaction offers per gas, in wei; none: no cap. A delivery that would need
+    /// more waits (and is retried with backoff) rather than overpaying.
+    pub max_fee_per_gas: Option<u128>,
+}
+
+impl Default for GasPolicy {
+    fn default() -> Self {
+        Self { fee_refresh: Duration::from_secs(1), bump_percent: 20, max_fee_per_gas: None }
+    }
 }
 
 /// The instance name when none is given.
@@ -56,6 +78,7 @@ impl Default for Config {
             max_backoff: Duration::from_secs(60),
             max_attempts: 25,
             retry_failed: false,
+            gas: GasPolicy::default(),
         }
     }
 }

@@ -13,6 +13,11 @@
 //! attester_keys_env = "MOS_ATTESTER_KEYS"
 //! poll_ms = 1000
 //! confirmations = 2
+//! metrics = "127.0.0.1:9090"          # /metrics and /healthz
+//!
+//! [gas]
+//! max_fee_gwei = 5.0                   # never offer more per gas
+//! bump_percent = 20                    # a replacement's raise
 //!
 //! [chains.chain-a]
 //! rpc_url = "http://127.0.0.1:8647"
@@ -21,6 +26,7 @@
 
 use std::{
     collections::BTreeMap,
+    net::SocketAddr,
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -28,10 +34,13 @@ use std::{
 use alloy_signer_local::PrivateKeySigner;
 use serde::Deserialize;
 
-use crate::{config::DEFAULT_INSTANCE, Config, Deployment};
+use crate::{
+    config::{GasPolicy, DEFAULT_INSTANCE},
+    Config, Deployment,
+};
 
 /// The file as written.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// The deployment file `mos deploy` wrote.
@@ -64,9 +73,27 @@ pub struct ConfigFile {
     pub transaction_timeout_secs: Option<u64>,
     /// Attempts that fail for a reason that may pass before a delivery is recorded as failed.
     pub max_attempts: Option<u32>,
+    /// Where `/metrics` and `/healthz` are served (`host:port`); none: not served.
+    pub metrics: Option<String>,
+    /// How transactions are priced.
+    #[serde(default)]
+    pub gas: GasFile,
     /// Per chain, by its name in the deployment.
     #[serde(default)]
     pub chains: BTreeMap<String, ChainOverride>,
+}
+
+/// The `[gas]` table: how transactions are priced.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GasFile {
+    /// The most a transaction offers per gas, in gwei.
+    pub max_fee_gwei: Option<f64>,
+    /// By how much, in percent, a replacement raises the fees of the transaction it replaces (at
+    /// least 10).
+    pub bump_percent: Option<u64>,
+    /// Milliseconds the node's fee suggestion is used before it is asked again.
+    pub fee_refresh_ms: Option<u64>,
 }
 
 /// What a chain's entry in the file changes.
@@ -133,6 +160,8 @@ pub struct Settings {
     pub key: PrivateKeySigner,
     /// The committee keys it attests with.
     pub attesters: Vec<PrivateKeySigner>,
+    /// Where `/metrics` and `/healthz` are served, if anywhere.
+    pub metrics: Option<SocketAddr>,
 }
 
 impl ConfigFile {
@@ -186,6 +215,14 @@ impl ConfigFile {
             config.transaction_timeout = Duration::from_secs(secs);
         }
         config.max_attempts = self.max_attempts.unwrap_or(config.max_attempts).max(1);
+        config.gas = self.gas.policy().map_err(|(name, message)| field(&format!("gas.{name}"), message))?;
+        let metrics = self
+            .metrics
+            .as_deref()
+            .map(|address| {
+                address.parse::<SocketAddr>().map_err(|_| field("metrics", format!("{address:?} is not host:port")))
+            })
+            .transpose()?;
         for (name, chain) in &self.chains {
             let entry =
                 deployment.chains.iter_mut().find(|entry| &entry.name == name).ok_or_else(|| {
@@ -225,7 +262,37 @@ impl ConfigFile {
                     .map_err(|message| field(&format!("attester_key_files[{index}]"), message))?,
             );
         }
-        Ok(Settings { deployment, store, config, key, attesters })
+        Ok(Settings { deployment, store, config, key, attesters, metrics })
+    }
+}
+
+impl GasFile {
+    /// The policy the table describes, on top of the defaults.
+    ///
+    /// # Errors
+    /// The field's name and what is wrong with it.
+    pub fn policy(&self) -> Result<GasPolicy, (&'static str, String)> {
+        let mut policy = GasPolicy::default();
+        if let Some(gwei) = self.max_fee_gwei {
+            if !gwei.is_finite() || gwei <= 0.0 {
+                return Err(("max_fee_gwei", format!("{gwei} is not a positive number of gwei")));
+            }
+            // Whole wei; a cap above u128's range is no cap.
+            policy.max_fee_per_gas = Some((gwei * 1e9).round().min(u128::MAX as f64) as u128);
+        }
+        if let Some(percent) = self.bump_percent {
+            if percent < 10 {
+                return Err((
+                    "bump_percent",
+                    format!("{percent} is below 10, which geth's pools take as a replacement"),
+                ));
+            }
+            policy.bump_percent = percent;
+        }
+        if let Some(ms) = self.fee_refresh_ms {
+            policy.fee_refresh = Duration::from_millis(ms);
+        }
+        Ok(policy)
     }
 }
 
@@ -294,6 +361,12 @@ mod tests {
             max_block_range = 50
             transaction_timeout_secs = 30
             max_attempts = 4
+            metrics = "127.0.0.1:9464"
+
+            [gas]
+            max_fee_gwei = 2.5
+            bump_percent = 30
+            fee_refresh_ms = 200
 
             [chains.chain-a]
             rpc_url = "http://127.0.0.1:8647"
@@ -315,6 +388,15 @@ mod tests {
         assert_eq!((config.confirmations_of(412_346), config.confirmations_of(22_776)), (0, 3));
         assert_eq!(settings.deployment.chain(412_346).unwrap().rpc_url, "http://127.0.0.1:8647");
         assert_eq!(settings.deployment.chain(22_776).unwrap().rpc_url, "http://127.0.0.1:8547");
+        assert_eq!(settings.metrics, Some("127.0.0.1:9464".parse().unwrap()));
+        assert_eq!(
+            config.gas,
+            GasPolicy {
+                fee_refresh: Duration::from_millis(200),
+                bump_percent: 30,
+                max_fee_per_gas: Some(2_500_000_000)
+            }
+        );
     }
 
     #[test]
@@ -325,6 +407,7 @@ mod tests {
         assert_eq!(settings.store, dir.join("messenger.db").display().to_string());
         assert_eq!(settings.config.instance, DEFAULT_INSTANCE);
         assert!(settings.attesters.is_empty());
+        assert_eq!((settings.metrics, settings.config.gas), (None, GasPolicy::default()));
     }
 
     #[test]
@@ -356,6 +439,18 @@ mod tests {
         );
         assert!(
             error("deployment = \"missing.json\"\nkey_env = \"K\"", &env).starts_with(&format!("{file}: deployment: "))
+        );
+        assert_eq!(
+            error(&format!("{with_key}metrics = \"9090\""), &env),
+            format!("{file}: metrics: \"9090\" is not host:port")
+        );
+        assert_eq!(
+            error(&format!("{with_key}[gas]\nbump_percent = 5"), &env),
+            format!("{file}: gas.bump_percent: 5 is below 10, which geth's pools take as a replacement")
+        );
+        assert_eq!(
+            error(&format!("{with_key}[gas]\nmax_fee_gwei = -1.0"), &env),
+            format!("{file}: gas.max_fee_gwei: -1 is not a positive number of gwei")
         );
         let unknown = error(&format!("{with_key}pol_ms = 5"), &env);
         assert!(unknown.starts_with(&format!("{file}: ")) && unknown.contains("unknown field `pol_ms`"), "{unknown}");

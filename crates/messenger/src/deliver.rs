@@ -1,8 +1,8 @@
-//! One delivery's steps at the destination: which orders it lacks, the delivery call, signing and
-//! broadcasting it (recorded first), what became of a recorded transaction, and what its receipt
-//! says of each order.
+//! One delivery's steps at the destination: which orders it lacks, the delivery call, what a
+//! failure to send it means, and what its receipt says of each order. Sending and following the
+//! transaction is the transaction manager's ([`crate::transactions`]).
 
-use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_sol_types::{SolCall, SolEvent};
 use mos_message::{
@@ -10,11 +10,11 @@ use mos_message::{
     MessageOut,
 };
 use mos_prover::rpc::TransactionProof;
-use mos_rpc::{ChainError, SignedTransaction};
 
 use crate::{
     route::Route,
-    store::{now_ms, Outcome, StoreError, Submission},
+    store::{Outcome, StoreError},
+    transactions::SendError,
 };
 
 /// Why an attempt did not deliver.
@@ -88,115 +88,21 @@ pub fn delivery_call(
     Ok(call.abi_encode().into())
 }
 
-/// Why a delivery transaction was not sent.
-#[derive(Debug)]
-pub enum SubmitError {
-    /// The attempt did not get as far as broadcasting.
-    Attempt(AttemptFailure),
-    /// The transaction could not be recorded (so it was not broadcast).
-    Store(StoreError),
-}
-
-/// Signs `calldata` to the destination's MOS, has `record` store it, and broadcasts it, all under
-/// the destination's signing lock (so that no other route signs with the same nonce in between):
-/// the recorded submission. Nothing is broadcast unless `record` succeeded.
+/// What a delivery transaction that was not sent means for the delivery: a refusal when the
+/// destination's simulation reverts (transient when it reverts with [`ORDER_EXISTS`]: someone
+/// delivered since the status was read, and the next attempt finds it), waiting when the chain's
+/// fee is above the cap, transient when a node fails.
 ///
 /// # Errors
-/// [`SubmitError::Attempt`]: refused when the simulation reverts (transient when it reverts with
-/// [`ORDER_EXISTS`]: someone delivered since the status was read, and the next attempt finds it),
-/// transient when a node fails (a broadcast that fails leaves the recorded transaction to be
-/// looked for, or broadcast again, by the next attempt); [`SubmitError::Store`] when `record` fails.
-pub async fn submit(
-    route: &Route,
-    calldata: Bytes,
-    record: impl AsyncFnOnce(&Submission) -> Result<(), StoreError>,
-) -> Result<Submission, SubmitError> {
-    let destination = &route.destination;
-    let _signing = destination.signing.lock().await;
-    let signed = match destination.sender.sign(TxKind::Call(destination.entry.mos), calldata, U256::ZERO).await {
-        Ok(signed) => signed,
-        Err(ChainError::Revert { reason, .. }) if reason == ORDER_EXISTS => {
-            return Err(SubmitError::Attempt(AttemptFailure::Transient(reason)))
-        }
-        Err(ChainError::Revert { reason, .. }) => return Err(SubmitError::Attempt(AttemptFailure::Refused(reason))),
-        Err(error) => return Err(SubmitError::Attempt(transient(error))),
-    };
-    let submission = Submission {
-        transaction: signed.hash,
-        raw: signed.raw.clone(),
-        sender: destination.sender.address(),
-        nonce: signed.nonce,
-        at_ms: now_ms(),
-    };
-    record(&submission).await.map_err(SubmitError::Store)?;
-    destination.sender.broadcast(&signed).await.map_err(|error| SubmitError::Attempt(transient(error)))?;
-    Ok(submission)
-}
-
-/// What became of a recorded delivery transaction.
-#[derive(Debug)]
-pub enum TransactionState {
-    /// Mined, and it succeeded.
-    Mined(Box<TransactionReceipt>),
-    /// Mined, and it failed: the next attempt's simulation tells why.
-    Failed(B256),
-    /// Not mined yet; `rebroadcast` when its bytes were broadcast again (it was out longer than
-    /// the timeout, and the node may have lost it).
-    InFlight {
-        /// Whether it was broadcast again now.
-        rebroadcast: bool,
-    },
-    /// It will never be mined: its nonce went to another transaction, or the node refuses it and
-    /// does not hold it (its fees are below what the chain now takes).
-    Lost,
-}
-
-/// Looks up a recorded delivery transaction, broadcasting its bytes again when it has been out
-/// longer than `timeout_ms`.
-///
-/// # Errors
-/// [`AttemptFailure::Transient`] when the destination cannot be asked.
-pub async fn resolve(
-    route: &Route,
-    submission: &Submission,
-    timeout_ms: u64,
-) -> Result<TransactionState, AttemptFailure> {
-    let sender = &route.destination.sender;
-    let node = sender.node();
-    let mined = |receipt: TransactionReceipt| {
-        if receipt.status() {
-            TransactionState::Mined(Box::new(receipt))
-        } else {
-            TransactionState::Failed(submission.transaction)
-        }
-    };
-    if let Some(receipt) = node.receipt(submission.transaction).await.map_err(transient)? {
-        return Ok(mined(receipt));
-    }
-    if node.mined_nonce(submission.sender).await.map_err(transient)? > submission.nonce {
-        // Mined in between, or replaced.
-        return Ok(node
-            .receipt(submission.transaction)
-            .await
-            .map_err(transient)?
-            .map_or(TransactionState::Lost, mined));
-    }
-    if now_ms().saturating_sub(submission.at_ms) < timeout_ms
-        && node.holds(submission.transaction).await.map_err(transient)?
-    {
-        return Ok(TransactionState::InFlight { rebroadcast: false });
-    }
-    // The node may have lost it (a restart, or it was never broadcast): the same bytes again. A
-    // node that holds it says so, which changes nothing.
-    let signed =
-        SignedTransaction { hash: submission.transaction, raw: submission.raw.clone(), nonce: submission.nonce };
-    if let Err(error) = sender.broadcast(&signed).await {
-        if !node.holds(submission.transaction).await.map_err(transient)? {
-            tracing::warn!(transaction = %submission.transaction, %error, "the node refuses the recorded transaction");
-            return Ok(TransactionState::Lost);
-        }
-    }
-    Ok(TransactionState::InFlight { rebroadcast: true })
+/// The [`StoreError`] when the transaction could not be recorded: the messenger stops.
+pub fn send_failure(error: SendError) -> Result<AttemptFailure, StoreError> {
+    Ok(match error {
+        SendError::Reverted(reason) if reason == ORDER_EXISTS => AttemptFailure::Transient(reason),
+        SendError::Reverted(reason) => AttemptFailure::Refused(reason),
+        error @ SendError::FeeAboveCap { .. } => AttemptFailure::Waiting(error.to_string()),
+        SendError::Chain(error) => transient(error),
+        SendError::Store(error) => return Err(error),
+    })
 }
 
 /// The index, in the proven receipt, of the `mapMessageOut` of `order_id` emitted by `emitter`.

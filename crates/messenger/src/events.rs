@@ -43,6 +43,19 @@ pub enum Event {
         block: Option<u64>,
         /// What became of each order.
         outcomes: Vec<Outcome>,
+        /// From the scan finding the source transaction to now.
+        latency: Duration,
+    },
+    /// A stuck delivery transaction was replaced by the same one with higher fees.
+    Replaced {
+        /// The route.
+        route: RouteId,
+        /// The source transaction.
+        source_transaction: B256,
+        /// The transaction replaced.
+        replaced: B256,
+        /// The replacement.
+        transaction: B256,
     },
     /// An attempt failed for a reason that may pass: it will be tried again.
     Retrying {

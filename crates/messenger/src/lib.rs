@@ -11,6 +11,10 @@
 //!   the chains' endpoints; [`scan`]: a MOS's `mapMessageOut` logs read into source transactions;
 //!   [`attest`]: a source block attested to the destination's light node; [`deliver`]: one
 //!   delivery's steps at the destination.
+//! - [`transactions`]: the transaction manager of the messenger's account on each chain: its own
+//!   nonces, several transactions in flight, a stuck one replaced with higher fees, a lost one
+//!   broadcast again.
+//! - [`metrics`]: the Prometheus metrics, served with `/healthz` by [`http`].
 //! - [`config`]: how it runs, and [`config_file`]: its TOML file; [`events`]: what it reports as it
 //!   goes.
 //!
@@ -38,12 +42,15 @@ pub mod deploy;
 pub mod deployment;
 pub mod events;
 pub mod file;
+pub mod http;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod messenger;
+pub mod metrics;
 pub mod route;
 pub mod scan;
 pub mod store;
+pub mod transactions;
 
 pub use config::Config;
 pub use deployment::{ChainEntry, Committee, Deployment, Role};

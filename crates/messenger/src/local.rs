@@ -37,7 +37,7 @@ use crate::{
     messenger::{Messenger, MessengerError},
     Config,
 };
-use mos_rpc::{ChainError, Node, Sender};
+use mos_rpc::{ChainError, Node, Sender, Unsigned};
 
 /// Chain A's id.
 pub const CHAIN_A: u64 = 412_346;
@@ -448,37 +448,87 @@ impl LocalNetwork {
         value: &str,
     ) -> Result<Sent, LocalError> {
         let failed = |source| LocalError::Chain { chain: from_chain.to_string(), source };
+        let user = self.sender(from_chain, USER).await?;
+        let (echo, fee) = self.echo_and_fee(&user, from_chain, to_chain).await?;
+        let input = echo_input(to_chain, target, kind, key, value);
+        let receipt = user.send(TxKind::Call(echo), input, fee).await.map_err(failed)?;
+        self.sent(&receipt, from_chain, to_chain, target, kind, (key, value))
+    }
+
+    /// [`USER`] has the Echo of `from_chain` send each `key = value` of `pairs` to the Echo of
+    /// `to_chain` (as [`LocalNetwork::send`]), every transaction signed with the next nonce and
+    /// broadcast before the first is waited for: a burst, mined in as few blocks as they fit in.
+    ///
+    /// # Errors
+    /// As [`LocalNetwork::send_to`].
+    pub async fn send_many(
+        &self,
+        from_chain: u64,
+        to_chain: u64,
+        kind: EchoKind,
+        pairs: &[(String, String)],
+    ) -> Result<Vec<Sent>, LocalError> {
+        let failed = |source| LocalError::Chain { chain: from_chain.to_string(), source };
+        let first = if kind == EchoKind::RelayedMessage { self.deployment.relay_chain_id } else { to_chain };
+        let target = *self.echoes.get(&first).ok_or_else(|| LocalError::Unknown(format!("Echo on chain {first}")))?;
+        let user = self.sender(from_chain, USER).await?;
+        let (echo, fee) = self.echo_and_fee(&user, from_chain, to_chain).await?;
+        let mut nonce = user.pending_nonce().await.map_err(failed)?;
+        let fees = user.fees().await.map_err(failed)?;
+        let mut signed = Vec::new();
+        for (key, value) in pairs {
+            let input = echo_input(to_chain, target, kind, key, value);
+            let gas_limit = user.gas_limit(TxKind::Call(echo), &input, fee).await.map_err(failed)?;
+            let transaction = Unsigned { to: TxKind::Call(echo), input, value: fee, nonce, gas_limit, fees };
+            signed.push(user.sign_with(transaction).await.map_err(failed)?);
+            nonce += 1;
+        }
+        for transaction in &signed {
+            user.broadcast(transaction).await.map_err(failed)?;
+        }
+        let mut sent = Vec::new();
+        for (transaction, (key, value)) in signed.iter().zip(pairs) {
+            let receipt = user.wait(transaction.hash).await.map_err(failed)?;
+            if !receipt.status() {
+                let block = receipt.block_number.unwrap_or_default();
+                return Err(failed(ChainError::Failed { transaction: transaction.hash, block }));
+            }
+            sent.push(self.sent(&receipt, from_chain, to_chain, target, kind, (key, value))?);
+        }
+        Ok(sent)
+    }
+
+    /// The Echo of `from_chain`, and the fee its MOS asks for a message to `to_chain`.
+    async fn echo_and_fee(&self, user: &Sender, from_chain: u64, to_chain: u64) -> Result<(Address, U256), LocalError> {
         let (Some(&echo), Some(entry)) = (self.echoes.get(&from_chain), self.deployment.chain(from_chain)) else {
             return Err(LocalError::Unknown(format!("Echo on chain {from_chain}")));
         };
-        let user = self.sender(from_chain, USER).await?;
         let quote = IMOSV3::getMessageFeeCall {
             toChain: U256::from(to_chain),
             feeToken: Address::ZERO,
             gasLimit: U256::from(ECHO_GAS_LIMIT),
         };
-        let fee = user.node().view(entry.mos, &quote).await.map_err(failed)?.amount;
-        let (to, to_target) = (U256::from(to_chain), Bytes::copy_from_slice(target.as_slice()));
-        let (key_owned, value_owned) = (key.to_owned(), value.to_owned());
-        let input = match kind {
-            EchoKind::Calldata => {
-                IEcho::echoCall { toChain: to, target: to_target, key: key_owned, value: value_owned }.abi_encode()
-            }
-            EchoKind::Message | EchoKind::RelayedMessage => IEcho::echoMessageCall {
-                toChain: to,
-                target: to_target,
-                key: key_owned,
-                value: value_owned,
-                relay: kind == EchoKind::RelayedMessage,
-            }
-            .abi_encode(),
-        };
-        let receipt = user.send(TxKind::Call(echo), input.into(), fee).await.map_err(failed)?;
+        let fee = user.node().view(entry.mos, &quote).await;
+        let fee = fee.map_err(|source| LocalError::Chain { chain: from_chain.to_string(), source })?.amount;
+        Ok((echo, fee))
+    }
+
+    /// The message a mined Echo transaction sent: `(key, value)` of `kind` to `target`.
+    fn sent(
+        &self,
+        receipt: &alloy_rpc_types_eth::TransactionReceipt,
+        from_chain: u64,
+        to_chain: u64,
+        target: Address,
+        kind: EchoKind,
+        (key, value): (&str, &str),
+    ) -> Result<Sent, LocalError> {
+        let mos = self.deployment.chain(from_chain).map(|entry| entry.mos).unwrap_or_default();
         let order_id = receipt
             .inner
             .logs()
             .iter()
-            .filter(|log| log.address() == entry.mos)
+            .filter(|log| log.address() == mos)
             .find_map(|log| IMOSV3::mapMessageOut::decode_log_data(log.data()).ok())
             .map(|event| event.orderId)
             .ok_or_else(|| LocalError::Unknown(format!("mapMessageOut in transaction {}", receipt.transaction_hash)))?;
@@ -512,6 +562,20 @@ impl LocalNetwork {
             chain.server.stop();
         }
     }
+}
+
+/// The Echo call that sends `key = value` to `target` on `to_chain` as `kind` says.
+fn echo_input(to_chain: u64, target: Address, kind: EchoKind, key: &str, value: &str) -> Bytes {
+    let (to, target) = (U256::from(to_chain), Bytes::copy_from_slice(target.as_slice()));
+    let (key, value) = (key.to_owned(), value.to_owned());
+    let input = match kind {
+        EchoKind::Calldata => IEcho::echoCall { toChain: to, target, key, value }.abi_encode(),
+        EchoKind::Message | EchoKind::RelayedMessage => {
+            let relay = kind == EchoKind::RelayedMessage;
+            IEcho::echoMessageCall { toChain: to, target, key, value, relay }.abi_encode()
+        }
+    };
+    input.into()
 }
 
 /// Dev account `account` on `chain`.

@@ -7,13 +7,18 @@
 //!    minus the confirmations, in ranges of at most `max_block_range` blocks; the source
 //!    transactions found become deliveries, written with the new cursor in one transaction.
 //! 2. **Claim** the route's due deliveries (a lease: [`crate::store`]).
-//! 3. **Confirm** those with a delivery transaction out ([`deliver::resolve`]): mined, they are
-//!    settled from the receipt; failed or lost, they go back to be delivered again; in flight,
-//!    they wait (their bytes broadcast again when out too long).
+//! 3. **Confirm** those with a delivery transaction out ([`TransactionManager::resolve`]): mined,
+//!    they are settled from the receipt; failed or lost, they go back to be delivered again; in
+//!    flight, they wait (broadcast again when the node lost them, replaced with higher fees when
+//!    stuck).
 //! 4. **Deliver** the others, grouped by source block: the orders the destination lacks
 //!    (`messageStatus`), the block's proofs built from one read of its receipts, the block attested
-//!    once ([`crate::attest`]), then for each delivery its transaction signed, recorded and
-//!    broadcast without waiting for it: the next round confirms it.
+//!    once ([`crate::attest`]), then for each delivery its transaction handed to the destination's
+//!    transaction manager ([`crate::transactions`]: its own nonces, recorded, then broadcast)
+//!    without waiting for it: the next round confirms it.
+//!
+//! After the routes, each chain's transaction manager fills a nonce nothing will fill
+//! ([`TransactionManager::fill_gap`]).
 //!
 //! Failures: one that may pass (a node error, a transaction lost, a proof the source cannot give
 //! yet) is tried again with exponential backoff, at most `max_attempts` times, then recorded as
@@ -29,17 +34,19 @@ use alloy_primitives::B256;
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_signer_local::PrivateKeySigner;
 use mos_rpc::{ChainError, Node, Sender, UrlError};
-use tokio::sync::mpsc;
+use tokio::{sync::mpsc, time::Instant};
 
 use crate::{
     attest::ensure_attested,
     config::Config,
-    deliver::{self, AttemptFailure, SubmitError, TransactionState},
+    deliver::{self, transient, AttemptFailure},
     deployment::{Deployment, DeploymentError},
     events::Event,
+    metrics::Metrics,
     route::{self, Endpoint, Route, RouteId},
     scan,
     store::{after_ms, now_ms, Attempt, Delivery, Lease, Outcome, RouteSummary, Store, StoreError},
+    transactions::{Resent, SendError, TransactionManager, TransactionState},
 };
 
 /// Why the messenger cannot start or go on.
@@ -88,13 +95,20 @@ pub enum MessengerError {
 
 /// The messenger of one deployment, with one key.
 pub struct Messenger {
+    endpoints: Vec<Arc<Endpoint>>,
     routes: Vec<Route>,
     store: Arc<dyn Store>,
     config: Config,
     lease: Lease,
     attesters: Vec<PrivateKeySigner>,
     events: Option<mpsc::UnboundedSender<Event>>,
+    metrics: Arc<Metrics>,
+    /// When the accounts' balances and nonces and the store's gauges were last read.
+    gauges_read: std::sync::Mutex<Option<Instant>>,
 }
+
+/// How often the gauges that cost a request (balances, nonces, the store's summary) are read.
+const GAUGE_INTERVAL: Duration = Duration::from_secs(5);
 
 impl std::fmt::Debug for Messenger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -122,24 +136,27 @@ impl Messenger {
         config: Config,
     ) -> Result<Self, MessengerError> {
         deployment.check()?;
+        let metrics = Arc::new(Metrics::new());
         let mut endpoints = Vec::new();
         for entry in &deployment.chains {
-            let node = Node::connect(&entry.rpc_url)
+            let node = Node::connect_observed(&entry.rpc_url, metrics.rpc_observer(&entry.name))
                 .map_err(|source| MessengerError::Url { chain: entry.name.clone(), source })?
                 .with_poll_interval(config.poll_interval);
             let connect =
                 |source| MessengerError::Connect { chain: entry.name.clone(), url: entry.rpc_url.clone(), source };
             let sender =
                 Sender::new(node, key.clone()).await.map_err(connect)?.with_timeout(config.transaction_timeout);
-            if sender.chain_id() != entry.chain_id {
+            let transactions =
+                TransactionManager::new(sender, Arc::clone(&store), config.gas.clone(), config.transaction_timeout);
+            if transactions.sender().chain_id() != entry.chain_id {
                 return Err(MessengerError::WrongChain {
                     chain: entry.name.clone(),
                     url: entry.rpc_url.clone(),
                     expected: entry.chain_id,
-                    actual: sender.chain_id(),
+                    actual: transactions.sender().chain_id(),
                 });
             }
-            endpoints.push(Arc::new(Endpoint { entry: entry.clone(), sender, signing: tokio::sync::Mutex::new(()) }));
+            endpoints.push(Arc::new(Endpoint { entry: entry.clone(), transactions }));
         }
         let routes = route::routes(deployment, &endpoints)?;
         for route in &routes {
@@ -153,7 +170,17 @@ impl Messenger {
             owner: config.instance.clone(),
             duration_ms: u64::try_from(config.lease.as_millis()).unwrap_or(u64::MAX),
         };
-        Ok(Self { routes, store, config, lease, attesters, events: None })
+        Ok(Self {
+            endpoints,
+            routes,
+            store,
+            config,
+            lease,
+            attesters,
+            events: None,
+            metrics,
+            gauges_read: std::sync::Mutex::new(None),
+        })
     }
 
     /// A channel of what the messenger does from now on.
@@ -171,6 +198,11 @@ impl Messenger {
     /// The store.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// The metrics (what `/metrics` serves).
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
     }
 
     /// Each route's cursor and how many of its deliveries are at each stage.
@@ -259,10 +291,48 @@ impl Messenger {
         for round in rounds {
             busy |= round?;
         }
+        for endpoint in &self.endpoints {
+            match endpoint.transactions.fill_gap().await {
+                Ok(Some(_)) => self.metrics.gap_filled(&endpoint.entry.name),
+                Ok(None) => {}
+                Err(error) => tracing::warn!(chain = %endpoint.entry.name, %error, "cannot look for a stuck nonce"),
+            }
+        }
+        self.read_gauges().await?;
+        self.metrics.round_ended();
         Ok(busy)
     }
 
+    /// Reads the gauges that cost a request, at most every [`GAUGE_INTERVAL`]: each account's
+    /// balance and nonces (a node that fails leaves its gauges as they were), and the store's
+    /// summary.
+    async fn read_gauges(&self) -> Result<(), MessengerError> {
+        {
+            let Ok(mut read) = self.gauges_read.lock() else { return Ok(()) };
+            if read.is_some_and(|at| at.elapsed() < GAUGE_INTERVAL) {
+                return Ok(());
+            }
+            *read = Some(Instant::now());
+        }
+        for endpoint in &self.endpoints {
+            let (name, sender) = (&endpoint.entry.name, endpoint.sender());
+            if let Ok(balance) = sender.balance().await {
+                self.metrics.set_balance(name, f64::from(balance));
+            }
+            if let Ok(mined) = sender.node().mined_nonce(sender.address()).await {
+                self.metrics.set_nonces(name, mined, endpoint.transactions.next_nonce().await);
+            }
+        }
+        let summary = self.store.summary().await?;
+        for route in &self.routes {
+            let stages = summary.iter().find(|(key, _)| *key == route.id.key()).map(|(_, stages)| stages.clone());
+            self.metrics.set_deliveries(&(&route.id).into(), &stages.unwrap_or_default());
+        }
+        Ok(())
+    }
+
     fn emit(&self, event: Event) {
+        self.metrics.record(&event);
         if let Some(events) = &self.events {
             let _ = events.send(event);
         }
@@ -277,16 +347,20 @@ impl Messenger {
         if claimed.is_empty() {
             return Ok(false);
         }
-        let timeout_ms = u64::try_from(self.config.transaction_timeout.as_millis()).unwrap_or(u64::MAX);
         let mut to_deliver: BTreeMap<(u64, B256), Vec<Delivery>> = BTreeMap::new();
         let mut settled = false;
+        let (store, owner) = (&self.store, &self.lease.owner);
         for delivery in claimed {
             let Some(submission) = &delivery.submission else {
                 to_deliver.entry((delivery.source_block, delivery.source_block_hash)).or_default().push(delivery);
                 continue;
             };
-            let state = deliver::resolve(route, submission, timeout_ms).await;
-            settled |= !matches!(state, Ok(TransactionState::InFlight { .. }));
+            let state = route
+                .destination
+                .transactions
+                .resolve(submission, async |replacement| store.record_submission(delivery.id, owner, replacement).await)
+                .await;
+            settled |= !matches!(state, Ok(TransactionState::InFlight(Resent::Nothing)));
             match state {
                 Ok(TransactionState::Mined(receipt)) => {
                     let outcomes = deliver::outcomes(&receipt, route.destination.entry.mos, &delivery.open_orders());
@@ -296,10 +370,17 @@ impl Messenger {
                     let error = format!("delivery transaction {transaction} failed");
                     self.record_failed_attempt(route, &delivery, AttemptFailure::Transient(error), true).await?;
                 }
-                Ok(TransactionState::InFlight { rebroadcast }) => {
-                    if rebroadcast {
-                        tracing::info!(route = %route.id, transaction = %submission.transaction, "broadcast again");
-                    }
+                Ok(TransactionState::InFlight(Resent::Nothing)) => {}
+                Ok(TransactionState::InFlight(Resent::Again)) => {
+                    tracing::info!(route = %route.id, transaction = %submission.transaction, "broadcast again");
+                }
+                Ok(TransactionState::InFlight(Resent::Replaced(replacement))) => {
+                    self.emit(Event::Replaced {
+                        route: route.id.clone(),
+                        source_transaction: delivery.source_transaction,
+                        replaced: submission.transaction,
+                        transaction: replacement.transaction,
+                    });
                 }
                 Ok(TransactionState::Lost) => {
                     tracing::info!(
@@ -315,7 +396,10 @@ impl Messenger {
                             .push(delivery);
                     }
                 }
-                Err(failure) => self.record_failed_attempt(route, &delivery, failure, false).await?,
+                Err(SendError::Store(error)) => {
+                    self.held(Err::<(), _>(error))?;
+                }
+                Err(error) => self.record_failed_attempt(route, &delivery, transient(error), false).await?,
             }
         }
         let submitting = !to_deliver.is_empty();
@@ -338,6 +422,7 @@ impl Messenger {
         let Some(last) = head.checked_sub(confirmations) else { return Ok(()) };
         loop {
             let from = self.store.cursor(route.id.key(), route.start_block).await?;
+            self.metrics.set_lag(&route.id, head, from);
             if from > last {
                 return Ok(());
             }
@@ -429,22 +514,27 @@ impl Messenger {
                 }
             };
             let (store, owner) = (&self.store, &self.lease.owner);
-            let submitted = deliver::submit(route, calldata, async |submission| {
-                store.record_submission(delivery.id, owner, submission).await
-            })
-            .await;
-            match submitted {
+            let sent = route
+                .destination
+                .transactions
+                .send(route.destination.entry.mos, calldata, async |submission| {
+                    store.record_submission(delivery.id, owner, submission).await
+                })
+                .await;
+            match sent {
                 Ok(submission) => tracing::info!(
                     route = %route.id,
                     source = %delivery.source_transaction,
                     transaction = %submission.transaction,
+                    nonce = submission.nonce,
                     "submitted"
                 ),
-                Err(SubmitError::Attempt(failure)) => {
-                    self.record_failed_attempt(route, delivery, failure, false).await?
-                }
-                Err(SubmitError::Store(error)) => {
+                Err(SendError::Store(error)) => {
                     self.held(Err::<(), _>(error))?;
+                }
+                Err(error) => {
+                    let failure = deliver::send_failure(error)?;
+                    self.record_failed_attempt(route, delivery, failure, false).await?;
                 }
             }
         }
@@ -498,6 +588,7 @@ impl Messenger {
             transaction,
             block: receipt.and_then(|receipt| receipt.block_number),
             outcomes,
+            latency: Duration::from_millis(now_ms().saturating_sub(delivery.found_at_ms)),
         });
         Ok(())
     }

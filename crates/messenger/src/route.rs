@@ -9,6 +9,7 @@ use mos_rpc::{Node, Sender};
 use crate::{
     deployment::{ChainEntry, Committee, Deployment, DeploymentError},
     store::RouteKey,
+    transactions::TransactionManager,
 };
 
 /// A route, named for people: from a source chain to a destination chain.
@@ -37,22 +38,25 @@ impl std::fmt::Display for RouteId {
     }
 }
 
-/// A chain as the messenger uses it: its deployment entry, and the messenger's account on it.
+/// A chain as the messenger uses it: its deployment entry, and the transaction manager of the
+/// messenger's account on it (one per chain, shared by every route into it).
 #[derive(Debug)]
 pub struct Endpoint {
     /// What the deployment says of the chain.
     pub entry: ChainEntry,
     /// The messenger's account on it.
-    pub sender: Sender,
-    /// Held from choosing a nonce to broadcasting, so that routes into the same chain never sign
-    /// two transactions with one nonce.
-    pub signing: tokio::sync::Mutex<()>,
+    pub transactions: TransactionManager,
 }
 
 impl Endpoint {
     /// The chain's node.
     pub fn node(&self) -> &Node {
-        self.sender.node()
+        self.sender().node()
+    }
+
+    /// The messenger's account on the chain.
+    pub fn sender(&self) -> &Sender {
+        self.transactions.sender()
     }
 }
 

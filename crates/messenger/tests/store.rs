@@ -45,6 +45,7 @@ fn found(seed: u8, block: u64, orders: u8) -> NewDelivery {
 
 fn submission(seed: u8, nonce: u64) -> Submission {
     Submission {
+        chain_id: ROUTE.to,
         transaction: B256::repeat_byte(seed),
         raw: Bytes::from(vec![seed; 3]),
         sender: Address::repeat_byte(seed),
@@ -58,23 +59,36 @@ async fn a_new_store_is_migrated_to_the_latest_schema_once_and_a_newer_one_is_re
     for (backend, url) in fresh("migrate").await {
         let store = SqlStore::open(&url).await.unwrap();
         assert_eq!(store.backend(), backend);
-        assert_eq!(store.schema_version().await.unwrap(), 1, "{backend:?}");
+        assert_eq!(store.schema_version().await.unwrap(), 2, "{backend:?}");
         drop(store);
         // Opening again applies nothing (a second CREATE TABLE would fail).
         let store = SqlStore::open(&url).await.unwrap();
-        assert_eq!(store.schema_version().await.unwrap(), 1, "{backend:?}");
+        assert_eq!(store.schema_version().await.unwrap(), 2, "{backend:?}");
+        store.cursor(ROUTE, 0).await.unwrap();
+        store.record_scan(ROUTE, 0, 10, &[found(1, 1, 2)], 0).await.unwrap();
         drop(store);
 
+        // A database of version 1 (as the first release left it, with its deliveries) is
+        // migrated to version 2 when opened, and keeps what it held.
         let mut connection = sqlx::AnyConnection::connect(&any_url(backend, &url)).await.unwrap();
+        for statement in ["DROP TABLE accounts", "DELETE FROM schema_migrations WHERE version = 2"] {
+            sqlx::query(statement).execute(&mut connection).await.unwrap();
+        }
+        let store = SqlStore::open(&url).await.unwrap();
+        assert_eq!(store.schema_version().await.unwrap(), 2, "{backend:?}");
+        assert_eq!(store.deliveries(None, None, 10).await.unwrap().len(), 1, "{backend:?}");
+        assert_eq!(store.next_nonce(ROUTE.to, Address::ZERO).await.unwrap(), None, "{backend:?}");
+        drop(store);
+
         sqlx::query("INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES (9, 'future', 0)")
             .execute(&mut connection)
             .await
             .unwrap();
         let error = SqlStore::open(&url).await.unwrap_err();
-        assert!(matches!(error, StoreError::SchemaTooNew { found: 9, known: 1 }), "{backend:?}: {error}");
+        assert!(matches!(error, StoreError::SchemaTooNew { found: 9, known: 2 }), "{backend:?}: {error}");
         assert_eq!(
             error.to_string(),
-            "the database's schema is version 9, newer than this messenger's (1): run a newer messenger"
+            "the database's schema is version 9, newer than this messenger's (2): run a newer messenger"
         );
     }
 }
@@ -286,5 +300,31 @@ async fn instances_claiming_at_once_never_get_the_same_delivery() {
         assert_eq!(claimed.len(), 200, "{backend:?}: none claimed twice");
         let summary = store.summary().await.unwrap();
         assert_eq!(summary[0].1.delivered, 200);
+    }
+}
+
+#[tokio::test]
+async fn a_senders_next_nonce_is_recorded_with_its_transactions_per_chain_and_only_rises() {
+    for (backend, url) in fresh("nonces").await {
+        let store = SqlStore::open(&url).await.unwrap();
+        store.cursor(ROUTE, 0).await.unwrap();
+        store.record_scan(ROUTE, 0, 10, &[found(1, 1, 1), found(2, 2, 1)], 0).await.unwrap();
+        let claimed = store.claim(ROUTE, &lease("a"), 0, 10).await.unwrap();
+        let sender = submission(7, 0).sender;
+        assert_eq!(store.next_nonce(ROUTE.to, sender).await.unwrap(), None, "{backend:?}");
+
+        store.record_submission(claimed[0].id, "a", &submission(7, 4)).await.unwrap();
+        assert_eq!(store.next_nonce(ROUTE.to, sender).await.unwrap(), Some(5), "{backend:?}");
+        store.record_submission(claimed[1].id, "a", &submission(7, 2)).await.unwrap();
+        assert_eq!(store.next_nonce(ROUTE.to, sender).await.unwrap(), Some(5), "a lower nonce: {backend:?}");
+        assert_eq!(store.next_nonce(ROUTE.from, sender).await.unwrap(), None, "another chain: {backend:?}");
+        assert_eq!(store.next_nonce(ROUTE.to, Address::ZERO).await.unwrap(), None, "another sender: {backend:?}");
+
+        // A write refused for a lost lease records no nonce either.
+        let lost = store.record_submission(claimed[0].id, "b", &submission(7, 9)).await;
+        assert!(matches!(lost, Err(StoreError::LeaseLost(_))), "{backend:?}: {lost:?}");
+        drop(store);
+        let store = SqlStore::open(&url).await.unwrap();
+        assert_eq!(store.next_nonce(ROUTE.to, sender).await.unwrap(), Some(5), "durable: {backend:?}");
     }
 }

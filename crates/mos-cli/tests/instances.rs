@@ -8,6 +8,8 @@ mod postgres;
 
 use std::{
     collections::BTreeMap,
+    io::{Read, Write},
+    net::SocketAddr,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
@@ -34,15 +36,41 @@ fn key(account: u32) -> String {
     hex::encode_prefixed(dev_signer(account).unwrap().to_bytes())
 }
 
-fn address(account: u32) -> Address {
+fn address_of(account: u32) -> Address {
     dev_signer(account).unwrap().address()
 }
 
-/// Starts instance `index` of `mos messenger` on `store`, its logs in `log`.
-fn start(index: usize, deployment: &str, store: &str, log: &std::path::Path) -> Child {
+/// A loopback address with a port free a moment ago.
+fn free_address() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
+}
+
+/// `GET path` from `address`: the status code and the body.
+async fn get(address: SocketAddr, path: &str) -> (u16, String) {
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        (head.split(' ').nth(1).unwrap().parse().unwrap(), body.to_owned())
+    })
+    .await
+    .unwrap()
+}
+
+/// The value of the sample `series` (a metric name with its labels, as written) in `metrics`.
+fn sample(metrics: &str, series: &str) -> Option<f64> {
+    metrics.lines().find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// Starts instance `index` of `mos messenger` on `store`, its logs in `log`, its metrics on
+/// `metrics`.
+fn start(index: usize, deployment: &str, store: &str, log: &std::path::Path, metrics: SocketAddr) -> Child {
     let committee = local::COMMITTEE.map(key).join(",");
     Command::new(env!("CARGO_BIN_EXE_mos"))
-        .args(["messenger", "--deployment", deployment, "--store", store])
+        .args(["messenger", "--deployment", deployment, "--store", store, "--metrics", &metrics.to_string()])
         .args(["--instance", &format!("instance-{index}"), "--lease-secs", "3", "--poll-ms", "50"])
         .args(["--key", &key(INSTANCE_KEYS[index])])
         .env("MOS_ATTESTER_KEYS", committee)
@@ -81,7 +109,9 @@ async fn three_instances_share_one_postgres_and_one_killed_midway_loses_nothing_
 
     let started = Instant::now();
     let logs: Vec<_> = (0..3).map(|index| dir.join(format!("instance-{index}.log"))).collect();
-    let mut instances: Vec<Child> = (0..3).map(|index| start(index, &deployment, &url, &logs[index])).collect();
+    let metrics: Vec<SocketAddr> = (0..3).map(|_| free_address()).collect();
+    let mut instances: Vec<Child> =
+        (0..3).map(|index| start(index, &deployment, &url, &logs[index], metrics[index])).collect();
     let store = store::open(&url).await.unwrap();
 
     // Killed (SIGKILL) once a quarter of the deliveries are made, whatever it is doing.
@@ -102,6 +132,45 @@ async fn three_instances_share_one_postgres_and_one_killed_midway_loses_nothing_
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let elapsed = started.elapsed();
+
+    // What the running instances' metrics say agrees with the store and the chains (the gauges
+    // that cost a request are read every few seconds: waited for).
+    for (index, &address) in metrics.iter().enumerate().skip(1) {
+        let (status, health) = get(address, "/healthz").await;
+        assert_eq!(status, 200, "{health}");
+        assert!(health.contains("\"status\":\"ok\""), "{health}");
+        let account = address_of(INSTANCE_KEYS[index]);
+        let mined = harness.node(RELAY).mined_nonce(account).await.unwrap() as f64;
+        let wanted = [
+            ("mos_messenger_deliveries{from=\"chain-a\",to=\"relay\",stage=\"delivered\"}", (TO_RELAY + TO_B) as f64),
+            ("mos_messenger_deliveries{from=\"relay\",to=\"chain-b\",stage=\"delivered\"}", TO_B as f64),
+            ("mos_messenger_deliveries{from=\"chain-a\",to=\"relay\",stage=\"pending\"}", 0.0),
+            ("mos_messenger_wallet_nonce{chain=\"relay\",kind=\"mined\"}", mined),
+        ];
+        let scraped = async || get(address, "/metrics").await.1;
+        let mut text = scraped().await;
+        let waited = Instant::now();
+        while wanted.iter().any(|(series, value)| sample(&text, series) != Some(*value)) {
+            assert!(waited.elapsed() < Duration::from_secs(30), "instance {index}: {wanted:?} in\n{text}");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            text = scraped().await;
+        }
+        let own_transfers = harness
+            .transactions_from(RELAY, account)
+            .iter()
+            .filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR)
+            .count() as f64;
+        let broadcast =
+            "mos_messenger_rpc_requests_total{chain=\"relay\",method=\"eth_sendRawTransaction\",outcome=\"answered\"}";
+        assert!(sample(&text, broadcast).unwrap() >= own_transfers, "{text}");
+        let executed = "mos_messenger_messages_delivered_total{from=\"chain-a\",to=\"relay\",outcome=\"executed\"}";
+        let forwarded = "mos_messenger_messages_delivered_total{from=\"chain-a\",to=\"relay\",outcome=\"forwarded\"}";
+        let settled = sample(&text, executed).unwrap_or(0.0) + sample(&text, forwarded).unwrap_or(0.0);
+        assert!(settled > 0.0, "instance {index} settled nothing: {text}");
+        let timed = "mos_messenger_delivery_latency_seconds_count{from=\"chain-a\",to=\"relay\"}";
+        assert_eq!(sample(&text, timed), Some(settled), "one latency per settled message: {text}");
+        assert!(sample(&text, "mos_messenger_wallet_balance_wei{chain=\"relay\"}").unwrap() > 0.0, "{text}");
+    }
     for instance in &mut instances[1..] {
         let stopped = Command::new("kill").args(["-INT", &instance.id().to_string()]).status().unwrap();
         assert!(stopped.success());
@@ -125,7 +194,7 @@ async fn three_instances_share_one_postgres_and_one_killed_midway_loses_nothing_
     for (chain, deliveries) in [(RELAY, TO_RELAY + TO_B), (CHAIN_B, TO_B)] {
         let mut transfers = 0;
         for account in INSTANCE_KEYS {
-            let sent = harness.transactions_from(chain, address(account));
+            let sent = harness.transactions_from(chain, address_of(account));
             assert!(sent.iter().all(|transaction| transaction.success), "a failed transaction on {chain}");
             let mine = sent.iter().filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR).count();
             *by_instance.entry(account).or_insert(0) += mine;

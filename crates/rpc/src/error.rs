@@ -56,7 +56,40 @@ pub enum ChainError {
     Signing(String),
 }
 
+/// Why a node refused a transaction, as geth (and Nitro, which is geth underneath) words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `nonce too low`: the nonce is used already.
+    NonceTooLow,
+    /// `nonce too high`: a nonce below it is not taken yet.
+    NonceTooHigh,
+    /// `already known`: the node holds this very transaction.
+    AlreadyKnown,
+    /// The fees are too low: below the base fee, or a replacement that does not raise them enough.
+    Underpriced,
+    /// `insufficient funds`: the account cannot pay for the gas.
+    InsufficientFunds,
+}
+
 impl ChainError {
+    /// Why the node refused the transaction, when this is a refusal it words in one of the known
+    /// ways.
+    pub fn refusal(&self) -> Option<Refusal> {
+        let Self::Rpc { source, .. } = self else { return None };
+        let message = source.as_error_resp()?.message.to_ascii_lowercase();
+        [
+            ("nonce too low", Refusal::NonceTooLow),
+            ("nonce too high", Refusal::NonceTooHigh),
+            ("already known", Refusal::AlreadyKnown),
+            ("underpriced", Refusal::Underpriced),
+            ("less than block base fee", Refusal::Underpriced),
+            ("fee cap too low", Refusal::Underpriced),
+            ("insufficient funds", Refusal::InsufficientFunds),
+        ]
+        .into_iter()
+        .find_map(|(words, refusal)| message.contains(words).then_some(refusal))
+    }
+
     pub(crate) fn rpc(method: &'static str) -> impl FnOnce(TransportError) -> Self {
         move |source| Self::Rpc { method, source }
     }

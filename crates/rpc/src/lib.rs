@@ -8,8 +8,10 @@
 
 mod error;
 mod node;
+mod observe;
 mod sender;
 
-pub use error::{endpoint, revert_reason, ChainError, UrlError};
+pub use error::{endpoint, revert_reason, ChainError, Refusal, UrlError};
 pub use node::Node;
-pub use sender::{Sender, SignedTransaction};
+pub use observe::{RpcObserver, RpcOutcome};
+pub use sender::{decode_signed, Fees, Sender, SignedTransaction, Unsigned};

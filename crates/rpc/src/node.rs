@@ -1,13 +1,19 @@
 //! A chain's JSON-RPC node.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use alloy_primitives::{Address, B256};
 use alloy_provider::{network::TransactionBuilder, Provider, ProviderBuilder, RootProvider};
-use alloy_rpc_types_eth::{Filter, Log, TransactionReceipt, TransactionRequest};
+use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, Log, TransactionReceipt, TransactionRequest};
 use alloy_sol_types::SolCall;
 
-use crate::{endpoint, ChainError, UrlError};
+use alloy_rpc_client::ClientBuilder;
+
+use crate::{
+    endpoint,
+    observe::{ObserveLayer, RpcObserver},
+    ChainError, UrlError,
+};
 
 /// A chain's JSON-RPC node.
 #[derive(Debug, Clone)]
@@ -24,6 +30,16 @@ impl Node {
     /// [`UrlError`] when `url` is not an `http://` or `https://` URL.
     pub fn connect(url: &str) -> Result<Self, UrlError> {
         let provider = ProviderBuilder::default().connect_hyper_http(endpoint(url)?);
+        Ok(Self { url: url.into(), provider, poll_interval: Duration::from_millis(500) })
+    }
+
+    /// The node at `url`, telling `observer` of every request made to it.
+    ///
+    /// # Errors
+    /// [`UrlError`] when `url` is not an `http://` or `https://` URL.
+    pub fn connect_observed(url: &str, observer: Arc<dyn RpcObserver>) -> Result<Self, UrlError> {
+        let client = ClientBuilder::default().layer(ObserveLayer { observer }).hyper_http(endpoint(url)?);
+        let provider = ProviderBuilder::default().connect_client(client);
         Ok(Self { url: url.into(), provider, poll_interval: Duration::from_millis(500) })
     }
 
@@ -57,6 +73,16 @@ impl Node {
     /// [`ChainError::Rpc`].
     pub async fn block_number(&self) -> Result<u64, ChainError> {
         self.provider.get_block_number().await.map_err(ChainError::rpc("eth_blockNumber"))
+    }
+
+    /// The base fee of the latest block, in wei (zero before EIP-1559).
+    ///
+    /// # Errors
+    /// [`ChainError::Rpc`].
+    pub async fn base_fee(&self) -> Result<u64, ChainError> {
+        let block = self.provider.get_block_by_number(BlockNumberOrTag::Latest).await;
+        let block = block.map_err(ChainError::rpc("eth_getBlockByNumber"))?;
+        Ok(block.and_then(|block| block.header.base_fee_per_gas).unwrap_or_default())
     }
 
     /// How many transactions of `account` are mined: the nonce its next transaction takes once

@@ -2,9 +2,13 @@
 
 use std::time::Duration;
 
+use alloy_consensus::{transaction::SignerRecoverable, TxEnvelope};
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
 use alloy_provider::{
-    network::{eip2718::Encodable2718, EthereumWallet, TransactionBuilder},
+    network::{
+        eip2718::{Decodable2718, Encodable2718},
+        EthereumWallet, TransactionBuilder,
+    },
     Provider,
 };
 use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
@@ -22,6 +26,78 @@ pub struct SignedTransaction {
     pub raw: Bytes,
     /// Its nonce.
     pub nonce: u64,
+}
+
+/// What an EIP-1559 transaction offers to pay per gas, in wei.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fees {
+    /// The most it pays per gas, base fee and tip together.
+    pub max_fee_per_gas: u128,
+    /// The most it tips the block's producer per gas.
+    pub max_priority_fee_per_gas: u128,
+}
+
+impl Fees {
+    /// These fees raised by `percent`, each by at least one wei: what a replacement offers (geth
+    /// takes a replacement that raises both by at least 10%).
+    pub fn bumped(self, percent: u64) -> Self {
+        let raise = |fee: u128| fee.saturating_add((fee.saturating_mul(u128::from(percent)) / 100).max(1));
+        Self {
+            max_fee_per_gas: raise(self.max_fee_per_gas),
+            max_priority_fee_per_gas: raise(self.max_priority_fee_per_gas),
+        }
+    }
+
+    /// The higher of each fee of `self` and `other`.
+    pub fn max(self, other: Self) -> Self {
+        Self {
+            max_fee_per_gas: self.max_fee_per_gas.max(other.max_fee_per_gas),
+            max_priority_fee_per_gas: self.max_priority_fee_per_gas.max(other.max_priority_fee_per_gas),
+        }
+    }
+}
+
+/// A transaction to sign: everything but the signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsigned {
+    /// A call to an address, or a creation.
+    pub to: TxKind,
+    /// Its input.
+    pub input: Bytes,
+    /// The value it carries.
+    pub value: U256,
+    /// Its nonce.
+    pub nonce: u64,
+    /// Its gas limit.
+    pub gas_limit: u64,
+    /// Its fees.
+    pub fees: Fees,
+}
+
+/// What a signed EIP-1559 transaction says: its signer, and the transaction without its
+/// signature (to sign it again with other fees, as a replacement).
+///
+/// # Errors
+/// [`ChainError::Signing`] when `raw` is not a signed EIP-1559 transaction, or its signature
+/// names no signer.
+pub fn decode_signed(raw: &[u8]) -> Result<(Address, Unsigned), ChainError> {
+    let envelope = TxEnvelope::decode_2718(&mut &raw[..])
+        .map_err(|error| ChainError::Signing(format!("not a signed transaction: {error}")))?;
+    let signed = envelope.as_eip1559().ok_or_else(|| ChainError::Signing("not an EIP-1559 transaction".into()))?;
+    let signer = envelope.recover_signer().map_err(|error| ChainError::Signing(error.to_string()))?;
+    let transaction = signed.tx();
+    let unsigned = Unsigned {
+        to: transaction.to,
+        input: transaction.input.clone(),
+        value: transaction.value,
+        nonce: transaction.nonce,
+        gas_limit: transaction.gas_limit,
+        fees: Fees {
+            max_fee_per_gas: transaction.max_fee_per_gas,
+            max_priority_fee_per_gas: transaction.max_priority_fee_per_gas,
+        },
+    };
+    Ok((signer, unsigned))
 }
 
 /// An account that signs transactions and sends them through a node.
@@ -81,26 +157,80 @@ impl Sender {
     /// Nothing is broadcast.
     ///
     /// # Errors
-    /// [`ChainError::Revert`] when the simulation reverts (the node's estimate fails with a
-    /// revert), [`ChainError::Rpc`], [`ChainError::Signing`].
+    /// As [`Sender::gas_limit`], [`Sender::pending_nonce`], [`Sender::fees`] and
+    /// [`Sender::sign_with`].
     pub async fn sign(&self, to: TxKind, input: Bytes, value: U256) -> Result<SignedTransaction, ChainError> {
-        let provider = self.node.provider();
-        let mut request =
-            TransactionRequest::default().with_from(self.address).with_kind(to).with_input(input).with_value(value);
-        let estimate = provider
-            .estimate_gas(request.clone())
+        let gas_limit = self.gas_limit(to, &input, value).await?;
+        let nonce = self.pending_nonce().await?;
+        let fees = self.fees().await?;
+        self.sign_with(Unsigned { to, input, value, nonce, gas_limit, fees }).await
+    }
+
+    /// Simulates a transaction to `to` with `input` and `value` (`eth_estimateGas`): the gas
+    /// limit to give it, the node's estimate plus a margin.
+    ///
+    /// # Errors
+    /// [`ChainError::Revert`] when the simulation reverts, [`ChainError::Rpc`].
+    pub async fn gas_limit(&self, to: TxKind, input: &Bytes, value: U256) -> Result<u64, ChainError> {
+        let request = TransactionRequest::default()
+            .with_from(self.address)
+            .with_kind(to)
+            .with_input(input.clone())
+            .with_value(value);
+        let estimate = self
+            .node
+            .provider()
+            .estimate_gas(request)
             .await
             .map_err(|source| ChainError::from_answer("eth_estimateGas", source))?;
-        let nonce = provider
+        Ok(estimate.saturating_mul(100 + self.gas_margin_percent) / 100)
+    }
+
+    /// The nonce the account's next transaction takes, counting those waiting in the node's pool.
+    ///
+    /// # Errors
+    /// [`ChainError::Rpc`].
+    pub async fn pending_nonce(&self) -> Result<u64, ChainError> {
+        self.node
+            .provider()
             .get_transaction_count(self.address)
             .pending()
             .await
-            .map_err(ChainError::rpc("eth_getTransactionCount"))?;
-        let fees = provider.estimate_eip1559_fees().await.map_err(ChainError::rpc("eth_feeHistory"))?;
-        request = request
+            .map_err(ChainError::rpc("eth_getTransactionCount"))
+    }
+
+    /// The fees the node suggests for a transaction now (`eth_feeHistory`).
+    ///
+    /// # Errors
+    /// [`ChainError::Rpc`].
+    pub async fn fees(&self) -> Result<Fees, ChainError> {
+        let fees = self.node.provider().estimate_eip1559_fees().await.map_err(ChainError::rpc("eth_feeHistory"))?;
+        Ok(Fees { max_fee_per_gas: fees.max_fee_per_gas, max_priority_fee_per_gas: fees.max_priority_fee_per_gas })
+    }
+
+    /// The account's balance at the latest block, in wei.
+    ///
+    /// # Errors
+    /// [`ChainError::Rpc`].
+    pub async fn balance(&self) -> Result<U256, ChainError> {
+        self.node.provider().get_balance(self.address).await.map_err(ChainError::rpc("eth_getBalance"))
+    }
+
+    /// Signs `transaction` (an EIP-1559 transaction on the node's chain) without asking the node
+    /// anything.
+    ///
+    /// # Errors
+    /// [`ChainError::Signing`].
+    pub async fn sign_with(&self, transaction: Unsigned) -> Result<SignedTransaction, ChainError> {
+        let Unsigned { to, input, value, nonce, gas_limit, fees } = transaction;
+        let request = TransactionRequest::default()
+            .with_from(self.address)
+            .with_kind(to)
+            .with_input(input)
+            .with_value(value)
             .with_chain_id(self.chain_id)
             .with_nonce(nonce)
-            .with_gas_limit(estimate.saturating_mul(100 + self.gas_margin_percent) / 100)
+            .with_gas_limit(gas_limit)
             .with_max_fee_per_gas(fees.max_fee_per_gas)
             .with_max_priority_fee_per_gas(fees.max_priority_fee_per_gas);
         let envelope = request.build(&self.wallet).await.map_err(|e| ChainError::Signing(e.to_string()))?;

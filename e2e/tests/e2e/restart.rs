@@ -112,6 +112,7 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
     let claimed = store.claim(route, &lease, store::now_ms(), 10).await.unwrap();
     for (delivery, transaction) in claimed.iter().zip([&never_broadcast, &mined_unseen, &replaced]) {
         let submission = Submission {
+            chain_id: RELAY,
             transaction: transaction.hash,
             raw: transaction.raw.clone(),
             sender: messenger.address(),

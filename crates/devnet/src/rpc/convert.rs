@@ -51,6 +51,17 @@ pub fn transaction(block: &Block, index: usize, tx: &BlockTx) -> Transaction {
     }
 }
 
+/// A transaction waiting in the pool as `eth_getTransactionByHash` returns it: no block yet.
+pub fn pending_transaction(tx: &crate::tx::ValidTx) -> Transaction {
+    Transaction {
+        inner: alloy_consensus::transaction::Recovered::new_unchecked(tx.envelope.clone(), tx.sender),
+        block_hash: None,
+        block_number: None,
+        transaction_index: None,
+        effective_gas_price: None,
+    }
+}
+
 /// A block as `eth_getBlockBy*` returns it, with full transactions or their hashes.
 pub fn block(block: &Block, full: bool) -> RpcBlock {
     let transactions = if full {

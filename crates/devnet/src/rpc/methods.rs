@@ -47,9 +47,12 @@ pub fn dispatch(chain: &mut Chain, method: &str, params: &[Value]) -> Result<Val
         }
         "eth_getTransactionByHash" => {
             let hash: B256 = required(params, 0)?;
-            Ok(chain
-                .transaction(&hash)
-                .map_or(Value::Null, |(b, i)| json!(convert::transaction(b, i, &b.transactions[i]))))
+            if let Some((block, index)) = chain.transaction(&hash) {
+                return Ok(json!(convert::transaction(block, index, &block.transactions[index])));
+            }
+            // As geth: one waiting in the pool, without its block.
+            let pending = chain.pending().iter().find(|tx| tx.hash == hash);
+            Ok(pending.map_or(Value::Null, |tx| json!(convert::pending_transaction(tx))))
         }
         "eth_getTransactionByBlockNumberAndIndex" | "eth_getTransactionByBlockHashAndIndex" => {
             let id = block_id(params, 0)?;
@@ -117,6 +120,13 @@ pub fn dispatch(chain: &mut Chain, method: &str, params: &[Value]) -> Result<Val
         "evm_revert" => {
             let id: U64 = required(params, 0)?;
             Ok(json!(chain.revert_to_snapshot(id.to::<u64>()).is_ok()))
+        }
+        "anvil_setNextBlockBaseFeePerGas" | "hardhat_setNextBlockBaseFeePerGas" => {
+            let base_fee: U256 = required(params, 0)?;
+            let base_fee = u64::try_from(base_fee)
+                .map_err(|_| RpcError::invalid_params(format!("base fee {base_fee} does not fit 64 bits")))?;
+            chain.set_base_fee(base_fee);
+            Ok(json!(true))
         }
         "anvil_setBalance" | "hardhat_setBalance" => {
             let address: Address = required(params, 0)?;

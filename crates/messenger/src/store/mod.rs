@@ -112,6 +112,8 @@ impl Stage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Submission {
+    /// The chain it is sent on (the route's destination).
+    pub chain_id: u64,
     /// Its hash.
     pub transaction: B256,
     /// Its signed bytes, to broadcast again if the node lost it.
@@ -307,11 +309,20 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn claim(&self, route: RouteKey, lease: &Lease, now_ms: u64, limit: u32)
         -> Result<Vec<Delivery>, StoreError>;
 
-    /// Records the delivery transaction of a delivery the owner holds: it becomes submitted.
+    /// Records the delivery transaction of a delivery the owner holds (a first one, or one that
+    /// replaces it): it becomes submitted, and the sender's next nonce on the chain
+    /// ([`Store::next_nonce`]) is past the transaction's.
     ///
     /// # Errors
     /// [`StoreError::LeaseLost`], [`StoreError::Database`].
     async fn record_submission(&self, id: i64, owner: &str, submission: &Submission) -> Result<(), StoreError>;
+
+    /// The nonce after the highest one recorded for `sender` on chain `chain_id` (none before its
+    /// first submission): where a restarted transaction manager goes on, whatever its node lost.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`], [`StoreError::Corrupt`].
+    async fn next_nonce(&self, chain_id: u64, sender: Address) -> Result<Option<u64>, StoreError>;
 
     /// Forgets the delivery transaction of a delivery the owner holds (it will never be mined): it
     /// is pending again, due at once.

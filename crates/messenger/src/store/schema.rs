@@ -17,15 +17,16 @@ pub(super) struct Migration {
 }
 
 /// Every migration, oldest first.
-pub(super) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "routes, deliveries with their leases and submissions, orders with their outcomes",
-    statements: &[
-        "CREATE TABLE routes (
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "routes, deliveries with their leases and submissions, orders with their outcomes",
+        statements: &[
+            "CREATE TABLE routes (
             route TEXT PRIMARY KEY,
             next_block {int} NOT NULL
         )",
-        "CREATE TABLE deliveries (
+            "CREATE TABLE deliveries (
             id {id},
             route TEXT NOT NULL,
             source_transaction {blob} NOT NULL,
@@ -47,8 +48,8 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             delivery_transaction {blob},
             UNIQUE (route, source_transaction)
         )",
-        "CREATE INDEX deliveries_due ON deliveries (route, stage, not_before_ms)",
-        "CREATE TABLE orders (
+            "CREATE INDEX deliveries_due ON deliveries (route, stage, not_before_ms)",
+            "CREATE TABLE orders (
             delivery_id {int} NOT NULL REFERENCES deliveries (id),
             position {int} NOT NULL,
             order_id {blob} NOT NULL,
@@ -58,9 +59,20 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             to_chain {int},
             PRIMARY KEY (delivery_id, position)
         )",
-        "CREATE INDEX orders_by_order_id ON orders (order_id)",
-    ],
-}];
+            "CREATE INDEX orders_by_order_id ON orders (order_id)",
+        ],
+    },
+    Migration {
+        version: 2,
+        description: "accounts: each sender's next nonce on each chain",
+        statements: &["CREATE TABLE accounts (
+            chain_id {int} NOT NULL,
+            address {blob} NOT NULL,
+            next_nonce {int} NOT NULL,
+            PRIMARY KEY (chain_id, address)
+        )"],
+    },
+];
 
 /// The table of applied migrations, created before any migration runs.
 pub(super) const MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -200,9 +200,10 @@ fn address(bytes: &[u8]) -> Result<Address, StoreError> {
 
 /// The delivery of a [`DELIVERY_COLUMNS`] row and its order rows.
 fn delivery(row: &AnyRow, orders: &[AnyRow]) -> Result<Delivery, StoreError> {
-    let route: String = row.try_get("route")?;
+    let route: RouteKey = row.try_get::<String, _>("route")?.parse().map_err(StoreError::Corrupt)?;
     let submission = match row.try_get::<Option<Vec<u8>>, _>("submitted_transaction")? {
         Some(transaction) => Some(Submission {
+            chain_id: route.to,
             transaction: hash(&transaction, "submitted_transaction")?,
             raw: Bytes::from(row.try_get::<Option<Vec<u8>>, _>("submitted_raw")?.unwrap_or_default()),
             sender: address(&row.try_get::<Option<Vec<u8>>, _>("submitted_sender")?.unwrap_or_default())?,
@@ -213,7 +214,7 @@ fn delivery(row: &AnyRow, orders: &[AnyRow]) -> Result<Delivery, StoreError> {
     };
     let mut delivery = Delivery {
         id: row.try_get("id")?,
-        route: route.parse().map_err(StoreError::Corrupt)?,
+        route,
         source_transaction: hash(&row.try_get::<Vec<u8>, _>("source_transaction")?, "source_transaction")?,
         source_block: uint(row.try_get("source_block")?, "source_block")?,
         source_block_hash: hash(&row.try_get::<Vec<u8>, _>("source_block_hash")?, "source_block_hash")?,
@@ -359,6 +360,7 @@ impl Store for SqlStore {
     }
 
     async fn record_submission(&self, id: i64, owner: &str, submission: &Submission) -> Result<(), StoreError> {
+        let mut db = self.pool.begin().await?;
         let rows = sqlx::query(
             "UPDATE deliveries SET stage = 'submitted', submitted_transaction = $1, submitted_raw = $2,
                  submitted_nonce = $3, submitted_at_ms = $4, submitted_sender = $7
@@ -371,9 +373,31 @@ impl Store for SqlStore {
         .bind(id)
         .bind(owner)
         .bind(submission.sender.as_slice())
-        .execute(&self.pool)
+        .execute(&mut *db)
         .await?;
-        held(rows.rows_affected(), id)
+        held(rows.rows_affected(), id)?;
+        sqlx::query(
+            "INSERT INTO accounts (chain_id, address, next_nonce) VALUES ($1, $2, $3)
+             ON CONFLICT (chain_id, address) DO UPDATE SET next_nonce =
+                 CASE WHEN excluded.next_nonce > accounts.next_nonce THEN excluded.next_nonce
+                      ELSE accounts.next_nonce END",
+        )
+        .bind(int(submission.chain_id)?)
+        .bind(submission.sender.as_slice())
+        .bind(int(submission.nonce.saturating_add(1))?)
+        .execute(&mut *db)
+        .await?;
+        db.commit().await?;
+        Ok(())
+    }
+
+    async fn next_nonce(&self, chain_id: u64, sender: Address) -> Result<Option<u64>, StoreError> {
+        let row = sqlx::query("SELECT next_nonce FROM accounts WHERE chain_id = $1 AND address = $2")
+            .bind(int(chain_id)?)
+            .bind(sender.as_slice())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| uint(row.try_get("next_nonce")?, "next_nonce")).transpose()
     }
 
     async fn clear_submission(&self, id: i64, owner: &str) -> Result<(), StoreError> {

@@ -186,6 +186,9 @@ fn follow(event: &Event, journeys: &mut [Journey], deployment: &Deployment) -> O
         }
         Event::Retrying { route, error, attempts, .. } => Some(format!("[{route}] attempt {attempts} failed: {error}")),
         Event::Refused { route, reason, .. } => Some(format!("[{route}] refused: {reason}")),
+        Event::Replaced { route, replaced, transaction, .. } => {
+            Some(format!("[{route}] tx {replaced} was stuck; replaced with higher fees by {transaction}"))
+        }
         Event::Found { .. } | Event::Delivered { transaction: None, .. } => None,
     }
 }

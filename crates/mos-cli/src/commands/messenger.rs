@@ -1,11 +1,14 @@
 //! `mos messenger`: the messenger of a deployment, running until Ctrl-C. Its logs go to stderr
-//! (`RUST_LOG` sets the level, `info` by default). With `--status`, what its store holds.
+//! (`RUST_LOG` sets the level, `info` by default; `--log-format json` for one JSON object a line),
+//! with a progress line every few seconds when stderr is a terminal. With `--metrics`, it serves
+//! `/metrics` and `/healthz`. With `--status`, what its store holds.
 
-use std::{path::PathBuf, time::Duration};
+use std::{io::IsTerminal, path::PathBuf, sync::Arc, time::Duration};
 
 use mos_messenger::{
     config::DEFAULT_INSTANCE,
     config_file::{ConfigFile, Settings},
+    http::HttpServer,
     store::{self, Stage},
     Config, Deployment, Messenger, MessengerError,
 };
@@ -29,7 +32,7 @@ pub struct Args {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["deployment", "instance", "lease_secs", "poll_ms", "confirmations", "max_block_range"]
+        conflicts_with_all = ["deployment", "instance", "lease_secs", "poll_ms", "confirmations", "max_block_range", "metrics"]
     )]
     pub config: Option<PathBuf>,
     /// The deployment file `mos deploy` wrote.
@@ -77,6 +80,13 @@ pub struct Args {
     /// The most blocks one eth_getLogs asks for.
     #[arg(long, default_value_t = 1000)]
     pub max_block_range: u64,
+    /// Serve Prometheus metrics at http://ADDRESS/metrics and a health check at /healthz
+    /// (for example 127.0.0.1:9090).
+    #[arg(long, value_name = "ADDRESS")]
+    pub metrics: Option<std::net::SocketAddr>,
+    /// How log lines are written to stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// Try the deliveries recorded as failed again.
     #[arg(long)]
     pub retry_failed: bool,
@@ -85,6 +95,18 @@ pub struct Args {
     #[arg(long)]
     pub status: bool,
 }
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// For people.
+    Text,
+    /// One JSON object a line, for log collectors.
+    Json,
+}
+
+/// How often the progress line is written.
+const PROGRESS_INTERVAL: Duration = Duration::from_secs(10);
 
 /// Runs the messenger until Ctrl-C, or with `--status` prints what its store holds (JSON with
 /// `json`).
@@ -111,8 +133,12 @@ pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
     }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-    let Settings { deployment, store, mut config, key, attesters } = match &args.config {
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match args.log_format {
+        LogFormat::Text => logs.try_init(),
+        LogFormat::Json => logs.json().flatten_event(true).try_init(),
+    };
+    let Settings { deployment, store, mut config, key, attesters, metrics } = match &args.config {
         Some(path) => ConfigFile::load(path)?.settings(path, |name| std::env::var(name).ok())?,
         None => from_flags(args)?,
     };
@@ -120,17 +146,51 @@ pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
     runtime.block_on(async {
         let instance = config.instance.clone();
         let opened = store::open(&store).await.map_err(MessengerError::from)?;
+        let stale_after = (config.poll_interval * 20).max(Duration::from_secs(60));
         let messenger = Messenger::connect(&deployment, key, attesters, opened, config).await?;
+        let _server = match metrics {
+            Some(address) => Some(
+                HttpServer::start(address, Arc::clone(messenger.metrics()), stale_after)
+                    .await
+                    .map_err(|error| CliError::Io(format!("cannot serve metrics on {address}: {error}")))?,
+            ),
+            None => None,
+        };
         let routes: Vec<String> = messenger.routes().iter().map(ToString::to_string).collect();
         tracing::info!(routes = %routes.join(", "), %store, %instance, "messenger running (Ctrl-C stops it)");
-        messenger
-            .run(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        let run = messenger.run(async {
+            let _ = tokio::signal::ctrl_c().await;
+        });
+        if std::io::stderr().is_terminal() {
+            tokio::select! {
+                outcome = run => outcome?,
+                () = progress(&messenger) => {}
+            }
+        } else {
+            run.await?;
+        }
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// Writes a progress line every [`PROGRESS_INTERVAL`]: deliveries settled, pending and failed in
+/// the store, and the rate since the last line. Never returns.
+async fn progress(messenger: &Messenger) {
+    let mut last: Option<(tokio::time::Instant, u64)> = None;
+    loop {
+        tokio::time::sleep(PROGRESS_INTERVAL).await;
+        let Ok(summary) = messenger.summary().await else { continue };
+        let total = |stage: fn(&store::RouteSummary) -> u64| summary.values().map(stage).sum::<u64>();
+        let (delivered, failed) = (total(|s| s.delivered), total(|s| s.failed));
+        let unsettled = total(|s| s.pending) + total(|s| s.submitted);
+        let now = tokio::time::Instant::now();
+        let rate = last.map_or(0.0, |(at, before)| {
+            delivered.saturating_sub(before) as f64 / now.duration_since(at).as_secs_f64().max(f64::EPSILON)
+        });
+        last = Some((now, delivered));
+        tracing::info!(delivered, unsettled, failed, "progress: {rate:.1} deliveries/s");
+    }
 }
 
 /// The settings the command-line options give.
@@ -150,7 +210,14 @@ fn from_flags(args: &Args) -> Result<Settings, CliError> {
         max_block_range: args.max_block_range,
         ..Config::default()
     };
-    Ok(Settings { deployment: Deployment::load(&args.deployment)?, store: args.store.clone(), config, key, attesters })
+    Ok(Settings {
+        deployment: Deployment::load(&args.deployment)?,
+        store: args.store.clone(),
+        config,
+        key,
+        attesters,
+        metrics: args.metrics,
+    })
 }
 
 /// How many waiting and failed deliveries `--status` lists.

@@ -1,0 +1,416 @@
+//! The transaction manager of one account on one chain.
+//!
+//! - **Its own nonces.** The next nonce is read once (the higher of the store's record and the
+//!   node's pending count) and then counted here, so several transactions are in flight at once
+//!   and signing one asks the node nothing but its gas estimate. Each transaction is recorded in
+//!   the store with its nonce before it is broadcast ([`Store::record_submission`]), so a restart
+//!   goes on from the store even when the node lost its pool.
+//! - **In order.** Transactions are broadcast in nonce order, under one lock held from choosing
+//!   the nonce to broadcasting. One the node refuses because a lower nonce is missing
+//!   (`nonce too high`: the node restarted and lost the lower one) is kept and broadcast as soon as
+//!   the nonce below it is.
+//! - **Fees** are the node's suggestion, asked again after [`GasPolicy::fee_refresh`], never above
+//!   [`GasPolicy::max_fee_per_gas`].
+//! - **Nothing stuck.** [`TransactionManager::resolve`] follows a recorded transaction: mined, or
+//!   replaced by another with its nonce (lost), or still out. One the node no longer holds is
+//!   broadcast again with the same bytes; one the node refuses as underpriced, or that holds up
+//!   the account's nonces for longer than the stuck timeout, is replaced by itself with fees
+//!   raised by [`GasPolicy::bump_percent`] (and at least the node's suggestion), recorded first.
+//!   A nonce that nothing recorded will fill (its transaction forgotten) is filled by a transfer
+//!   of nothing to the account itself ([`TransactionManager::fill_gap`]).
+
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy_rpc_types_eth::TransactionReceipt;
+use mos_rpc::{decode_signed, ChainError, Fees, Refusal, Sender, SignedTransaction, Unsigned};
+use tokio::time::Instant;
+
+use crate::{
+    config::GasPolicy,
+    store::{now_ms, Store, StoreError, Submission},
+};
+
+/// Why a transaction was not sent.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// Its simulation reverts, with this reason: nothing was signed.
+    #[error("reverts: {0}")]
+    Reverted(String),
+    /// The chain's fee is above the policy's cap: nothing was signed.
+    #[error("the chain asks {asked} wei per gas, above the configured cap of {cap}")]
+    FeeAboveCap {
+        /// The fee the node suggests.
+        asked: u128,
+        /// The cap.
+        cap: u128,
+    },
+    /// A node failed, or refused the transaction. When the transaction was recorded first it is
+    /// left to [`TransactionManager::resolve`].
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    /// The transaction could not be recorded, so it was not broadcast.
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// What became of a recorded transaction.
+#[derive(Debug)]
+pub enum TransactionState {
+    /// Mined, and it succeeded.
+    Mined(Box<TransactionReceipt>),
+    /// Mined, and it failed.
+    Failed(B256),
+    /// Not mined yet.
+    InFlight(Resent),
+    /// It will never be mined: another transaction took its nonce.
+    Lost,
+}
+
+/// What [`TransactionManager::resolve`] did for a transaction still out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resent {
+    /// Nothing: it waits in the node's pool, or behind a lower nonce.
+    Nothing,
+    /// The node had lost it: the same bytes were broadcast again.
+    Again,
+    /// It was replaced by this one, with higher fees (already recorded).
+    Replaced(Submission),
+}
+
+/// What a broadcast came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Broadcast {
+    /// The node took it.
+    Sent,
+    /// The node holds it already.
+    Known,
+    /// The node refused it for a missing lower nonce: it goes out after that one.
+    HeldBack,
+}
+
+/// The nonces of the account, under one lock.
+#[derive(Debug, Default)]
+struct Nonces {
+    /// The next nonce to sign with; none until it is read (at start, and after the node said a
+    /// nonce was used by a transaction this manager did not sign).
+    next: Option<u64>,
+    /// Transactions the node refused because a lower nonce was missing, by nonce: broadcast as
+    /// soon as the one below them is.
+    held_back: BTreeMap<u64, SignedTransaction>,
+    /// The account's mined nonce when last seen below `next`, and since when (ms): a nonce that
+    /// does not move for long is stuck.
+    head: Option<(u64, u64)>,
+}
+
+/// The transaction manager of one account on one chain.
+#[derive(Debug)]
+pub struct TransactionManager {
+    sender: Sender,
+    store: Arc<dyn Store>,
+    policy: GasPolicy,
+    stuck_after: Duration,
+    nonces: tokio::sync::Mutex<Nonces>,
+    fees: std::sync::Mutex<Option<(Instant, Fees)>>,
+}
+
+impl TransactionManager {
+    /// The manager of `sender`'s account, recording in `store`, pricing by `policy`, and taking a
+    /// transaction unmined for `stuck_after` as stuck.
+    pub fn new(sender: Sender, store: Arc<dyn Store>, policy: GasPolicy, stuck_after: Duration) -> Self {
+        Self {
+            sender,
+            store,
+            policy,
+            stuck_after,
+            nonces: tokio::sync::Mutex::new(Nonces::default()),
+            fees: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The account.
+    pub fn sender(&self) -> &Sender {
+        &self.sender
+    }
+
+    /// The nonce the next transaction will be signed with, once the manager has read it.
+    pub async fn next_nonce(&self) -> Option<u64> {
+        self.nonces.lock().await.next
+    }
+
+    /// Simulates a call of `input` to `to`, then signs it with the next nonce, has `record` store
+    /// it, and broadcasts it without waiting for it to be mined. Nothing is broadcast unless
+    /// `record` succeeded; a nonce whose transaction was not recorded is used by the next one.
+    ///
+    /// # Errors
+    /// [`SendError::Reverted`] when the simulation reverts; [`SendError::FeeAboveCap`];
+    /// [`SendError::Store`] when `record` fails; [`SendError::Chain`] when a node fails or refuses
+    /// the transaction (if it was recorded, [`TransactionManager::resolve`] takes it from there).
+    pub async fn send(
+        &self,
+        to: Address,
+        input: Bytes,
+        record: impl AsyncFnOnce(&Submission) -> Result<(), StoreError>,
+    ) -> Result<Submission, SendError> {
+        let kind = TxKind::Call(to);
+        let gas_limit = self.sender.gas_limit(kind, &input, U256::ZERO).await.map_err(|error| match error {
+            ChainError::Revert { reason, .. } => SendError::Reverted(reason),
+            error => SendError::Chain(error),
+        })?;
+        let fees = self.fees().await?;
+        let mut nonces = self.nonces.lock().await;
+        let nonce = match nonces.next {
+            Some(nonce) => nonce,
+            None => self.first_nonce().await?,
+        };
+        let unsigned = Unsigned { to: kind, input, value: U256::ZERO, nonce, gas_limit, fees };
+        let signed = self.sender.sign_with(unsigned).await?;
+        let submission = self.submission(&signed);
+        record(&submission).await?;
+        nonces.next = Some(nonce.saturating_add(1));
+        self.broadcast(&mut nonces, &signed).await?;
+        Ok(submission)
+    }
+
+    /// Follows a recorded transaction (signed by this account, or by another instance's: that one
+    /// is only broadcast again, never replaced). A replacement is recorded with `record` before it
+    /// is broadcast.
+    ///
+    /// # Errors
+    /// [`SendError::Chain`] when the node cannot be asked, [`SendError::Store`] when a replacement
+    /// cannot be recorded (it is not broadcast).
+    pub async fn resolve(
+        &self,
+        submission: &Submission,
+        record: impl AsyncFnOnce(&Submission) -> Result<(), StoreError>,
+    ) -> Result<TransactionState, SendError> {
+        let node = self.sender.node();
+        if let Some(receipt) = node.receipt(submission.transaction).await? {
+            return Ok(mined(receipt));
+        }
+        let mined_nonce = node.mined_nonce(submission.sender).await?;
+        if mined_nonce > submission.nonce {
+            // Mined since the first look, or another transaction took its nonce.
+            let receipt = node.receipt(submission.transaction).await?;
+            return Ok(receipt.map_or(TransactionState::Lost, mined));
+        }
+        let ours = submission.sender == self.sender.address();
+        let stuck = now_ms().saturating_sub(submission.at_ms) >= millis(self.stuck_after);
+        if node.holds(submission.transaction).await? {
+            if ours && stuck && submission.nonce == mined_nonce {
+                return self.replace(submission, record).await;
+            }
+            return Ok(TransactionState::InFlight(Resent::Nothing));
+        }
+        let signed =
+            SignedTransaction { hash: submission.transaction, raw: submission.raw.clone(), nonce: submission.nonce };
+        let broadcast = if ours {
+            let mut nonces = self.nonces.lock().await;
+            self.broadcast(&mut nonces, &signed).await
+        } else {
+            self.sender.broadcast(&signed).await.map(|()| Broadcast::Sent)
+        };
+        match broadcast {
+            Ok(Broadcast::Sent) => Ok(TransactionState::InFlight(Resent::Again)),
+            Ok(Broadcast::Known | Broadcast::HeldBack) => Ok(TransactionState::InFlight(Resent::Nothing)),
+            Err(error) => match error.refusal() {
+                Some(Refusal::Underpriced) if ours => self.replace(submission, record).await,
+                Some(Refusal::NonceTooHigh | Refusal::AlreadyKnown) => Ok(TransactionState::InFlight(Resent::Nothing)),
+                Some(Refusal::NonceTooLow) => {
+                    let receipt = node.receipt(submission.transaction).await?;
+                    Ok(receipt.map_or(TransactionState::Lost, mined))
+                }
+                _ => Err(error.into()),
+            },
+        }
+    }
+
+    /// Fills the account's lowest open nonce with a transfer of nothing to itself when it has not
+    /// moved for twice the stuck timeout while this manager has signed past it: the transaction
+    /// that had it is forgotten (nothing recorded will broadcast it again), and every later one
+    /// waits behind it. The transfer's hash, when one was sent. A delivery whose transaction it
+    /// displaces finds it lost, and is delivered again.
+    ///
+    /// # Errors
+    /// [`SendError::Chain`] when the node cannot be asked or refuses the transfer,
+    /// [`SendError::FeeAboveCap`].
+    pub async fn fill_gap(&self) -> Result<Option<B256>, SendError> {
+        let mined_nonce = self.sender.node().mined_nonce(self.sender.address()).await?;
+        let now = now_ms();
+        let mut nonces = self.nonces.lock().await;
+        let Some(next) = nonces.next else { return Ok(None) };
+        nonces.held_back.retain(|&nonce, _| nonce >= mined_nonce);
+        if mined_nonce >= next {
+            nonces.head = None;
+            return Ok(None);
+        }
+        let since = match nonces.head {
+            Some((nonce, since)) if nonce == mined_nonce => since,
+            _ => {
+                nonces.head = Some((mined_nonce, now));
+                return Ok(None);
+            }
+        };
+        if now.saturating_sub(since) < millis(self.stuck_after).saturating_mul(2) {
+            return Ok(None);
+        }
+        let mut fees = self.fees().await?.bumped(self.policy.bump_percent);
+        if let Some(cap) = self.policy.max_fee_per_gas {
+            fees.max_fee_per_gas = fees.max_fee_per_gas.min(cap);
+            fees.max_priority_fee_per_gas = fees.max_priority_fee_per_gas.min(cap);
+        }
+        let transfer = Unsigned {
+            to: TxKind::Call(self.sender.address()),
+            input: Bytes::new(),
+            value: U256::ZERO,
+            nonce: mined_nonce,
+            gas_limit: 21_000,
+            fees,
+        };
+        let signed = self.sender.sign_with(transfer).await?;
+        tracing::warn!(
+            chain = self.sender.chain_id(),
+            account = %self.sender.address(),
+            nonce = mined_nonce,
+            transaction = %signed.hash,
+            "nonce stuck with nothing to fill it; filling it with a transfer to the account itself"
+        );
+        nonces.head = Some((mined_nonce, now));
+        self.broadcast(&mut nonces, &signed).await?;
+        Ok(Some(signed.hash))
+    }
+
+    /// `submission` signed again with higher fees, recorded, then broadcast.
+    async fn replace(
+        &self,
+        submission: &Submission,
+        record: impl AsyncFnOnce(&Submission) -> Result<(), StoreError>,
+    ) -> Result<TransactionState, SendError> {
+        let (_, mut unsigned) = decode_signed(&submission.raw)?;
+        let suggested = self.fees().await?;
+        unsigned.fees = unsigned.fees.bumped(self.policy.bump_percent).max(suggested);
+        if let Some(cap) = self.policy.max_fee_per_gas {
+            if unsigned.fees.max_fee_per_gas > cap {
+                tracing::warn!(transaction = %submission.transaction, cap, "stuck, and a replacement would pay above the cap");
+                return Ok(TransactionState::InFlight(Resent::Nothing));
+            }
+        }
+        let mut nonces = self.nonces.lock().await;
+        let signed = self.sender.sign_with(unsigned).await?;
+        let replacement = self.submission(&signed);
+        record(&replacement).await?;
+        tracing::info!(
+            replaced = %submission.transaction,
+            transaction = %replacement.transaction,
+            nonce = replacement.nonce,
+            "replaced a stuck transaction with higher fees"
+        );
+        match self.broadcast(&mut nonces, &signed).await {
+            // The node keeps the first one (a pool that takes no replacements): whichever is mined
+            // settles the delivery, the other is lost.
+            Err(error) if error.refusal() == Some(Refusal::NonceTooLow) => {}
+            broadcast => {
+                broadcast?;
+            }
+        }
+        Ok(TransactionState::InFlight(Resent::Replaced(replacement)))
+    }
+
+    /// Broadcasts `signed`, then whatever was held back behind it. One refused for a missing lower
+    /// nonce is held back; one refused because its nonce is used makes the manager read its next
+    /// nonce again.
+    async fn broadcast(&self, nonces: &mut Nonces, signed: &SignedTransaction) -> Result<Broadcast, ChainError> {
+        let broadcast = match self.sender.broadcast(signed).await {
+            Ok(()) => Broadcast::Sent,
+            Err(error) => match error.refusal() {
+                Some(Refusal::AlreadyKnown) => Broadcast::Known,
+                Some(Refusal::NonceTooHigh) => {
+                    nonces.held_back.insert(signed.nonce, signed.clone());
+                    return Ok(Broadcast::HeldBack);
+                }
+                Some(Refusal::NonceTooLow) => {
+                    nonces.next = None;
+                    return Err(error);
+                }
+                _ => return Err(error),
+            },
+        };
+        let mut nonce = signed.nonce.saturating_add(1);
+        while let Some(next) = nonces.held_back.remove(&nonce) {
+            match self.sender.broadcast(&next).await {
+                Ok(()) => nonce = nonce.saturating_add(1),
+                Err(error) if error.refusal() == Some(Refusal::AlreadyKnown) => nonce = nonce.saturating_add(1),
+                Err(error) => {
+                    tracing::warn!(transaction = %next.hash, nonce, %error, "a held-back transaction is refused");
+                    if error.refusal() == Some(Refusal::NonceTooHigh) {
+                        nonces.held_back.insert(nonce, next);
+                    }
+                    break;
+                }
+            }
+        }
+        Ok(broadcast)
+    }
+
+    /// The nonce to start from: the higher of the store's and the node's.
+    async fn first_nonce(&self) -> Result<u64, SendError> {
+        let pending = self.sender.pending_nonce().await?;
+        let recorded = self.store.next_nonce(self.sender.chain_id(), self.sender.address()).await?;
+        Ok(recorded.map_or(pending, |recorded| recorded.max(pending)))
+    }
+
+    /// The node's fee suggestion, asked again after the policy's refresh time.
+    ///
+    /// # Errors
+    /// [`SendError::Chain`], [`SendError::FeeAboveCap`].
+    async fn fees(&self) -> Result<Fees, SendError> {
+        let cached = self.fees.lock().ok().and_then(|fees| *fees);
+        let fees = match cached {
+            Some((at, fees)) if at.elapsed() < self.policy.fee_refresh => fees,
+            _ => {
+                let fees = self.sender.fees().await?;
+                if let Ok(mut cache) = self.fees.lock() {
+                    *cache = Some((Instant::now(), fees));
+                }
+                fees
+            }
+        };
+        match self.policy.max_fee_per_gas {
+            Some(cap) if fees.max_fee_per_gas > cap => {
+                // The suggestion leaves room above the base fee; pay up to the cap.
+                let capped =
+                    Fees { max_fee_per_gas: cap, max_priority_fee_per_gas: fees.max_priority_fee_per_gas.min(cap) };
+                let base_fee = self.sender.node().base_fee().await?;
+                if u128::from(base_fee) > cap {
+                    return Err(SendError::FeeAboveCap { asked: u128::from(base_fee), cap });
+                }
+                Ok(capped)
+            }
+            _ => Ok(fees),
+        }
+    }
+
+    fn submission(&self, signed: &SignedTransaction) -> Submission {
+        Submission {
+            chain_id: self.sender.chain_id(),
+            transaction: signed.hash,
+            raw: signed.raw.clone(),
+            sender: self.sender.address(),
+            nonce: signed.nonce,
+            at_ms: now_ms(),
+        }
+    }
+}
+
+/// A mined transaction's state, from its receipt.
+fn mined(receipt: TransactionReceipt) -> TransactionState {
+    if receipt.status() {
+        TransactionState::Mined(Box::new(receipt))
+    } else {
+        TransactionState::Failed(receipt.transaction_hash)
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}

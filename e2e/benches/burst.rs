@@ -1,0 +1,272 @@
+//! The burst benchmark: 1,000 messages chain A → chain B sent at once (one `transferOut` each,
+//! signed ahead and broadcast together) on the three-chain network with every chain mining a block
+//! every 250 ms, carried by one messenger. Then the chains' own capacity for the same work: the
+//! relay and chain B put back to where they were before the messenger ran (`evm_snapshot` /
+//! `evm_revert`), and the messenger's very transactions (the same signed bytes: attestations and
+//! deliveries) broadcast to them directly, back to back.
+//!
+//! Measured: the time from the messenger's start to the last message executed on chain B,
+//! messages per second, the latency of each hop (from the block of the message on one chain to the
+//! block of its delivery on the next, by the blocks' mining times), and the capacity rows. Numbers,
+//! not assertions: nothing here fails on speed (it fails only when a message does not arrive or a
+//! replayed transaction fails, which would make the numbers meaningless).
+
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use alloy_primitives::{Bytes, B256};
+use alloy_provider::Provider;
+use mos_e2e::Harness;
+use mos_messenger::{
+    local::{self, EchoKind, LocalNetwork, CHAIN_A, CHAIN_B, RELAY},
+    Event, MessengerError, Outcome,
+};
+use tokio::task::JoinHandle;
+
+/// Messages in the burst.
+const MESSAGES: usize = 1000;
+/// Every chain's block time.
+const BLOCK_TIME: Duration = Duration::from_millis(250);
+/// How long the burst may take before the benchmark gives up.
+const TIMEOUT: Duration = Duration::from_secs(900);
+
+/// When each block of each chain was mined: `(chain id, block number)`.
+type MinedAt = Arc<Mutex<BTreeMap<(u64, u64), Instant>>>;
+
+/// Turns every chain of `network` to mining a block every [`BLOCK_TIME`], recording when.
+fn mine_every_block_time(network: &LocalNetwork, mined_at: &MinedAt) -> Vec<JoinHandle<()>> {
+    network
+        .chains
+        .iter()
+        .map(|chain| {
+            chain.chain.lock().unwrap().set_auto_mine(false);
+            let (handle, chain_id, mined_at) = (Arc::clone(&chain.chain), chain.chain_id, Arc::clone(mined_at));
+            tokio::spawn(async move {
+                let mut ticker = tokio::time::interval(BLOCK_TIME);
+                loop {
+                    ticker.tick().await;
+                    // Recorded before anyone can see the block.
+                    let mut chain = handle.lock().unwrap();
+                    let number = chain.mine();
+                    mined_at.lock().unwrap().insert((chain_id, number), Instant::now());
+                }
+            })
+        })
+        .collect()
+}
+
+/// The `p`-th percentile (0–100) of `values`, sorted.
+fn percentile(values: &[Duration], p: usize) -> Duration {
+    values[(values.len() * p / 100).min(values.len() - 1)]
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
+}
+
+/// Where the orders' deliveries were mined: `order → (relay block, chain B block)`.
+#[derive(Default)]
+struct Deliveries {
+    relay: BTreeMap<B256, u64>,
+    chain_b: BTreeMap<B256, u64>,
+}
+
+/// The signed bytes of every transaction `account` sent on `chain` after block `after`, in order.
+fn sent_after(network: &LocalNetwork, chain_id: u64, after: u64, account: alloy_primitives::Address) -> Vec<Bytes> {
+    let chain = network.chain(chain_id).unwrap().chain.lock().unwrap();
+    let head = chain.latest().number();
+    let mut raw = Vec::new();
+    for number in after + 1..=head {
+        let block = chain.block(devnet::BlockId::Number(number)).unwrap();
+        for transaction in block.transactions.iter().filter(|transaction| transaction.sender == account) {
+            raw.push(devnet::tx::encode(&transaction.envelope).into());
+        }
+    }
+    raw
+}
+
+/// Broadcasts `raw` to `chain_id` back to back and waits for the last one: the time from the first
+/// broadcast to the mining of the block holding the last, and how many failed.
+async fn replay(harness: &Harness, mined_at: &MinedAt, chain_id: u64, raw: &[Bytes]) -> (Duration, usize) {
+    let node = harness.node(chain_id);
+    let started = Instant::now();
+    let mut hashes = Vec::new();
+    for bytes in raw {
+        let sent = node.provider().send_raw_transaction(bytes).await.unwrap_or_else(|e| panic!("{chain_id}: {e}"));
+        hashes.push(*sent.tx_hash());
+    }
+    let last = node.wait(*hashes.last().unwrap(), TIMEOUT).await.unwrap();
+    let block = last.block_number.unwrap();
+    let mut failed = 0;
+    for hash in &hashes {
+        failed += usize::from(!node.receipt(*hash).await.unwrap().unwrap().status());
+    }
+    let at = mined_at.lock().unwrap()[&(chain_id, block)];
+    (at.saturating_duration_since(started), failed)
+}
+
+async fn bench() {
+    let programs = mos_e2e::programs();
+    let network =
+        LocalNetwork::launch(&programs, mos_e2e::Dapp::Stylus).await.unwrap_or_else(|e| panic!("launching: {e}"));
+    let store = std::env::temp_dir().join(format!("mos-bench-burst-{}.db", std::process::id()));
+    mos_messenger::store::remove_sqlite(&store);
+    let harness = Harness { network, store };
+    let network = &harness.network;
+    let mined_at: MinedAt = Arc::default();
+    let miners = mine_every_block_time(network, &mined_at);
+
+    // The burst, signed ahead and broadcast together.
+    let pairs: Vec<(String, String)> = (0..MESSAGES).map(|i| (format!("burst-{i}"), format!("value-{i}"))).collect();
+    let sending = Instant::now();
+    let sent = network.send_many(CHAIN_A, CHAIN_B, EchoKind::Calldata, &pairs).await.unwrap();
+    let sending = sending.elapsed();
+    let mut source_block = BTreeMap::new();
+    for message in &sent {
+        let receipt = harness.node(CHAIN_A).receipt(message.transaction).await.unwrap().unwrap();
+        source_block.insert(message.order_id, receipt.block_number.unwrap());
+    }
+    let source_blocks = source_block.values().collect::<std::collections::BTreeSet<_>>().len();
+
+    // Where the relay and chain B stand before the messenger runs.
+    let snapshot = |chain_id| {
+        let mut chain = network.chain(chain_id).unwrap().chain.lock().unwrap();
+        (chain.snapshot(), chain.latest().number())
+    };
+    let (relay_snapshot, relay_head) = snapshot(RELAY);
+    let (b_snapshot, b_head) = snapshot(CHAIN_B);
+
+    let (messenger, mut events) = harness.messenger(local::messenger_config()).await;
+    let deliveries: Arc<Mutex<Deliveries>> = Arc::default();
+    let recorder = {
+        let deliveries = Arc::clone(&deliveries);
+        tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                let Event::Delivered { route, outcomes, block: Some(block), .. } = event else { continue };
+                let mut deliveries = deliveries.lock().unwrap();
+                for outcome in outcomes {
+                    match outcome {
+                        Outcome::Forwarded { order_id, .. } if route.to == RELAY => {
+                            deliveries.relay.insert(order_id, block);
+                        }
+                        Outcome::Executed { order_id, result: true, .. } if route.to == CHAIN_B => {
+                            deliveries.chain_b.insert(order_id, block);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        })
+    };
+    let started = Instant::now();
+    let all_arrived = messenger
+        .run_until(TIMEOUT, async || Ok::<_, MessengerError>(deliveries.lock().unwrap().chain_b.len() == MESSAGES))
+        .await
+        .unwrap();
+    assert!(all_arrived, "not delivered within {TIMEOUT:?}: {:#?}", messenger.summary().await);
+    recorder.abort();
+    for message in &sent {
+        assert_eq!(network.echo_list(CHAIN_B, &message.key).await.unwrap(), message.value);
+    }
+    let metrics = messenger.metrics().encode();
+    drop(messenger);
+
+    let deliveries = std::mem::take(&mut *deliveries.lock().unwrap());
+    let at = |chain: u64, block: u64| mined_at.lock().unwrap()[&(chain, block)];
+    let last_delivery = deliveries.chain_b.values().map(|&block| at(CHAIN_B, block)).max().unwrap();
+    let total = last_delivery.saturating_duration_since(started);
+    let mut hop_1 = Vec::new();
+    let mut hop_2 = Vec::new();
+    for message in &sent {
+        let (source, relay, b) = (
+            source_block[&message.order_id],
+            deliveries.relay[&message.order_id],
+            deliveries.chain_b[&message.order_id],
+        );
+        hop_1.push(at(RELAY, relay).saturating_duration_since(at(CHAIN_A, source)));
+        hop_2.push(at(CHAIN_B, b).saturating_duration_since(at(RELAY, relay)));
+    }
+    hop_1.sort();
+    hop_2.sort();
+
+    // The chains' capacity: the same transactions, sent directly to the chains as they were.
+    let account = local::dev_key(local::MESSENGER).unwrap().address();
+    let relay_raw = sent_after(network, RELAY, relay_head, account);
+    let b_raw = sent_after(network, CHAIN_B, b_head, account);
+    for (chain_id, id) in [(RELAY, relay_snapshot), (CHAIN_B, b_snapshot)] {
+        let mut chain = network.chain(chain_id).unwrap().chain.lock().unwrap();
+        chain.drop_pending();
+        chain.revert_to_snapshot(id).unwrap();
+    }
+    let (relay_replay, b_replay) =
+        tokio::join!(replay(&harness, &mined_at, RELAY, &relay_raw), replay(&harness, &mined_at, CHAIN_B, &b_raw));
+    assert_eq!((relay_replay.1, b_replay.1), (0, 0), "a replayed transaction failed");
+    for miner in miners {
+        miner.abort();
+    }
+    harness.stop();
+
+    let rate = |count: usize, time: Duration| count as f64 / time.as_secs_f64();
+    let messenger_rate = rate(MESSAGES, total);
+    let relay_capacity = rate(MESSAGES, relay_replay.0);
+    let b_capacity = rate(MESSAGES, b_replay.0);
+    let capacity = relay_capacity.min(b_capacity);
+    let bottleneck = if relay_capacity <= b_capacity { "the relay chain" } else { "chain B" };
+    println!(
+        "{MESSAGES} messages A → B sent in {} ({source_blocks} blocks of chain A), {} block time on every chain.",
+        ms(sending),
+        ms(BLOCK_TIME)
+    );
+    println!();
+    println!("| | transactions | time | messages/s |");
+    println!("|---|---:|---:|---:|");
+    println!(
+        "| the messenger: start to the last message executed on chain B | {} + {} | {} | {messenger_rate:.1} |",
+        relay_raw.len(),
+        b_raw.len(),
+        ms(total)
+    );
+    println!(
+        "| capacity: the relay chain, its transactions sent directly | {} | {} | {relay_capacity:.1} |",
+        relay_raw.len(),
+        ms(relay_replay.0)
+    );
+    println!(
+        "| capacity: chain B, its transactions sent directly | {} | {} | {b_capacity:.1} |",
+        b_raw.len(),
+        ms(b_replay.0)
+    );
+    println!();
+    println!(
+        "The messenger's rate is {:.0} % of the lower capacity ({bottleneck}'s).",
+        100.0 * messenger_rate / capacity
+    );
+    println!();
+    println!("| hop | p50 | p99 | max |");
+    println!("|---|---:|---:|---:|");
+    for (name, hop) in [("chain A → relay", &hop_1), ("relay → chain B", &hop_2)] {
+        println!("| {name} | {} | {} | {} |", ms(percentile(hop, 50)), ms(percentile(hop, 99)), ms(hop[hop.len() - 1]));
+    }
+    println!();
+    println!("The messenger's JSON-RPC requests during the run:");
+    println!();
+    println!("| chain | method | requests |");
+    println!("|---|---|---:|");
+    for line in metrics.lines().filter(|line| line.starts_with("mos_messenger_rpc_requests_total{")) {
+        let (labels, count) = line.rsplit_once(' ').unwrap();
+        let label = |name: &str| {
+            labels.split(&format!("{name}=\"")).nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("").to_owned()
+        };
+        if label("outcome") == "answered" {
+            println!("| {} | `{}` | {count} |", label("chain"), label("method"));
+        }
+    }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(bench());
+}
