@@ -7,5 +7,6 @@ mod e2e {
     mod flow;
     mod reentry;
     mod relayed;
+    mod reorg;
     mod restart;
 }

@@ -457,7 +457,8 @@ impl LocalNetwork {
 
     /// [`USER`] has the Echo of `from_chain` send each `key = value` of `pairs` to the Echo of
     /// `to_chain` (as [`LocalNetwork::send`]), every transaction signed with the next nonce and
-    /// broadcast before the first is waited for: a burst, mined in as few blocks as they fit in.
+    /// the gas limit of the longest pair's simulation, and broadcast before the first is waited
+    /// for: a burst, mined in as few blocks as they fit in.
     ///
     /// # Errors
     /// As [`LocalNetwork::send_to`].
@@ -475,10 +476,14 @@ impl LocalNetwork {
         let (echo, fee) = self.echo_and_fee(&user, from_chain, to_chain).await?;
         let mut nonce = user.pending_nonce().await.map_err(failed)?;
         let fees = user.fees().await.map_err(failed)?;
+        // One simulation for all, of the longest pair: the calls differ only in their strings.
+        let longest = pairs.iter().max_by_key(|(key, value)| key.len() + value.len());
+        let Some((key, value)) = longest else { return Ok(Vec::new()) };
+        let input = echo_input(to_chain, target, kind, key, value);
+        let gas_limit = user.gas_limit(TxKind::Call(echo), &input, fee).await.map_err(failed)?;
         let mut signed = Vec::new();
         for (key, value) in pairs {
             let input = echo_input(to_chain, target, kind, key, value);
-            let gas_limit = user.gas_limit(TxKind::Call(echo), &input, fee).await.map_err(failed)?;
             let transaction = Unsigned { to: TxKind::Call(echo), input, value: fee, nonce, gas_limit, fees };
             signed.push(user.sign_with(transaction).await.map_err(failed)?);
             nonce += 1;

@@ -6,16 +6,21 @@
 //! 1. **Scan** ([`crate::scan`]): `eth_getLogs` from the route's cursor up to the source's head
 //!    minus the confirmations, in ranges of at most `max_block_range` blocks; the source
 //!    transactions found become deliveries, written with the new cursor in one transaction.
-//! 2. **Claim** the route's due deliveries (a lease: [`crate::store`]).
+//! 2. **Claim** the route's due deliveries (a lease: [`crate::store`]): up to `batch` with a
+//!    transaction out, and up to `batch` to send, apart, so that transactions in flight never hold
+//!    back the next ones.
 //! 3. **Confirm** those with a delivery transaction out ([`TransactionManager::resolve`]): mined,
 //!    they are settled from the receipt; failed or lost, they go back to be delivered again; in
 //!    flight, they wait (broadcast again when the node lost them, replaced with higher fees when
 //!    stuck).
 //! 4. **Deliver** the others, grouped by source block: the orders the destination lacks
-//!    (`messageStatus`), the block's proofs built from one read of its receipts, the block attested
+//!    (`messageStatus`; on a first attempt every order is taken as missing, and the simulation
+//!    says otherwise), the block's proofs built from one read of its receipts, the block attested
 //!    once ([`crate::attest`]), then for each delivery its transaction handed to the destination's
 //!    transaction manager ([`crate::transactions`]: its own nonces, recorded, then broadcast)
 //!    without waiting for it: the next round confirms it.
+//!
+//! Confirming (3) and sending (4) go 16 deliveries at a time (their requests overlap).
 //!
 //! After the routes, each chain's transaction manager fills a nonce nothing will fill
 //! ([`TransactionManager::fill_gap`]).
@@ -33,6 +38,7 @@ use std::{collections::BTreeMap, future::Future, sync::Arc, time::Duration};
 use alloy_primitives::B256;
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_signer_local::PrivateKeySigner;
+use futures::StreamExt;
 use mos_rpc::{ChainError, Node, Sender, UrlError};
 use tokio::{sync::mpsc, time::Instant};
 
@@ -45,7 +51,7 @@ use crate::{
     metrics::Metrics,
     route::{self, Endpoint, Route, RouteId},
     scan,
-    store::{after_ms, now_ms, Attempt, Delivery, Lease, Outcome, RouteSummary, Store, StoreError},
+    store::{after_ms, now_ms, Attempt, Delivery, Lease, Outcome, RouteSummary, Stage, Store, StoreError},
     transactions::{Resent, SendError, TransactionManager, TransactionState},
 };
 
@@ -105,6 +111,20 @@ pub struct Messenger {
     metrics: Arc<Metrics>,
     /// When the accounts' balances and nonces and the store's gauges were last read.
     gauges_read: std::sync::Mutex<Option<Instant>>,
+}
+
+/// How many deliveries of a route are confirmed, or simulated and sent, at once: their requests
+/// overlap, and the transaction manager still signs and broadcasts in nonce order.
+const CONCURRENCY: usize = 16;
+
+/// What confirming a submitted delivery came to.
+enum Confirmed {
+    /// Its transaction is still out, and nothing was done.
+    Waiting,
+    /// Something was recorded (settled, tried again later, broadcast again, replaced).
+    Moved,
+    /// Its transaction will never be mined: to be delivered again, now.
+    Again(Box<Delivery>),
 }
 
 /// How often the gauges that cost a request (balances, nonces, the store's summary) are read.
@@ -343,70 +363,87 @@ impl Messenger {
     /// poll interval rather than asking the node again at once.
     async fn serve(&self, route: &Route) -> Result<bool, MessengerError> {
         self.scan(route).await?;
-        let claimed = self.store.claim(route.id.key(), &self.lease, now_ms(), self.config.batch).await?;
-        if claimed.is_empty() {
+        // Those in flight and those to send are claimed apart, so that a batch in flight never
+        // holds back the next one.
+        let (key, lease, now) = (route.id.key(), &self.lease, now_ms());
+        let submitted = self.store.claim(key, Some(Stage::Submitted), lease, now, self.config.batch).await?;
+        let fresh = self.store.claim(key, Some(Stage::Pending), lease, now, self.config.batch).await?;
+        if submitted.is_empty() && fresh.is_empty() {
             return Ok(false);
         }
-        let mut to_deliver: BTreeMap<(u64, B256), Vec<Delivery>> = BTreeMap::new();
-        let mut settled = false;
-        let (store, owner) = (&self.store, &self.lease.owner);
-        for delivery in claimed {
-            let Some(submission) = &delivery.submission else {
-                to_deliver.entry((delivery.source_block, delivery.source_block_hash)).or_default().push(delivery);
-                continue;
-            };
-            let state = route
-                .destination
-                .transactions
-                .resolve(submission, async |replacement| store.record_submission(delivery.id, owner, replacement).await)
+        let confirmed: Vec<Result<Confirmed, MessengerError>> =
+            futures::stream::iter(submitted.into_iter().map(|delivery| self.confirm(route, delivery)))
+                .buffer_unordered(CONCURRENCY)
+                .collect()
                 .await;
-            settled |= !matches!(state, Ok(TransactionState::InFlight(Resent::Nothing)));
-            match state {
-                Ok(TransactionState::Mined(receipt)) => {
-                    let outcomes = deliver::outcomes(&receipt, route.destination.entry.mos, &delivery.open_orders());
-                    self.settle(route, &delivery, Some(&receipt), outcomes).await?;
+        let mut to_deliver: BTreeMap<(u64, B256), Vec<Delivery>> = BTreeMap::new();
+        let mut moved = false;
+        for delivery in fresh {
+            to_deliver.entry((delivery.source_block, delivery.source_block_hash)).or_default().push(delivery);
+        }
+        for confirmed in confirmed {
+            match confirmed? {
+                Confirmed::Waiting => {}
+                Confirmed::Moved => moved = true,
+                Confirmed::Again(delivery) => {
+                    moved = true;
+                    to_deliver.entry((delivery.source_block, delivery.source_block_hash)).or_default().push(*delivery);
                 }
-                Ok(TransactionState::Failed(transaction)) => {
-                    let error = format!("delivery transaction {transaction} failed");
-                    self.record_failed_attempt(route, &delivery, AttemptFailure::Transient(error), true).await?;
-                }
-                Ok(TransactionState::InFlight(Resent::Nothing)) => {}
-                Ok(TransactionState::InFlight(Resent::Again)) => {
-                    tracing::info!(route = %route.id, transaction = %submission.transaction, "broadcast again");
-                }
-                Ok(TransactionState::InFlight(Resent::Replaced(replacement))) => {
-                    self.emit(Event::Replaced {
-                        route: route.id.clone(),
-                        source_transaction: delivery.source_transaction,
-                        replaced: submission.transaction,
-                        transaction: replacement.transaction,
-                    });
-                }
-                Ok(TransactionState::Lost) => {
-                    tracing::info!(
-                        route = %route.id,
-                        transaction = %submission.transaction,
-                        "the delivery transaction will never be mined; delivering again"
-                    );
-                    if self.held(self.store.clear_submission(delivery.id, &self.lease.owner).await)? {
-                        let delivery = Delivery { submission: None, ..delivery };
-                        to_deliver
-                            .entry((delivery.source_block, delivery.source_block_hash))
-                            .or_default()
-                            .push(delivery);
-                    }
-                }
-                Err(SendError::Store(error)) => {
-                    self.held(Err::<(), _>(error))?;
-                }
-                Err(error) => self.record_failed_attempt(route, &delivery, transient(error), false).await?,
             }
         }
         let submitting = !to_deliver.is_empty();
         for ((block, block_hash), deliveries) in to_deliver {
             self.deliver_block(route, block, block_hash, deliveries).await?;
         }
-        Ok(settled || submitting)
+        Ok(moved || submitting)
+    }
+
+    /// Follows the transaction of a submitted delivery, and records what became of it.
+    async fn confirm(&self, route: &Route, delivery: Delivery) -> Result<Confirmed, MessengerError> {
+        let Some(submission) = &delivery.submission else { return Ok(Confirmed::Again(Box::new(delivery))) };
+        let (store, owner) = (&self.store, &self.lease.owner);
+        let state = route
+            .destination
+            .transactions
+            .resolve(submission, async |replacement| store.record_submission(delivery.id, owner, replacement).await)
+            .await;
+        match state {
+            Ok(TransactionState::Mined(receipt)) => {
+                let outcomes = deliver::outcomes(&receipt, route.destination.entry.mos, &delivery.open_orders());
+                self.settle(route, &delivery, Some(&receipt), outcomes).await?;
+            }
+            Ok(TransactionState::Failed(transaction)) => {
+                let error = format!("delivery transaction {transaction} failed");
+                self.record_failed_attempt(route, &delivery, AttemptFailure::Transient(error), true).await?;
+            }
+            Ok(TransactionState::InFlight(Resent::Nothing)) => return Ok(Confirmed::Waiting),
+            Ok(TransactionState::InFlight(Resent::Again)) => {
+                tracing::info!(route = %route.id, transaction = %submission.transaction, "broadcast again");
+            }
+            Ok(TransactionState::InFlight(Resent::Replaced(replacement))) => {
+                self.emit(Event::Replaced {
+                    route: route.id.clone(),
+                    source_transaction: delivery.source_transaction,
+                    replaced: submission.transaction,
+                    transaction: replacement.transaction,
+                });
+            }
+            Ok(TransactionState::Lost) => {
+                tracing::info!(
+                    route = %route.id,
+                    transaction = %submission.transaction,
+                    "the delivery transaction will never be mined; delivering again"
+                );
+                if self.held(self.store.clear_submission(delivery.id, owner).await)? {
+                    return Ok(Confirmed::Again(Box::new(Delivery { submission: None, ..delivery })));
+                }
+            }
+            Err(SendError::Store(error)) => {
+                self.held(Err::<(), _>(error))?;
+            }
+            Err(error) => self.record_failed_attempt(route, &delivery, transient(error), false).await?,
+        }
+        Ok(Confirmed::Moved)
     }
 
     /// Reads the route's new logs into deliveries, range by range up to the confirmed head.
@@ -469,6 +506,13 @@ impl Messenger {
     ) -> Result<(), MessengerError> {
         let mut open = Vec::new();
         for delivery in deliveries {
+            // A first attempt takes every order to be missing: a destination that has one already
+            // refuses the simulation (`MOSV3: Order exist`), and the next attempt asks.
+            if delivery.attempts == 0 && delivery.outcomes.is_empty() {
+                let orders = delivery.open_orders();
+                open.push((delivery, orders));
+                continue;
+            }
             match deliver::undelivered(route, &delivery.open_orders()).await {
                 Ok(undelivered) if undelivered.is_empty() => {
                     let outcomes =
@@ -505,37 +549,50 @@ impl Messenger {
                 return Ok(());
             }
         };
-        for ((delivery, undelivered), proof) in open.iter().zip(&proofs) {
-            let calldata = match deliver::delivery_call(route, &delivery.open_orders(), undelivered, proof) {
-                Ok(calldata) => calldata,
-                Err(failure) => {
-                    self.record_failed_attempt(route, delivery, failure, false).await?;
-                    continue;
-                }
-            };
-            let (store, owner) = (&self.store, &self.lease.owner);
-            let sent = route
-                .destination
-                .transactions
-                .send(route.destination.entry.mos, calldata, async |submission| {
-                    store.record_submission(delivery.id, owner, submission).await
-                })
-                .await;
-            match sent {
-                Ok(submission) => tracing::info!(
-                    route = %route.id,
-                    source = %delivery.source_transaction,
-                    transaction = %submission.transaction,
-                    nonce = submission.nonce,
-                    "submitted"
-                ),
-                Err(SendError::Store(error)) => {
-                    self.held(Err::<(), _>(error))?;
-                }
-                Err(error) => {
-                    let failure = deliver::send_failure(error)?;
-                    self.record_failed_attempt(route, delivery, failure, false).await?;
-                }
+        let sends = open
+            .iter()
+            .zip(&proofs)
+            .map(|((delivery, undelivered), proof)| self.submit(route, delivery, undelivered, proof));
+        let sent: Vec<Result<(), MessengerError>> =
+            futures::stream::iter(sends).buffer_unordered(CONCURRENCY).collect().await;
+        sent.into_iter().collect()
+    }
+
+    /// Builds a delivery's call and hands it to the destination's transaction manager, which
+    /// records it before broadcasting it.
+    async fn submit(
+        &self,
+        route: &Route,
+        delivery: &Delivery,
+        undelivered: &[B256],
+        proof: &mos_prover::rpc::TransactionProof,
+    ) -> Result<(), MessengerError> {
+        let calldata = match deliver::delivery_call(route, &delivery.open_orders(), undelivered, proof) {
+            Ok(calldata) => calldata,
+            Err(failure) => return self.record_failed_attempt(route, delivery, failure, false).await,
+        };
+        let (store, owner) = (&self.store, &self.lease.owner);
+        let sent = route
+            .destination
+            .transactions
+            .send(route.destination.entry.mos, calldata, async |submission| {
+                store.record_submission(delivery.id, owner, submission).await
+            })
+            .await;
+        match sent {
+            Ok(submission) => tracing::info!(
+                route = %route.id,
+                source = %delivery.source_transaction,
+                transaction = %submission.transaction,
+                nonce = submission.nonce,
+                "submitted"
+            ),
+            Err(SendError::Store(error)) => {
+                self.held(Err::<(), _>(error))?;
+            }
+            Err(error) => {
+                let failure = deliver::send_failure(error)?;
+                self.record_failed_attempt(route, delivery, failure, false).await?;
             }
         }
         Ok(())

@@ -82,6 +82,13 @@ struct RequestLabels {
     outcome: &'static str,
 }
 
+/// A chain's method labels.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct MethodLabels {
+    chain: String,
+    method: String,
+}
+
 /// A chain's nonce labels.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct NonceLabels {
@@ -106,7 +113,7 @@ pub struct Metrics {
     latency: Histograms<RouteLabels>,
     requests: Family<RequestLabels, Counter>,
     errors: Family<ChainLabels, Counter>,
-    request_seconds: Histograms<ChainLabels>,
+    request_seconds: Histograms<MethodLabels>,
     balance: Family<ChainLabels, Gauge<f64, AtomicU64>>,
     nonce: Family<NonceLabels, Gauge>,
     replaced: Family<ChainLabels, Counter>,
@@ -192,7 +199,7 @@ impl Metrics {
         );
         registry.register_with_unit(
             "rpc_request_duration",
-            "How long JSON-RPC requests take",
+            "How long JSON-RPC requests take, by method",
             Unit::Seconds,
             self.request_seconds.clone(),
         );
@@ -330,11 +337,11 @@ impl RpcObserver for ChainRequests {
     fn observe(&self, method: &str, outcome: RpcOutcome, elapsed: Duration) {
         let labels = RequestLabels { chain: self.chain.clone(), method: method.into(), outcome: outcome.as_str() };
         self.metrics.requests.get_or_create(&labels).inc();
-        let chain = ChainLabels { chain: self.chain.clone() };
         if outcome == RpcOutcome::Failed {
-            self.metrics.errors.get_or_create(&chain).inc();
+            self.metrics.errors.get_or_create(&ChainLabels { chain: self.chain.clone() }).inc();
         }
-        self.metrics.request_seconds.get_or_create(&chain).observe(elapsed.as_secs_f64());
+        let method = MethodLabels { chain: self.chain.clone(), method: method.into() };
+        self.metrics.request_seconds.get_or_create(&method).observe(elapsed.as_secs_f64());
     }
 }
 

@@ -158,14 +158,14 @@ async fn a_lease_keeps_a_delivery_to_one_instance_until_it_runs_out() {
         store.cursor(ROUTE, 0).await.unwrap();
         store.record_scan(ROUTE, 0, 10, &[found(1, 1, 1), found(2, 2, 1)], 0).await.unwrap();
         let now = 100_000;
-        let a = store.claim(ROUTE, &lease("a"), now, 1).await.unwrap();
+        let a = store.claim(ROUTE, None, &lease("a"), now, 1).await.unwrap();
         assert_eq!(a.len(), 1, "limit");
-        let a_all = store.claim(ROUTE, &lease("a"), now, 10).await.unwrap();
+        let a_all = store.claim(ROUTE, None, &lease("a"), now, 10).await.unwrap();
         assert_eq!(a_all.len(), 2, "a's own claim is renewed, and the other one claimed");
-        assert!(store.claim(ROUTE, &lease("b"), now + LEASE_MS - 1, 10).await.unwrap().is_empty(), "{backend:?}");
+        assert!(store.claim(ROUTE, None, &lease("b"), now + LEASE_MS - 1, 10).await.unwrap().is_empty(), "{backend:?}");
 
         // a goes silent; once its lease runs out b takes over, and a can no longer write.
-        let b = store.claim(ROUTE, &lease("b"), now + LEASE_MS, 10).await.unwrap();
+        let b = store.claim(ROUTE, None, &lease("b"), now + LEASE_MS, 10).await.unwrap();
         assert_eq!(b.len(), 2, "{backend:?}");
         let id = b[0].id;
         for result in [
@@ -182,7 +182,7 @@ async fn a_lease_keeps_a_delivery_to_one_instance_until_it_runs_out() {
 
         // b stops cleanly: its leases go at once.
         store.release("b").await.unwrap();
-        assert_eq!(store.claim(ROUTE, &lease("c"), now + LEASE_MS, 10).await.unwrap().len(), 2, "{backend:?}");
+        assert_eq!(store.claim(ROUTE, None, &lease("c"), now + LEASE_MS, 10).await.unwrap().len(), 2, "{backend:?}");
     }
 }
 
@@ -192,21 +192,21 @@ async fn a_delivery_goes_through_its_stages_and_each_write_is_durable() {
         let store = SqlStore::open(&url).await.unwrap();
         store.cursor(ROUTE, 0).await.unwrap();
         store.record_scan(ROUTE, 0, 10, &[found(1, 1, 3)], 0).await.unwrap();
-        let delivery = store.claim(ROUTE, &lease("a"), 0, 10).await.unwrap().remove(0);
+        let delivery = store.claim(ROUTE, None, &lease("a"), 0, 10).await.unwrap().remove(0);
         let orders = delivery.orders.clone();
 
         store.record_submission(delivery.id, "a", &submission(7, 4)).await.unwrap();
         drop(store);
         let store = SqlStore::open(&url).await.unwrap();
-        let resumed = store.claim(ROUTE, &lease("a"), 1, 10).await.unwrap().remove(0);
+        let resumed = store.claim(ROUTE, None, &lease("a"), 1, 10).await.unwrap().remove(0);
         assert_eq!(resumed.stage, Stage::Submitted, "{backend:?}");
         assert_eq!(resumed.submission, Some(submission(7, 4)), "the signed bytes survive a restart");
 
         // The transaction failed: back to pending, after a backoff.
         let retry = Attempt { attempts: 1, not_before_ms: 500, error: "delivery transaction failed".into() };
         store.record_attempt(delivery.id, "a", &retry, true).await.unwrap();
-        assert!(store.claim(ROUTE, &lease("a"), 499, 10).await.unwrap().is_empty(), "not due yet: {backend:?}");
-        let due = store.claim(ROUTE, &lease("a"), 500, 10).await.unwrap().remove(0);
+        assert!(store.claim(ROUTE, None, &lease("a"), 499, 10).await.unwrap().is_empty(), "not due yet: {backend:?}");
+        let due = store.claim(ROUTE, None, &lease("a"), 500, 10).await.unwrap().remove(0);
         assert_eq!((due.stage, due.attempts, due.submission.clone()), (Stage::Pending, 1, None));
         assert_eq!(due.last_error.as_deref(), Some("delivery transaction failed"));
 
@@ -226,7 +226,7 @@ async fn a_delivery_goes_through_its_stages_and_each_write_is_durable() {
         assert_eq!((done.stage, done.delivered_at_ms), (Stage::Delivered, Some(700)), "{backend:?}");
         assert_eq!(done.delivery_transaction, Some(B256::repeat_byte(5)), "the transaction that settled orders");
         assert_eq!(done.outcomes, [executed, already, forwarded], "in log order");
-        assert!(store.claim(ROUTE, &lease("a"), 10_000, 10).await.unwrap().is_empty(), "a delivered one is done");
+        assert!(store.claim(ROUTE, None, &lease("a"), 10_000, 10).await.unwrap().is_empty(), "a delivered one is done");
         drop(store);
         let store = SqlStore::open(&url).await.unwrap();
         assert_eq!(store.delivery(ROUTE, delivery.source_transaction).await.unwrap(), Some(done));
@@ -240,17 +240,17 @@ async fn a_refused_delivery_waits_until_asked_to_be_tried_again() {
         for route in [ROUTE, OTHER_ROUTE] {
             store.cursor(route, 0).await.unwrap();
             store.record_scan(route, 0, 10, &[found(1, 1, 1)], 0).await.unwrap();
-            let delivery = store.claim(route, &lease("a"), 0, 10).await.unwrap().remove(0);
+            let delivery = store.claim(route, None, &lease("a"), 0, 10).await.unwrap().remove(0);
             store.record_failure(delivery.id, "a", "MOSV3: paused").await.unwrap();
         }
-        assert!(store.claim(ROUTE, &lease("a"), 0, 10).await.unwrap().is_empty());
+        assert!(store.claim(ROUTE, None, &lease("a"), 0, 10).await.unwrap().is_empty());
         let failed = store.deliveries(None, Some(Stage::Failed), 10).await.unwrap();
         assert_eq!(failed.len(), 2, "{backend:?}");
         assert_eq!(failed[0].route, OTHER_ROUTE, "newest first");
         assert!(failed.iter().all(|d| d.last_error.as_deref() == Some("MOSV3: paused")));
 
         assert_eq!(store.retry_failed(Some(ROUTE)).await.unwrap(), 1, "{backend:?}");
-        assert_eq!(store.claim(ROUTE, &lease("b"), 0, 10).await.unwrap().len(), 1, "released with the failure");
+        assert_eq!(store.claim(ROUTE, None, &lease("b"), 0, 10).await.unwrap().len(), 1, "released with the failure");
         assert_eq!(store.deliveries(Some(OTHER_ROUTE), Some(Stage::Failed), 10).await.unwrap().len(), 1);
         assert_eq!(store.retry_failed(None).await.unwrap(), 1);
         assert!(store.deliveries(None, Some(Stage::Failed), 10).await.unwrap().is_empty());
@@ -273,7 +273,7 @@ async fn instances_claiming_at_once_never_get_the_same_delivery() {
                 let owner = format!("instance-{instance}");
                 let mut mine = Vec::new();
                 loop {
-                    let claimed = store.claim(ROUTE, &lease(&owner), 0, 7).await.unwrap();
+                    let claimed = store.claim(ROUTE, None, &lease(&owner), 0, 7).await.unwrap();
                     let ids: Vec<i64> = claimed.iter().map(|d| d.id).collect();
                     let mut settled = 0;
                     for delivery in claimed {
@@ -309,7 +309,7 @@ async fn a_senders_next_nonce_is_recorded_with_its_transactions_per_chain_and_on
         let store = SqlStore::open(&url).await.unwrap();
         store.cursor(ROUTE, 0).await.unwrap();
         store.record_scan(ROUTE, 0, 10, &[found(1, 1, 1), found(2, 2, 1)], 0).await.unwrap();
-        let claimed = store.claim(ROUTE, &lease("a"), 0, 10).await.unwrap();
+        let claimed = store.claim(ROUTE, None, &lease("a"), 0, 10).await.unwrap();
         let sender = submission(7, 0).sender;
         assert_eq!(store.next_nonce(ROUTE.to, sender).await.unwrap(), None, "{backend:?}");
 

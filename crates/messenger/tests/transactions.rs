@@ -179,7 +179,7 @@ async fn a_restarted_manager_goes_on_from_the_nonce_the_store_recorded_not_the_n
         .collect();
     store.record_scan(ROUTE, 0, 2, &found, 0).await.unwrap();
     let lease = Lease { owner: "a".into(), duration_ms: 60_000 };
-    let deliveries = store.claim(ROUTE, &lease, store::now_ms(), 10).await.unwrap();
+    let deliveries = store.claim(ROUTE, None, &lease, store::now_ms(), 10).await.unwrap();
 
     let first = setup.manager(GasPolicy::default(), LONG);
     for delivery in &deliveries[..2] {
@@ -197,7 +197,7 @@ async fn a_restarted_manager_goes_on_from_the_nonce_the_store_recorded_not_the_n
     assert_eq!(new.nonce, 2);
     assert!(setup.pending().is_empty(), "held back until the recorded ones are out");
     let recorded: Vec<Submission> = store
-        .claim(ROUTE, &lease, store::now_ms(), 10)
+        .claim(ROUTE, None, &lease, store::now_ms(), 10)
         .await
         .unwrap()
         .into_iter()

@@ -109,7 +109,7 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
     }
     store.record_scan(route, next, next, &found, 0).await.unwrap().unwrap();
     let lease = Lease { owner: DEFAULT_INSTANCE.into(), duration_ms: 60_000 };
-    let claimed = store.claim(route, &lease, store::now_ms(), 10).await.unwrap();
+    let claimed = store.claim(route, None, &lease, store::now_ms(), 10).await.unwrap();
     for (delivery, transaction) in claimed.iter().zip([&never_broadcast, &mined_unseen, &replaced]) {
         let submission = Submission {
             chain_id: RELAY,

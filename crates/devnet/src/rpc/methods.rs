@@ -121,6 +121,11 @@ pub fn dispatch(chain: &mut Chain, method: &str, params: &[Value]) -> Result<Val
             let id: U64 = required(params, 0)?;
             Ok(json!(chain.revert_to_snapshot(id.to::<u64>()).is_ok()))
         }
+        "anvil_reorg" => {
+            let depth: U64 = required(params, 0)?;
+            let transactions: Vec<Bytes> = optional(params, 1)?.unwrap_or_default();
+            chain.reorg(depth.to::<u64>(), &transactions).map(|hashes| json!(hashes)).map_err(RpcError::from)
+        }
         "anvil_setNextBlockBaseFeePerGas" | "hardhat_setNextBlockBaseFeePerGas" => {
             let base_fee: U256 = required(params, 0)?;
             let base_fee = u64::try_from(base_fee)

@@ -300,14 +300,21 @@ pub trait Store: Send + Sync + fmt::Debug {
     ) -> Result<Option<Vec<Delivery>>, StoreError>;
 
     /// Claims for `lease.owner`, until `now_ms + lease.duration_ms`, up to `limit` deliveries of
-    /// `route` that are pending or submitted, due (`not_before_ms <= now_ms`), and not leased to
-    /// another instance: the oldest first, those the owner holds already included (their lease
-    /// renewed). With PostgreSQL, instances claiming at once get different deliveries.
+    /// `route` at `stage` (pending or submitted when none), due (`not_before_ms <= now_ms`), and
+    /// not leased to another instance: the oldest first, those the owner holds already included
+    /// (their lease renewed). With PostgreSQL, instances claiming at once get different
+    /// deliveries. A `stage` of delivered or failed claims nothing.
     ///
     /// # Errors
     /// [`StoreError::Database`], [`StoreError::Corrupt`].
-    async fn claim(&self, route: RouteKey, lease: &Lease, now_ms: u64, limit: u32)
-        -> Result<Vec<Delivery>, StoreError>;
+    async fn claim(
+        &self,
+        route: RouteKey,
+        stage: Option<Stage>,
+        lease: &Lease,
+        now_ms: u64,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError>;
 
     /// Records the delivery transaction of a delivery the owner holds (a first one, or one that
     /// replaces it): it becomes submitted, and the sender's next nonce on the chain

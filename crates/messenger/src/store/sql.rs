@@ -331,14 +331,21 @@ impl Store for SqlStore {
     async fn claim(
         &self,
         route: RouteKey,
+        stage: Option<Stage>,
         lease: &Lease,
         now_ms: u64,
         limit: u32,
     ) -> Result<Vec<Delivery>, StoreError> {
+        let stages = match stage {
+            None => "'pending', 'submitted'",
+            Some(Stage::Pending) => "'pending'",
+            Some(Stage::Submitted) => "'submitted'",
+            Some(Stage::Delivered | Stage::Failed) => return Ok(Vec::new()),
+        };
         let statement = format!(
             "UPDATE deliveries SET lease_owner = $1, lease_until_ms = $2 WHERE id IN (
                 SELECT id FROM deliveries
-                WHERE route = $3 AND stage IN ('pending', 'submitted') AND not_before_ms <= $4
+                WHERE route = $3 AND stage IN ({stages}) AND not_before_ms <= $4
                   AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until_ms <= $4)
                 ORDER BY id LIMIT $5 {lock}
              ) RETURNING {DELIVERY_COLUMNS}",
