@@ -112,6 +112,7 @@ bench: setup
 	$(CARGO) bench -p devnet --bench throughput --no-run
 	$(CARGO) bench -p devnet --bench vs_anvil --no-run
 	$(CARGO) bench -p mos-e2e --bench messenger --no-run
+	$(CARGO) bench -p mos-e2e --bench burst --no-run
 	@scripts/foundry-tool.sh anvil $(ANVIL_VERSION) >/dev/null
 	@{ \
 	  echo "# Benchmarks"; echo; \
@@ -142,6 +143,18 @@ bench: setup
 	  echo "2 of 3 committee signatures) and one delivery (\`transferIn\` with the receipt proof): the devnet mines"; \
 	  echo "each transaction in its own block, so no two messages share a block."; echo; \
 	  $(CARGO) bench -q -p mos-e2e --bench messenger || exit 1; echo; \
+	  echo "## Messenger: a burst of 1 000 messages"; echo; \
+	  echo "The same network, every chain mining a block every 250 ms (transactions wait in a pool). 1 000 Echo"; \
+	  echo "messages chain A → chain B (two hops: A → relay, relay → B) are signed ahead and broadcast together"; \
+	  echo "while one messenger (\`messenger_config\`) runs. *Time* runs from the burst's first block on chain A to"; \
+	  echo "the block of the last message's delivery on chain B; a hop's latency from the block of a message on"; \
+	  echo "one chain to the block of its delivery on the next (by when each block was mined). The chains' own"; \
+	  echo "capacity comes after: the relay and chain B put back to before the messenger ran (\`evm_snapshot\` /"; \
+	  echo "\`evm_revert\`) and the messenger's very transactions (the same signed bytes) broadcast to them back to"; \
+	  echo "back, then again with one simulation of each before it is sent (\`eth_call\` at its gas limit), the least"; \
+	  echo "a sender that never sends a failing transaction does."; \
+	  echo "messages/s is 1 000 over the time."; echo; \
+	  $(CARGO) bench -q -p mos-e2e --bench burst || exit 1; echo; \
 	  cat docs/benchmarks-notes.md; \
 	} > docs/benchmarks.md
 	@cat docs/benchmarks.md

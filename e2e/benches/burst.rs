@@ -3,7 +3,8 @@
 //! every 250 ms, carried by one messenger. Then the chains' own capacity for the same work: the
 //! relay and chain B put back to where they were before the messenger ran (`evm_snapshot` /
 //! `evm_revert`), and the messenger's very transactions (the same signed bytes: attestations and
-//! deliveries) broadcast to them directly, back to back.
+//! deliveries) broadcast to them directly, back to back; then again, each simulated once first
+//! (`eth_call` at its gas limit), the least a sender that never sends a failing transaction does.
 //!
 //! Measured: the time from the burst's first block on chain A to the last message executed on chain B,
 //! messages per second, the latency of each hop (from the block of the message on one chain to the
@@ -88,8 +89,8 @@ fn sent_after(network: &LocalNetwork, chain_id: u64, after: u64, account: alloy_
     raw
 }
 
-/// Broadcasts `raw` to `chain_id` back to back (with `simulate`, each after an `eth_estimateGas` of
-/// it, whatever that answers) and waits for the last one: the time from the first broadcast to the
+/// Broadcasts `raw` to `chain_id` back to back (with `simulate`, each after an `eth_call` of it at
+/// its gas limit, whatever that answers) and waits for the last one: the time from the first broadcast to the
 /// mining of the block holding the last, and how many failed.
 async fn replay(
     harness: &Harness,
@@ -107,8 +108,9 @@ async fn replay(
             let request = alloy_rpc_types_eth::TransactionRequest::default()
                 .from(from)
                 .input(transaction.input.into())
-                .to(transaction.to.to().copied().unwrap_or_default());
-            let _ = node.provider().estimate_gas(request).await;
+                .to(transaction.to.to().copied().unwrap_or_default())
+                .gas_limit(transaction.gas_limit);
+            let _ = node.provider().call(request).await;
         }
         let sent = node.provider().send_raw_transaction(bytes).await.unwrap_or_else(|e| panic!("{chain_id}: {e}"));
         hashes.push(*sent.tx_hash());

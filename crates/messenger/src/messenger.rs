@@ -20,7 +20,8 @@
 //!    transaction manager ([`crate::transactions`]: its own nonces, recorded, then broadcast)
 //!    without waiting for it: the next round confirms it.
 //!
-//! Confirming (3) and sending (4) go 16 deliveries at a time (their requests overlap).
+//! Confirming (3) and sending (4) go 16 deliveries at a time (their requests overlap), and 8
+//! source blocks are delivered at once (their attestations' waits overlap).
 //!
 //! After the routes, each chain's transaction manager fills a nonce nothing will fill
 //! ([`TransactionManager::fill_gap`]).
@@ -116,6 +117,9 @@ pub struct Messenger {
 /// How many deliveries of a route are confirmed, or simulated and sent, at once: their requests
 /// overlap, and the transaction manager still signs and broadcasts in nonce order.
 const CONCURRENCY: usize = 16;
+
+/// How many source blocks of a route are delivered at once.
+const BLOCK_CONCURRENCY: usize = 8;
 
 /// What confirming a submitted delivery came to.
 enum Confirmed {
@@ -392,9 +396,13 @@ impl Messenger {
             }
         }
         let submitting = !to_deliver.is_empty();
-        for ((block, block_hash), deliveries) in to_deliver {
-            self.deliver_block(route, block, block_hash, deliveries).await?;
-        }
+        // Blocks at once: each waits for its attestation to be mined, and those waits overlap.
+        let blocks = to_deliver
+            .into_iter()
+            .map(|((block, block_hash), deliveries)| self.deliver_block(route, block, block_hash, deliveries));
+        let delivered: Vec<Result<(), MessengerError>> =
+            futures::stream::iter(blocks).buffer_unordered(BLOCK_CONCURRENCY).collect().await;
+        delivered.into_iter().collect::<Result<(), _>>()?;
         Ok(moved || submitting)
     }
 

@@ -2,13 +2,17 @@
 //!
 //! - **Its own nonces.** The next nonce is read once (the higher of the store's record and the
 //!   node's pending count) and then counted here, so several transactions are in flight at once
-//!   and signing one asks the node nothing but its gas estimate. Each transaction is recorded in
+//!   and signing one asks the node nothing but a simulation. Each transaction is recorded in
 //!   the store with its nonce before it is broadcast ([`Store::record_submission`]), so a restart
 //!   goes on from the store even when the node lost its pool.
 //! - **In order.** Transactions are broadcast in nonce order, under one lock held from choosing
 //!   the nonce to broadcasting. One the node refuses because a lower nonce is missing
 //!   (`nonce too high`: the node restarted and lost the lower one) is kept and broadcast as soon as
 //!   the nonce below it is.
+//! - **Simulated at the limit it is sent with.** A call is simulated (`eth_call`) at the gas limit
+//!   the last estimate for its destination gave; only when that fails, or for the first call, is
+//!   it estimated (`eth_estimateGas`: several executions on geth and Nitro), and that estimate is
+//!   the limit from then on. A call whose simulation reverts is never sent.
 //! - **Fees** are the node's suggestion, asked again after [`GasPolicy::fee_refresh`], never above
 //!   [`GasPolicy::max_fee_per_gas`].
 //! - **Nothing stuck.** [`TransactionManager::resolve`] follows a recorded transaction: mined, or
@@ -19,7 +23,11 @@
 //!   A nonce that nothing recorded will fill (its transaction forgotten) is filled by a transfer
 //!   of nothing to the account itself ([`TransactionManager::fill_gap`]).
 
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+    time::Duration,
+};
 
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
 use alloy_rpc_types_eth::TransactionReceipt;
@@ -112,6 +120,8 @@ pub struct TransactionManager {
     stuck_after: Duration,
     nonces: tokio::sync::Mutex<Nonces>,
     fees: std::sync::Mutex<Option<(Instant, Fees)>>,
+    /// Per destination, the gas limit of the last estimate of a call to it.
+    gas_limits: std::sync::Mutex<HashMap<Address, u64>>,
 }
 
 impl TransactionManager {
@@ -125,6 +135,7 @@ impl TransactionManager {
             stuck_after,
             nonces: tokio::sync::Mutex::new(Nonces::default()),
             fees: std::sync::Mutex::new(None),
+            gas_limits: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -133,14 +144,38 @@ impl TransactionManager {
         &self.sender
     }
 
+    /// The gas limit to send a call of `input` to `to` with, found by simulating it: at the gas
+    /// limit the last estimate for `to` gave (one execution, `eth_call`), and when that fails or
+    /// there is none yet, by an estimate (`eth_estimateGas`, several executions), which becomes
+    /// the limit for `to`'s next calls. Either way the call succeeded in simulation at the limit
+    /// returned.
+    async fn gas_limit(&self, to: Address, input: &Bytes) -> Result<u64, SendError> {
+        let kind = TxKind::Call(to);
+        let known = self.gas_limits.lock().ok().and_then(|limits| limits.get(&to).copied());
+        if let Some(limit) = known {
+            if self.sender.simulate(kind, input, U256::ZERO, limit).await.is_ok() {
+                return Ok(limit);
+            }
+        }
+        let limit = self.sender.gas_limit(kind, input, U256::ZERO).await.map_err(|error| match error {
+            ChainError::Revert { reason, .. } => SendError::Reverted(reason),
+            error => SendError::Chain(error),
+        })?;
+        if let Ok(mut limits) = self.gas_limits.lock() {
+            limits.insert(to, limit);
+        }
+        Ok(limit)
+    }
+
     /// The nonce the next transaction will be signed with, once the manager has read it.
     pub async fn next_nonce(&self) -> Option<u64> {
         self.nonces.lock().await.next
     }
 
-    /// Simulates a call of `input` to `to`, then signs it with the next nonce, has `record` store
-    /// it, and broadcasts it without waiting for it to be mined. Nothing is broadcast unless
-    /// `record` succeeded; a nonce whose transaction was not recorded is used by the next one.
+    /// Simulates a call of `input` to `to` (at the last estimate's limit for `to`, or estimated),
+    /// then signs it with the next nonce, has `record` store it, and broadcasts it without waiting
+    /// for it to be mined. Nothing is broadcast unless `record` succeeded; a nonce whose
+    /// transaction was not recorded is used by the next one.
     ///
     /// # Errors
     /// [`SendError::Reverted`] when the simulation reverts; [`SendError::FeeAboveCap`];
@@ -153,10 +188,7 @@ impl TransactionManager {
         record: impl AsyncFnOnce(&Submission) -> Result<(), StoreError>,
     ) -> Result<Submission, SendError> {
         let kind = TxKind::Call(to);
-        let gas_limit = self.sender.gas_limit(kind, &input, U256::ZERO).await.map_err(|error| match error {
-            ChainError::Revert { reason, .. } => SendError::Reverted(reason),
-            error => SendError::Chain(error),
-        })?;
+        let gas_limit = self.gas_limit(to, &input).await?;
         let fees = self.fees().await?;
         let mut nonces = self.nonces.lock().await;
         let nonce = match nonces.next {

@@ -186,6 +186,21 @@ impl Sender {
         Ok(estimate.saturating_mul(100 + self.gas_margin_percent) / 100)
     }
 
+    /// Simulates a transaction to `to` with `input` and `value` at `gas_limit` (`eth_call` at the
+    /// latest block): `Ok` when it succeeds within that gas.
+    ///
+    /// # Errors
+    /// [`ChainError::Revert`] when it reverts or runs out of gas, [`ChainError::Rpc`].
+    pub async fn simulate(&self, to: TxKind, input: &Bytes, value: U256, gas_limit: u64) -> Result<(), ChainError> {
+        let request = TransactionRequest::default()
+            .with_from(self.address)
+            .with_kind(to)
+            .with_input(input.clone())
+            .with_value(value)
+            .with_gas_limit(gas_limit);
+        self.node.provider().call(request).await.map(drop).map_err(|source| ChainError::from_answer("eth_call", source))
+    }
+
     /// The nonce the account's next transaction takes, counting those waiting in the node's pool.
     ///
     /// # Errors
