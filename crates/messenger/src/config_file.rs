@@ -69,7 +69,8 @@ pub struct ConfigFile {
     pub confirmations: Option<u64>,
     /// The most blocks one `eth_getLogs` asks for.
     pub max_block_range: Option<u64>,
-    /// Seconds a delivery transaction may go unmined before its bytes are broadcast again.
+    /// Seconds a delivery transaction may go unmined, holding up the account's nonces, before it
+    /// is replaced with higher fees.
     pub transaction_timeout_secs: Option<u64>,
     /// Attempts that fail for a reason that may pass before a delivery is recorded as failed.
     pub max_attempts: Option<u32>,
