@@ -73,14 +73,15 @@ fn respond<B>(metrics: &Metrics, stale_after: Duration, request: &Request<B>) ->
     match request.uri().path() {
         "/metrics" => reply(StatusCode::OK, OPENMETRICS, metrics.encode()),
         "/healthz" => {
-            let (status, word) = match metrics.since_last_round() {
+            let since = metrics.since_last_round();
+            let (status, word) = match since {
                 None => (StatusCode::SERVICE_UNAVAILABLE, "starting"),
                 Some(since) if since > stale_after => (StatusCode::SERVICE_UNAVAILABLE, "stalled"),
                 Some(_) => (StatusCode::OK, "ok"),
             };
             let body = json!({
                 "status": word,
-                "lastRoundSecondsAgo": metrics.since_last_round().map(|since| since.as_secs_f64()),
+                "lastRoundSecondsAgo": since.map(|since| since.as_secs_f64()),
                 "staleAfterSeconds": stale_after.as_secs_f64(),
             });
             reply(status, "application/json", format!("{body}\n"))

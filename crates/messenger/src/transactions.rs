@@ -286,11 +286,7 @@ impl TransactionManager {
         if now.saturating_sub(since) < millis(self.stuck_after).saturating_mul(2) {
             return Ok(None);
         }
-        let mut fees = self.fees().await?.bumped(self.policy.bump_percent);
-        if let Some(cap) = self.policy.max_fee_per_gas {
-            fees.max_fee_per_gas = fees.max_fee_per_gas.min(cap);
-            fees.max_priority_fee_per_gas = fees.max_priority_fee_per_gas.min(cap);
-        }
+        let fees = self.capped(self.fees().await?.bumped(self.policy.bump_percent));
         let transfer = Unsigned {
             to: TxKind::Call(self.sender.address()),
             input: Bytes::new(),
@@ -391,34 +387,44 @@ impl TransactionManager {
         Ok(recorded.map_or(pending, |recorded| recorded.max(pending)))
     }
 
-    /// The node's fee suggestion, asked again after the policy's refresh time.
+    /// The node's fee suggestion, lowered to the cap, asked again after the policy's refresh time.
     ///
     /// # Errors
     /// [`SendError::Chain`], [`SendError::FeeAboveCap`].
     async fn fees(&self) -> Result<Fees, SendError> {
         let cached = self.fees.lock().ok().and_then(|fees| *fees);
-        let fees = match cached {
-            Some((at, fees)) if at.elapsed() < self.policy.fee_refresh => fees,
-            _ => {
-                let fees = self.sender.fees().await?;
-                if let Ok(mut cache) = self.fees.lock() {
-                    *cache = Some((Instant::now(), fees));
-                }
-                fees
+        if let Some((at, fees)) = cached {
+            if at.elapsed() < self.policy.fee_refresh {
+                return Ok(fees);
             }
+        }
+        let suggested = self.sender.fees().await?;
+        let fees = match self.policy.max_fee_per_gas {
+            // The suggestion leaves room above the base fee: pay up to the cap, if the base fee
+            // is below it.
+            Some(cap) if suggested.max_fee_per_gas > cap => {
+                let base_fee = u128::from(self.sender.node().base_fee().await?);
+                if base_fee > cap {
+                    return Err(SendError::FeeAboveCap { asked: base_fee, cap });
+                }
+                self.capped(suggested)
+            }
+            _ => suggested,
         };
+        if let Ok(mut cache) = self.fees.lock() {
+            *cache = Some((Instant::now(), fees));
+        }
+        Ok(fees)
+    }
+
+    /// `fees` lowered to the policy's cap, if it has one.
+    fn capped(&self, fees: Fees) -> Fees {
         match self.policy.max_fee_per_gas {
-            Some(cap) if fees.max_fee_per_gas > cap => {
-                // The suggestion leaves room above the base fee; pay up to the cap.
-                let capped =
-                    Fees { max_fee_per_gas: cap, max_priority_fee_per_gas: fees.max_priority_fee_per_gas.min(cap) };
-                let base_fee = self.sender.node().base_fee().await?;
-                if u128::from(base_fee) > cap {
-                    return Err(SendError::FeeAboveCap { asked: u128::from(base_fee), cap });
-                }
-                Ok(capped)
-            }
-            _ => Ok(fees),
+            Some(cap) => Fees {
+                max_fee_per_gas: fees.max_fee_per_gas.min(cap),
+                max_priority_fee_per_gas: fees.max_priority_fee_per_gas.min(cap),
+            },
+            None => fees,
         }
     }
 

@@ -67,8 +67,6 @@ pub enum Refusal {
     AlreadyKnown,
     /// The fees are too low: below the base fee, or a replacement that does not raise them enough.
     Underpriced,
-    /// `insufficient funds`: the account cannot pay for the gas.
-    InsufficientFunds,
 }
 
 impl ChainError {
@@ -84,7 +82,6 @@ impl ChainError {
             ("underpriced", Refusal::Underpriced),
             ("less than block base fee", Refusal::Underpriced),
             ("fee cap too low", Refusal::Underpriced),
-            ("insufficient funds", Refusal::InsufficientFunds),
         ]
         .into_iter()
         .find_map(|(words, refusal)| message.contains(words).then_some(refusal))
