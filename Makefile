@@ -4,7 +4,7 @@ CARGO ?= cargo
 # Crates that must build without std, as the Stylus programs use them.
 NO_STD_CRATES := -p mos-message -p light-client-iface
 
-.PHONY: help setup build test test-unit test-no-std test-sol lint fmt wasm abi sol demo e2e bench fuzz clean cast-check cargo-stylus
+.PHONY: help setup build test test-unit test-no-std test-sol test-e2e-devnets lint fmt wasm abi sol demo e2e e2e-external bench fuzz clean cast-check cargo-stylus
 
 help:
 	@echo "make setup   install the pinned toolchain's targets (idempotent)"
@@ -14,6 +14,7 @@ help:
 	@echo "make wasm    build the Stylus programs to wasm32 and check Nitro's limits"
 	@echo "make demo    three local chains, the suite deployed, the messenger delivering"
 	@echo "make e2e     the end-to-end tests: three chains, the deployed suite, the messenger"
+	@echo "make e2e-external  the end-to-end scenarios on three running nodes (MOS_E2E_*_URL, MOS_E2E_FUNDED_KEY; docs/e2e.md)"
 	@echo "make bench   devnet throughput, the devnet against anvil, messenger speed, written to docs/benchmarks.md"
 	@echo "make abi     Solidity interfaces and JSON ABIs for dApp developers, in abi/"
 	@echo "make sol     compile the Solidity Echo and abi/*.sol with solc (npm, pinned); artifacts in examples/solidity-echo/out"
@@ -32,7 +33,7 @@ setup:
 build: setup
 	$(CARGO) build --workspace --all-targets
 
-test: setup test-sol test-unit test-no-std
+test: setup test-sol test-unit test-e2e-devnets test-no-std
 
 # One throwaway PostgreSQL for the whole run (scripts/postgres.sh: Debian's postgresql, installed
 # once; a cluster under target/postgres on 127.0.0.1), for the store tests and the messenger
@@ -41,6 +42,16 @@ test-unit:
 	@url=$$(scripts/postgres.sh start) || exit 1; \
 	MOS_TEST_POSTGRES_URL=$$url $(CARGO) test --workspace; status=$$?; \
 	scripts/postgres.sh stop; exit $$status
+
+# The end-to-end scenarios on nodes the harness did not start (docs/e2e.md): three Nitro devnodes,
+# or any three chains that run Stylus, named by the environment.
+e2e-external: setup
+	scripts/e2e-external.sh
+
+# The same path on three separately started `mos devnet` processes funding only Nitro's dev
+# account, so that it never rots.
+test-e2e-devnets:
+	scripts/e2e-external.sh --devnets
 
 # The committed Solidity artifacts are what a fresh compile writes, and every abi/*.sol compiles
 # (scripts/solc.sh installs the pinned solc from npm the first time).

@@ -1,21 +1,35 @@
-# Sourced by the scripts that drive a devnet (cast-check.sh, cargo-stylus.sh): `start_devnet NAME`
-# starts `target/debug/mos devnet` on a free port and sets RPC to its JSON-RPC URL, or exits
-# naming NAME when it does not come up; `stop_devnet` stops it (also when none was started, so it
-# can be the EXIT trap before `start_devnet`). Needs ROOT and a built `mos`.
+# Sourced by the scripts that drive devnets (cast-check.sh, cargo-stylus.sh, e2e-external.sh):
+# `start_devnet NAME [ARGS...]` starts `target/debug/mos devnet --port 0 ARGS...` on a free port and
+# sets RPC to its JSON-RPC URL and DEVNET_LOG to what it printed, or exits naming NAME when it does
+# not come up; `stop_devnet` stops
+# every devnet started (also when none was, so it can be the EXIT trap before `start_devnet`).
+# Needs ROOT and a built `mos`.
+
+DEVNET_PIDS=()
+DEVNET_LOGS=()
 
 start_devnet() {
-    DEVNET_LOG="$(mktemp)"
-    "$ROOT/target/debug/mos" devnet --port 0 >"$DEVNET_LOG" 2>&1 &
-    DEVNET_PID=$!
+    local name="$1" log pid
+    shift
+    log="$(mktemp)"
+    "$ROOT/target/debug/mos" devnet --port 0 "$@" >"$log" 2>&1 &
+    pid=$!
+    DEVNET_PIDS+=("$pid")
+    DEVNET_LOGS+=("$log")
     for _ in $(seq 100); do
-        grep -q '^JSON-RPC: ' "$DEVNET_LOG" && break
+        grep -q '^JSON-RPC: ' "$log" && break
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    RPC="$(sed -n 's/^JSON-RPC: //p' "$DEVNET_LOG")"
-    [ -n "$RPC" ] || { cat "$DEVNET_LOG" >&2; echo "$1: the devnet did not start" >&2; exit 1; }
+    RPC="$(sed -n 's/^JSON-RPC: //p' "$log")"
+    DEVNET_LOG="$log"
+    [ -n "$RPC" ] || { cat "$log" >&2; echo "$name: the devnet did not start" >&2; exit 1; }
 }
 
 stop_devnet() {
-    [ -z "${DEVNET_PID:-}" ] || kill "$DEVNET_PID" 2>/dev/null || true
-    rm -f "${DEVNET_LOG:-}"
+    local pid
+    for pid in "${DEVNET_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    rm -f "${DEVNET_LOGS[@]}"
 }

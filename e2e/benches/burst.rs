@@ -43,8 +43,9 @@ fn mine_every_block_time(network: &LocalNetwork, mined_at: &MinedAt) -> Vec<Join
         .chains
         .iter()
         .map(|chain| {
-            chain.chain.lock().unwrap().set_auto_mine(false);
-            let (handle, chain_id, mined_at) = (Arc::clone(&chain.chain), chain.chain_id, Arc::clone(mined_at));
+            chain.devnet().unwrap().lock().unwrap().set_auto_mine(false);
+            let (handle, chain_id, mined_at) =
+                (Arc::clone(chain.devnet().unwrap()), chain.chain_id, Arc::clone(mined_at));
             tokio::spawn(async move {
                 let mut ticker = tokio::time::interval(BLOCK_TIME);
                 loop {
@@ -77,7 +78,7 @@ struct Deliveries {
 
 /// The signed bytes of every transaction `account` sent on `chain` after block `after`, in order.
 fn sent_after(network: &LocalNetwork, chain_id: u64, after: u64, account: alloy_primitives::Address) -> Vec<Bytes> {
-    let chain = network.chain(chain_id).unwrap().chain.lock().unwrap();
+    let chain = network.chain(chain_id).unwrap().devnet().unwrap().lock().unwrap();
     let head = chain.latest().number();
     let mut raw = Vec::new();
     for number in after + 1..=head {
@@ -138,7 +139,7 @@ async fn bench() {
 
     // Where the relay and chain B stand before the messenger runs.
     let snapshot = |chain_id| {
-        let mut chain = network.chain(chain_id).unwrap().chain.lock().unwrap();
+        let mut chain = network.chain(chain_id).unwrap().devnet().unwrap().lock().unwrap();
         (chain.snapshot(), chain.latest().number())
     };
     let (relay_snapshot, relay_head) = snapshot(RELAY);
@@ -218,7 +219,7 @@ async fn bench() {
     let mut capacity_runs = Vec::new();
     for simulate in [false, true] {
         for (chain_id, id) in [(RELAY, relay_snapshot), (CHAIN_B, b_snapshot)] {
-            let mut chain = network.chain(chain_id).unwrap().chain.lock().unwrap();
+            let mut chain = network.chain(chain_id).unwrap().devnet().unwrap().lock().unwrap();
             chain.drop_pending();
             chain.revert_to_snapshot(id).unwrap();
             // Kept for the next run (a revert drops the snapshot).

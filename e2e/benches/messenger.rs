@@ -66,12 +66,12 @@ struct Measured {
 
 /// The messenger's transactions on every chain: `(attestations, deliveries, failed)`, telling a
 /// delivery by its destination (the chain's MOS).
-fn messenger_transactions(harness: &Harness) -> (usize, usize, usize) {
+async fn messenger_transactions(harness: &Harness) -> (usize, usize, usize) {
     let messenger = local::dev_key(local::MESSENGER).unwrap().address();
     let (mut attestations, mut deliveries, mut failed) = (0, 0, 0);
     for (_, chain_id) in local::CHAINS {
         let mos = harness.mos(chain_id);
-        for sent in harness.transactions_from(chain_id, messenger) {
+        for sent in harness.transactions_from(chain_id, messenger).await {
             if sent.to == Some(mos) {
                 deliveries += 1;
             } else {
@@ -84,9 +84,13 @@ fn messenger_transactions(harness: &Harness) -> (usize, usize, usize) {
 }
 
 /// How many transactions dev account `account` sent on the three chains.
-fn sent_by(harness: &Harness, account: u32) -> usize {
+async fn sent_by(harness: &Harness, account: u32) -> usize {
     let address = local::dev_key(account).unwrap().address();
-    local::CHAINS.iter().map(|&(_, chain_id)| harness.transactions_from(chain_id, address).len()).sum()
+    let mut sent = 0;
+    for (_, chain_id) in local::CHAINS {
+        sent += harness.transactions_from(chain_id, address).await.len();
+    }
+    sent
 }
 
 /// Sends `batches` (interleaved, one message of each batch in turn), then runs the messenger until
@@ -110,7 +114,7 @@ async fn workload(
     }
     let sending = started.elapsed();
 
-    let before = messenger_transactions(harness);
+    let before = messenger_transactions(harness).await;
     let retries_before = report.lock().unwrap().retries;
     let start = Instant::now();
     let orders: Vec<B256> = sent.iter().map(|(_, message)| message.order_id).collect();
@@ -122,7 +126,7 @@ async fn workload(
         .await
         .unwrap();
     assert!(arrived, "{name}: not delivered within {TIMEOUT:?}: {:#?}", messenger.summary().await);
-    let after = messenger_transactions(harness);
+    let after = messenger_transactions(harness).await;
     for (_, message) in &sent {
         let stored = network.echo_list(message.to_chain, &message.key).await.unwrap();
         assert_eq!(stored, message.value, "{name}: order {} did not store its value", message.order_id);
@@ -173,7 +177,8 @@ async fn bench() {
     let store = std::env::temp_dir().join(format!("mos-bench-messenger-{}.db", std::process::id()));
     mos_messenger::store::remove_sqlite(&store);
     let harness = Harness { network, store };
-    let (suite_transactions, echo_transactions) = (sent_by(&harness, local::DEPLOYER), sent_by(&harness, local::USER));
+    let (suite_transactions, echo_transactions) =
+        (sent_by(&harness, local::DEPLOYER).await, sent_by(&harness, local::USER).await);
 
     let (mut messenger, mut events) = harness.messenger(local::messenger_config()).await;
     let report: Report = Arc::default();

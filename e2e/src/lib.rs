@@ -15,15 +15,15 @@ use std::{
     time::Duration,
 };
 
-use alloy_consensus::Transaction;
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy_provider::Provider;
 use alloy_sol_types::{sol, SolCall, SolEvent, SolValue};
 use mos_message::{MessageData, MessageType};
 pub use mos_messenger::local::Dapp;
 use mos_messenger::{
     dapp,
     deploy::{Deployer, Programs},
-    local::{self, EchoKind, IEcho, LocalNetwork, ECHO_GAS_LIMIT},
+    local::{self, EchoKind, ExternalChain, IEcho, LocalNetwork, ECHO_GAS_LIMIT},
     store::{Delivery, RouteKey, Stage},
     Config, Event, Messenger, MessengerError, Node,
 };
@@ -90,19 +90,37 @@ pub struct Harness {
 
 impl Harness {
     /// Three chains with everything deployed, `dapp` the Echo on each; the store (not created yet)
-    /// a SQLite file named after `test` and `dapp`.
+    /// a SQLite file named after `test` and `dapp`. The chains are devnets served in this process,
+    /// or, when [`external_chains`] names them, the nodes it names.
     ///
     /// # Panics
-    /// When the network cannot start.
+    /// When the network cannot start, or the environment names chains badly.
     pub async fn launch(test: &str, dapp: Dapp) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
             .with_test_writer()
             .try_init();
-        let network = LocalNetwork::launch(&programs(), dapp).await.unwrap_or_else(|e| panic!("launching: {e}"));
+        let network = match external_chains().unwrap_or_else(|e| panic!("{e}")) {
+            Some(chains) => LocalNetwork::connect(chains, &programs(), dapp).await,
+            None => LocalNetwork::launch(&programs(), dapp).await,
+        };
+        let network = network.unwrap_or_else(|e| panic!("launching: {e}"));
         let store = std::env::temp_dir().join(format!("mos-e2e-{test}-{dapp}-{}.db", std::process::id()));
         mos_messenger::store::remove_sqlite(&store);
         Self { network, store }
+    }
+
+    /// The devnet behind chain `chain_id`, for a test that changes what JSON-RPC cannot (a
+    /// reorganisation): only the chains this process serves have one.
+    ///
+    /// # Panics
+    /// When the chain is a node the harness connected to ([`external_chains`]): such a test cannot
+    /// run there.
+    pub fn devnet(&self, chain_id: u64) -> &std::sync::Arc<Mutex<devnet::Chain>> {
+        let chain = self.network.chain(chain_id).unwrap();
+        chain
+            .devnet()
+            .unwrap_or_else(|| panic!("{} is an external node: this test needs a devnet it serves", chain.name))
     }
 
     /// A messenger with the messenger's dev key and the committee's keys, on the store.
@@ -206,22 +224,40 @@ impl Harness {
         self.network.events(chain_id).await.unwrap()
     }
 
-    /// Every transaction `from` sent on chain `chain_id`, in order.
-    pub fn transactions_from(&self, chain_id: u64, from: Address) -> Vec<Sent> {
-        let chain = self.network.chain(chain_id).unwrap().chain.lock().unwrap();
+    /// Every transaction `from` sent on chain `chain_id` since the network started on it, in
+    /// order, read over JSON-RPC (`eth_getBlockByNumber` with the transactions, and
+    /// `eth_getBlockReceipts`) as plain JSON: a Nitro block opens with ArbOS's own transaction
+    /// (type `0x6a`), which typed Ethereum decoders refuse.
+    ///
+    /// # Panics
+    /// When the chain is not the network's or cannot be read.
+    pub async fn transactions_from(&self, chain_id: u64, from: Address) -> Vec<Sent> {
+        let node = self.node(chain_id);
+        let first = self.network.chain(chain_id).unwrap().first_block;
+        let field = |value: &serde_json::Value, name: &str| value.get(name).cloned().unwrap_or_default();
+        fn read<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Option<T> {
+            serde_json::from_value(value).ok()
+        }
         let mut sent = Vec::new();
-        for number in 0..=chain.latest().number() {
-            let block = chain.block(devnet::BlockId::Number(number)).unwrap();
-            for (transaction, receipt) in block.transactions.iter().zip(&block.receipts) {
-                if transaction.sender == from {
-                    let input = transaction.envelope.input();
-                    sent.push(Sent {
-                        hash: transaction.hash,
-                        to: transaction.envelope.to(),
-                        selector: input.get(..4).map(|s| [s[0], s[1], s[2], s[3]]).unwrap_or_default(),
-                        success: receipt.receipt.success,
-                    });
+        for number in first..=node.block_number().await.unwrap() {
+            let tag = format!("{number:#x}");
+            let block: serde_json::Value =
+                node.provider().raw_request("eth_getBlockByNumber".into(), (&tag, true)).await.unwrap();
+            let receipts: Vec<serde_json::Value> =
+                node.provider().raw_request("eth_getBlockReceipts".into(), (&tag,)).await.unwrap();
+            let transactions = field(&block, "transactions").as_array().cloned().unwrap_or_default();
+            assert_eq!(transactions.len(), receipts.len(), "block {number} of chain {chain_id}");
+            for (transaction, receipt) in transactions.iter().zip(&receipts) {
+                if read(field(transaction, "from")) != Some(from) {
+                    continue;
                 }
+                let input: Bytes = read(field(transaction, "input")).unwrap_or_default();
+                sent.push(Sent {
+                    hash: read(field(transaction, "hash")).unwrap_or_default(),
+                    to: read(field(transaction, "to")),
+                    selector: input.get(..4).map(|s| [s[0], s[1], s[2], s[3]]).unwrap_or_default(),
+                    success: field(receipt, "status").as_str() == Some("0x1"),
+                });
             }
         }
         sent
@@ -292,6 +328,52 @@ impl Harness {
     }
 }
 
+/// The environment variables naming the nodes of an external run, in the order of
+/// [`LocalNetwork::connect`]: the relay chain's, chain A's and chain B's JSON-RPC URLs.
+pub const EXTERNAL_URLS: [&str; 3] = ["MOS_E2E_RELAY_URL", "MOS_E2E_CHAIN_A_URL", "MOS_E2E_CHAIN_B_URL"];
+/// The environment variable holding the funded key of an external run (hex, as Nitro's devnode
+/// prints it), used on each chain without a key of its own ([`EXTERNAL_KEYS`]).
+pub const EXTERNAL_FUNDED_KEY: &str = "MOS_E2E_FUNDED_KEY";
+/// The environment variables holding a funded key for one chain of an external run, in the order
+/// of [`EXTERNAL_URLS`].
+pub const EXTERNAL_KEYS: [&str; 3] = ["MOS_E2E_RELAY_KEY", "MOS_E2E_CHAIN_A_KEY", "MOS_E2E_CHAIN_B_KEY"];
+
+/// The external nodes the environment names ([`EXTERNAL_URLS`], each with its key from
+/// [`EXTERNAL_KEYS`] or [`EXTERNAL_FUNDED_KEY`]), or none when it names no URL.
+///
+/// # Errors
+/// A message naming the variable that is missing or not a key, when some URLs are set and not all.
+pub fn external_chains() -> Result<Option<[ExternalChain; 3]>, String> {
+    external_chains_in(|name| std::env::var(name).ok())
+}
+
+/// [`external_chains`], with the variables looked up by `var` (an empty value counts as unset).
+fn external_chains_in(var: impl Fn(&str) -> Option<String>) -> Result<Option<[ExternalChain; 3]>, String> {
+    let var = |name: &str| var(name).map(|value| value.trim().to_owned()).filter(|value| !value.is_empty());
+    if EXTERNAL_URLS.iter().all(|name| var(name).is_none()) {
+        return Ok(None);
+    }
+    let missing: Vec<&str> = EXTERNAL_URLS.into_iter().filter(|name| var(name).is_none()).collect();
+    if !missing.is_empty() {
+        let all = EXTERNAL_URLS.join(", ");
+        return Err(format!("{} not set: an external run needs all of {all}", missing.join(", ")));
+    }
+    let mut chains = Vec::new();
+    for (url_var, key_var) in EXTERNAL_URLS.into_iter().zip(EXTERNAL_KEYS) {
+        let url = var(url_var).unwrap_or_default();
+        let (name, key) = match (var(key_var), var(EXTERNAL_FUNDED_KEY)) {
+            (Some(key), _) => (key_var, key),
+            (None, Some(key)) => (EXTERNAL_FUNDED_KEY, key),
+            (None, None) => {
+                return Err(format!("neither {key_var} nor {EXTERNAL_FUNDED_KEY} is set: {url} needs a funded key"))
+            }
+        };
+        let funded_key = key.parse().map_err(|e| format!("{name} is not a private key (32 bytes in hex): {e}"))?;
+        chains.push(ExternalChain { url, funded_key });
+    }
+    Ok(chains.try_into().ok())
+}
+
 /// A transaction as [`Harness::transactions_from`] lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sent {
@@ -347,4 +429,128 @@ pub fn count<'a>(orders: impl IntoIterator<Item = &'a B256>) -> BTreeMap<B256, u
         *counts.entry(*order).or_default() += 1;
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{collections::HashMap, net::SocketAddr, sync::Arc};
+
+    use devnet::{dev_accounts::nitro_dev_signer, rpc::RpcServer, Chain, ChainConfig, DevAccounts};
+    use mos_messenger::{
+        deploy::DeployError,
+        local::{LocalError, ACCOUNT_FUNDS},
+    };
+
+    use super::*;
+
+    const KEY: &str = "0xb6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
+
+    fn chains(vars: &[(&str, &str)]) -> Result<Option<[ExternalChain; 3]>, String> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        external_chains_in(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn no_url_is_an_in_process_run_and_some_urls_name_what_is_missing() {
+        assert!(chains(&[]).unwrap().is_none());
+        assert!(chains(&[(EXTERNAL_URLS[0], " "), (EXTERNAL_FUNDED_KEY, KEY)]).unwrap().is_none());
+        let missing = chains(&[(EXTERNAL_URLS[0], "http://127.0.0.1:8547")]).unwrap_err();
+        assert_eq!(
+            missing,
+            "MOS_E2E_CHAIN_A_URL, MOS_E2E_CHAIN_B_URL not set: an external run needs all of MOS_E2E_RELAY_URL, \
+             MOS_E2E_CHAIN_A_URL, MOS_E2E_CHAIN_B_URL"
+        );
+        let urls: Vec<(&str, &str)> = EXTERNAL_URLS.iter().map(|name| (*name, "http://127.0.0.1:1")).collect();
+        let no_key = chains(&urls).unwrap_err();
+        assert_eq!(
+            no_key,
+            "neither MOS_E2E_RELAY_KEY nor MOS_E2E_FUNDED_KEY is set: http://127.0.0.1:1 needs a funded key"
+        );
+        let bad = chains(&[&urls[..], &[(EXTERNAL_FUNDED_KEY, "0x1234")]].concat()).unwrap_err();
+        assert!(bad.starts_with("MOS_E2E_FUNDED_KEY is not a private key (32 bytes in hex): "), "{bad}");
+    }
+
+    #[test]
+    fn a_key_of_a_chain_wins_over_the_funded_key() {
+        let other = local::dev_key(9).unwrap();
+        let other_hex = alloy_primitives::hex::encode_prefixed(other.to_bytes());
+        let mut vars: Vec<(&str, &str)> = vec![
+            (EXTERNAL_URLS[0], "http://relay:8547"),
+            (EXTERNAL_URLS[1], "http://a:8547"),
+            (EXTERNAL_URLS[2], "http://b:8547"),
+            (EXTERNAL_FUNDED_KEY, KEY),
+        ];
+        vars.push((EXTERNAL_KEYS[2], &other_hex));
+        let [relay, a, b] = chains(&vars).unwrap().unwrap();
+        assert_eq!(
+            (relay.url.as_str(), a.url.as_str(), b.url.as_str()),
+            ("http://relay:8547", "http://a:8547", "http://b:8547")
+        );
+        assert_eq!(relay.funded_key.address(), nitro_dev_signer().address());
+        assert_eq!(a.funded_key.address(), nitro_dev_signer().address());
+        assert_eq!(b.funded_key.address(), other.address());
+    }
+
+    /// Three devnets funding only Nitro's dev account, with the chain ids of `ids`, served here.
+    async fn nitro_devnets(ids: [u64; 3]) -> Vec<(RpcServer, Arc<Mutex<Chain>>)> {
+        let mut served = Vec::new();
+        for chain_id in ids {
+            let config = ChainConfig { chain_id, dev_accounts: DevAccounts::Nitro, ..ChainConfig::default() };
+            let chain = Arc::new(Mutex::new(Chain::new(config)));
+            let server =
+                RpcServer::start(Arc::clone(&chain), SocketAddr::from(([127, 0, 0, 1], 0)), None).await.unwrap();
+            served.push((server, chain));
+        }
+        served
+    }
+
+    fn external(served: &[(RpcServer, Arc<Mutex<Chain>>)]) -> [ExternalChain; 3] {
+        let chains: Vec<ExternalChain> = served
+            .iter()
+            .map(|(server, _)| ExternalChain { url: server.url(), funded_key: nitro_dev_signer() })
+            .collect();
+        chains.try_into().unwrap()
+    }
+
+    #[tokio::test]
+    async fn two_nodes_of_one_chain_id_are_refused_by_name() {
+        let served = nitro_devnets([22_776, 412_346, 22_776]).await;
+        let refused = LocalNetwork::connect(external(&served), &Programs::new(), Dapp::Stylus).await;
+        let error = refused.err().expect("refused");
+        assert!(
+            matches!(error, LocalError::SameChain { chain_id: 22_776, first: "relay", second: "chain-b" }),
+            "{error}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "relay and chain-b are one chain (chain id 22776): each of the three must have its own id"
+        );
+    }
+
+    #[tokio::test]
+    async fn connecting_funds_every_account_of_the_network_from_the_funded_key_on_each_chain() {
+        let served = nitro_devnets([22_776, 412_346, 412_347]).await;
+        // Nothing to deploy: connecting funds the accounts, then stops at the first program.
+        let stopped = LocalNetwork::connect(external(&served), &Programs::new(), Dapp::Stylus).await;
+        assert!(matches!(stopped, Err(LocalError::Deploy(DeployError::MissingProgram { .. }))), "{:?}", stopped.err());
+        let accounts = [local::DEPLOYER, local::USER, local::MESSENGER].into_iter().chain(local::COMMITTEE);
+        let accounts: Vec<Address> = accounts.map(|index| local::dev_key(index).unwrap().address()).collect();
+        for (server, _) in &served {
+            let node = Node::connect(&server.url()).unwrap();
+            for &account in &accounts {
+                assert_eq!(node.balance(account).await.unwrap(), ACCOUNT_FUNDS, "{account} on {}", server.url());
+            }
+            let others = node.balance(local::dev_key(4).unwrap().address()).await.unwrap();
+            assert_eq!(others, U256::ZERO, "only the network's accounts");
+        }
+        // Funded already: a second connection sends nothing.
+        let heads: Vec<u64> = served.iter().map(|(_, chain)| chain.lock().unwrap().latest().number()).collect();
+        let again = LocalNetwork::connect(external(&served), &Programs::new(), Dapp::Stylus).await;
+        assert!(again.is_err());
+        let after: Vec<u64> = served.iter().map(|(_, chain)| chain.lock().unwrap().latest().number()).collect();
+        assert_eq!(heads, after);
+        for (server, _) in served {
+            server.stop();
+        }
+    }
 }

@@ -13,6 +13,7 @@ use alloy_signer_local::PrivateKeySigner;
 use crate::{
     block::{Block, BlockContents, BlockTx, TxReceipt},
     config::ChainConfig,
+    config::DevAccounts,
     dev_accounts,
     exec::{self, BlockEnv, CallParams, CallResult, StateOverride},
     persist::{SavedBlock, SavedChain},
@@ -122,8 +123,11 @@ impl Chain {
     /// A chain with the dev accounts funded and a genesis block.
     pub fn new(config: ChainConfig) -> Self {
         let mut state = WorldState::default();
-        let signers: HashMap<Address, PrivateKeySigner> =
-            dev_accounts::dev_signers().into_iter().map(|s| (s.address(), s)).collect();
+        let funded = match config.dev_accounts {
+            DevAccounts::Mnemonic => dev_accounts::dev_signers(),
+            DevAccounts::Nitro => vec![dev_accounts::nitro_dev_signer()],
+        };
+        let signers: HashMap<Address, PrivateKeySigner> = funded.into_iter().map(|s| (s.address(), s)).collect();
         for address in signers.keys() {
             state.accounts.entry(*address).or_default().balance = config.dev_balance;
         }
@@ -199,10 +203,11 @@ impl Chain {
         &self.blocks[self.blocks.len() - 1]
     }
 
-    /// The addresses of the dev accounts (`eth_accounts`).
+    /// The addresses of the dev accounts (`eth_accounts`), the mnemonic's in their order.
     pub fn accounts(&self) -> Vec<Address> {
-        let mut accounts: Vec<Address> = dev_accounts::dev_addresses();
-        accounts.retain(|a| self.signers.contains_key(a));
+        let mut accounts: Vec<Address> = self.signers.keys().copied().collect();
+        let order = dev_accounts::dev_addresses();
+        accounts.sort_by_key(|account| order.iter().position(|dev| dev == account));
         accounts
     }
 

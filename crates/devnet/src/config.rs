@@ -16,6 +16,9 @@ pub struct ChainConfig {
     pub base_fee: u64,
     /// Balance of each prefunded dev account.
     pub dev_balance: U256,
+    /// Which dev accounts are prefunded (and sign `eth_sendTransaction`).
+    #[serde(default)]
+    pub dev_accounts: DevAccounts,
     /// The fee recipient in block headers.
     pub coinbase: Address,
     /// Unix time of the genesis block.
@@ -26,6 +29,34 @@ pub struct ChainConfig {
     /// §4.4). Dev account 0 by default, so tests and operators can cache what they deploy.
     #[serde(default = "default_cache_managers")]
     pub cache_managers: Vec<Address>,
+}
+
+/// The accounts a chain funds at genesis.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DevAccounts {
+    /// The ten accounts of the test mnemonic, as anvil and hardhat fund them.
+    #[default]
+    Mnemonic,
+    /// Only Nitro's dev account, as `nitro --dev` (Offchain Labs' nitro-devnode) funds it: what
+    /// a harness written for a Nitro devnode meets.
+    Nitro,
+}
+
+impl std::str::FromStr for DevAccounts {
+    type Err = String;
+
+    /// `mnemonic` or `nitro`.
+    ///
+    /// # Errors
+    /// A message naming both, for anything else.
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name {
+            "mnemonic" => Ok(Self::Mnemonic),
+            "nitro" => Ok(Self::Nitro),
+            other => Err(format!("`{other}` is not a set of dev accounts: `mnemonic` or `nitro`")),
+        }
+    }
 }
 
 fn default_cache_managers() -> Vec<Address> {
@@ -40,6 +71,7 @@ impl Default for ChainConfig {
             block_gas_limit: 32_000_000,
             base_fee: 10_000_000,
             dev_balance: U256::from(10_000u64) * U256::from(10u64).pow(U256::from(18)),
+            dev_accounts: DevAccounts::default(),
             coinbase: Address::ZERO,
             genesis_timestamp: 1_735_689_600,
             debug_chain: false,

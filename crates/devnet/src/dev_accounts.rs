@@ -12,6 +12,15 @@ pub const DEV_MNEMONIC: &str = "test test test test test test test test test tes
 /// How many accounts are prefunded.
 pub const DEV_ACCOUNT_COUNT: u32 = 10;
 
+/// The key of the account a Nitro dev node (`nitro --dev`) funds at genesis, as Offchain Labs'
+/// nitro-devnode documents it (address `0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E`).
+pub const NITRO_DEV_KEY: &str = "0xb6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
+
+/// The signer of [`NITRO_DEV_KEY`].
+pub fn nitro_dev_signer() -> PrivateKeySigner {
+    NITRO_DEV_KEY.parse().unwrap_or_else(|_| unreachable!("a valid secp256k1 key"))
+}
+
 /// The signer of dev account `index`.
 ///
 /// # Errors

@@ -26,4 +26,4 @@ pub mod stylus;
 pub mod tx;
 
 pub use chain::{BlockId, Chain, ChainError, IndexedLog, LogFilter};
-pub use config::ChainConfig;
+pub use config::{ChainConfig, DevAccounts};

@@ -2,9 +2,10 @@
 
 mod common;
 
+use alloy_consensus::{TxEip1559, TypedTransaction};
 use alloy_primitives::{keccak256, Address, Bytes, TxKind, U256};
 use common::{Dev, GAS_PRICE};
-use devnet::{tx::TxError, BlockId, ChainError};
+use devnet::{tx::TxError, BlockId, Chain, ChainConfig, ChainError, DevAccounts};
 
 #[test]
 fn genesis_funds_the_ten_dev_accounts_and_hashes_its_header() {
@@ -19,6 +20,32 @@ fn genesis_funds_the_ten_dev_accounts_and_hashes_its_header() {
     }
     let genesis = dev.chain.block(BlockId::Number(0)).unwrap();
     assert_eq!(genesis.hash, keccak256(genesis.header.encode()));
+}
+
+#[test]
+fn a_nitro_genesis_funds_only_nitros_dev_account_which_signs_for_eth_send_transaction() {
+    let config = ChainConfig { dev_accounts: "nitro".parse().unwrap(), ..ChainConfig::default() };
+    let mut chain = Chain::new(config);
+    let nitro: Address = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E".parse().unwrap();
+    assert_eq!(devnet::dev_accounts::nitro_dev_signer().address(), nitro);
+    assert_eq!(chain.accounts(), [nitro]);
+    let balance = |chain: &Chain, account| chain.read_state(BlockId::Latest, |s| s.balance(&account)).unwrap();
+    assert_eq!(balance(&chain, nitro), chain.config().dev_balance);
+    assert_eq!(balance(&chain, Dev::address(1)), U256::ZERO, "the mnemonic's accounts are not funded");
+    let transfer = TxEip1559 {
+        chain_id: chain.config().chain_id,
+        to: TxKind::Call(Dev::address(1)),
+        value: U256::from(7),
+        gas_limit: 21_000,
+        max_fee_per_gas: GAS_PRICE,
+        ..TxEip1559::default()
+    };
+    chain.send_transaction(nitro, TypedTransaction::Eip1559(transfer)).unwrap();
+    assert_eq!(balance(&chain, Dev::address(1)), U256::from(7));
+    let refused = chain.send_transaction(Dev::address(1), TypedTransaction::Eip1559(TxEip1559::default()));
+    assert!(matches!(refused, Err(ChainError::UnknownAccount(account)) if account == Dev::address(1)), "{refused:?}");
+    let unknown = "anvil".parse::<DevAccounts>().unwrap_err();
+    assert_eq!(unknown, "`anvil` is not a set of dev accounts: `mnemonic` or `nitro`");
 }
 
 #[test]

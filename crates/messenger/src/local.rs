@@ -84,6 +84,16 @@ pub enum LocalError {
     /// The deployment failed.
     #[error(transparent)]
     Deploy(#[from] DeployError),
+    /// Two of the nodes given serve the same chain.
+    #[error("{first} and {second} are one chain (chain id {chain_id}): each of the three must have its own id")]
+    SameChain {
+        /// The chain id both serve.
+        chain_id: u64,
+        /// The first chain given with it.
+        first: &'static str,
+        /// The second.
+        second: &'static str,
+    },
     /// No such chain or Echo in the local network.
     #[error("the local network has no {0}")]
     Unknown(String),
@@ -189,23 +199,59 @@ pub async fn dev_messenger(deployment: &Deployment, store_url: &str, config: Con
     Ok(Messenger::connect(deployment, dev_key(MESSENGER)?, committee_keys()?, store, config).await?)
 }
 
-/// A devnet chain served in this process.
+/// One of the network's chains: a devnet served in this process ([`LocalNetwork::launch`]), or a
+/// node that was already running ([`LocalNetwork::connect`]).
 pub struct LocalChain {
     /// Its name in the deployment.
     pub name: &'static str,
     /// Its chain id.
     pub chain_id: u64,
-    /// The chain itself, for what JSON-RPC does not give.
-    pub chain: Arc<Mutex<Chain>>,
+    /// Its JSON-RPC URL.
+    pub url: String,
+    /// The first block of this network's history: genesis for a devnet it serves, the block after
+    /// the head it found on a node that was already running (what came before is other runs').
+    pub first_block: u64,
+    served: Option<ServedDevnet>,
+}
+
+/// A devnet this process serves.
+struct ServedDevnet {
+    chain: Arc<Mutex<Chain>>,
     server: RpcServer,
 }
 
 impl LocalChain {
-    /// Its JSON-RPC URL.
-    pub fn url(&self) -> String {
-        self.server.url()
+    /// The devnet behind the chain, for what JSON-RPC does not give; none for a node the network
+    /// connected to.
+    pub fn devnet(&self) -> Option<&Arc<Mutex<Chain>>> {
+        self.served.as_ref().map(|served| &served.chain)
     }
 }
+
+/// A node already running that [`LocalNetwork::connect`] deploys on: its JSON-RPC URL and a key
+/// funded on it (the key pays for the network's accounts, nothing else).
+#[derive(Debug, Clone)]
+pub struct ExternalChain {
+    /// The node's JSON-RPC URL.
+    pub url: String,
+    /// A key with funds on the chain.
+    pub funded_key: PrivateKeySigner,
+}
+
+/// The chain ids of a network's three chains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainIds {
+    /// The relay chain's.
+    pub relay: u64,
+    /// Chain A's.
+    pub a: u64,
+    /// Chain B's.
+    pub b: u64,
+}
+
+/// What each of the network's accounts ([`DEPLOYER`], [`USER`], [`MESSENGER`], [`COMMITTEE`]) is
+/// topped up to on a chain [`LocalNetwork::connect`] funds, when it holds less than half of it.
+pub const ACCOUNT_FUNDS: U256 = U256::from_limbs([10_000_000_000_000_000_000, 0, 0, 0]);
 
 /// What a [`LocalNetwork::send`] asks the Echo to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,10 +287,12 @@ pub struct Sent {
     pub kind: EchoKind,
 }
 
-/// Chain A, the relay and chain B, served and deployed.
+/// Chain A, the relay and chain B, served or connected to, and deployed.
 pub struct LocalNetwork {
     /// The chains, in [`CHAINS`] order.
     pub chains: Vec<LocalChain>,
+    /// Their chain ids.
+    pub ids: ChainIds,
     /// The deployment on them.
     pub deployment: Deployment,
     /// Which Echo dApp runs on the chains.
@@ -254,9 +302,8 @@ pub struct LocalNetwork {
 }
 
 impl LocalNetwork {
-    /// Starts the three chains on free ports, deploys the suite on them ([`DEPLOYER`], with
-    /// [`COMMITTEE`] attesting every chain), then the Echo `dapp` on each chain (owned by
-    /// [`USER`]) that accepts messages from the other Echoes.
+    /// Starts the three chains on free ports, with the ids of [`CHAINS`], and deploys on them
+    /// ([`LocalNetwork::deploy`]).
     ///
     /// # Errors
     /// [`LocalError`] naming what failed.
@@ -267,8 +314,40 @@ impl LocalNetwork {
             let server = RpcServer::start(Arc::clone(&chain), SocketAddr::from(([127, 0, 0, 1], 0)), None)
                 .await
                 .map_err(|source| LocalError::Listen { chain: name, source })?;
-            chains.push(LocalChain { name, chain_id, chain, server });
+            let (url, first_block) = (server.url(), 0);
+            chains.push(LocalChain { name, chain_id, url, first_block, served: Some(ServedDevnet { chain, server }) });
         }
+        Self::deploy(chains, programs, dapp).await
+    }
+
+    /// Connects to three nodes already running (`[relay, chain A, chain B]`: Nitro devnodes, `mos
+    /// devnet` processes, any chain that runs Stylus), funds the network's accounts on each from
+    /// its funded key (up to [`ACCOUNT_FUNDS`]), and deploys on them ([`LocalNetwork::deploy`]).
+    /// The chain ids are the nodes' own.
+    ///
+    /// # Errors
+    /// [`LocalError::Chain`] when a node cannot be reached or a transfer fails,
+    /// [`LocalError::SameChain`] when two URLs serve one chain id, or what deploying returns.
+    pub async fn connect(external: [ExternalChain; 3], programs: &Programs, dapp: Dapp) -> Result<Self, LocalError> {
+        let mut chains: Vec<LocalChain> = Vec::new();
+        for ((name, _), given) in CHAINS.into_iter().zip(external) {
+            let failed = |source| LocalError::Chain { chain: name.to_owned(), source };
+            let funder = Sender::new(Node::connect(&given.url)?, given.funded_key).await.map_err(failed)?;
+            let chain_id = funder.chain_id();
+            if let Some(other) = chains.iter().find(|chain| chain.chain_id == chain_id) {
+                return Err(LocalError::SameChain { chain_id, first: other.name, second: name });
+            }
+            fund_accounts(&funder).await.map_err(failed)?;
+            let first_block = funder.node().block_number().await.map_err(failed)? + 1;
+            chains.push(LocalChain { name, chain_id, url: given.url, first_block, served: None });
+        }
+        Self::deploy(chains, programs, dapp).await
+    }
+
+    /// Deploys the suite on `chains` (the relay first; [`DEPLOYER`], with [`COMMITTEE`] attesting
+    /// every chain), then the Echo `dapp` on each chain (owned by [`USER`]) that accepts messages
+    /// from the other Echoes.
+    async fn deploy(chains: Vec<LocalChain>, programs: &Programs, dapp: Dapp) -> Result<Self, LocalError> {
         let committee = Committee {
             members: committee_keys()?.iter().map(PrivateKeySigner::address).collect(),
             threshold: THRESHOLD,
@@ -279,21 +358,22 @@ impl LocalNetwork {
         }
         let settings = |chain: &LocalChain| ChainSettings {
             name: chain.name.to_owned(),
-            rpc_url: chain.url(),
+            rpc_url: chain.url.clone(),
             // The devnet has no wrapped native token; MOS V3 records one and messages never use it.
             w_token: Address::with_last_byte(0xee),
             committee: committee.clone(),
             fees: Fees::default(),
         };
-        let (relay, connected) = chains.split_first().ok_or_else(|| LocalError::Unknown("relay chain".into()))?;
+        let [relay, a, b] = &chains[..] else { return Err(LocalError::Unknown("three chains".into())) };
+        let ids = ChainIds { relay: relay.chain_id, a: a.chain_id, b: b.chain_id };
         let relay_sender = &senders[&relay.chain_id];
         let mut deployment = Deployment::new(deploy::deploy_relay(relay_sender, programs, &settings(relay)).await?);
-        for chain in connected {
+        for chain in [a, b] {
             let entry =
                 deploy::add_chain(&deployment, &senders[&chain.chain_id], &senders, programs, &settings(chain)).await?;
             deployment.chains.push(entry);
         }
-        let mut network = Self { chains, deployment, dapp, echoes: BTreeMap::new() };
+        let mut network = Self { chains, ids, deployment, dapp, echoes: BTreeMap::new() };
         network.deploy_echoes(programs).await?;
         Ok(network)
     }
@@ -321,9 +401,9 @@ impl LocalNetwork {
     ///
     /// # Errors
     /// [`LocalError::Unknown`] when the chain is not one of the network's ([`LocalError::Url`]
-    /// cannot happen: the network serves `http://127.0.0.1`).
+    /// cannot happen: the network connected to the URL).
     pub fn node(&self, chain_id: u64) -> Result<Node, LocalError> {
-        Ok(Node::connect(&self.known_chain(chain_id)?.url())?)
+        Ok(Node::connect(&self.known_chain(chain_id)?.url)?)
     }
 
     /// The MOS (its routing proxy: the address dApps call) of chain `chain_id`.
@@ -357,7 +437,8 @@ impl LocalNetwork {
     pub async fn events<E: SolEvent>(&self, chain_id: u64) -> Result<Vec<(B256, E)>, LocalError> {
         let chain = self.known_chain(chain_id)?;
         let unreadable = |reason: String| LocalError::Log { chain: chain.name.to_owned(), event: E::SIGNATURE, reason };
-        let filter = Filter::new().address(self.mos(chain_id)?).event_signature(E::SIGNATURE_HASH).from_block(0);
+        let filter =
+            Filter::new().address(self.mos(chain_id)?).event_signature(E::SIGNATURE_HASH).from_block(chain.first_block);
         let logs = self
             .node(chain_id)?
             .logs(&filter)
@@ -561,10 +642,10 @@ impl LocalNetwork {
         self.node(chain_id)?.view(echo, &IEcho::echoListCall { key: key.to_owned() }).await.map_err(failed)
     }
 
-    /// Stops serving the chains.
+    /// Stops serving the chains this process serves.
     pub fn stop(self) {
-        for chain in self.chains {
-            chain.server.stop();
+        for served in self.chains.into_iter().filter_map(|chain| chain.served) {
+            served.server.stop();
         }
     }
 }
@@ -586,5 +667,18 @@ fn echo_input(to_chain: u64, target: Address, kind: EchoKind, key: &str, value: 
 /// Dev account `account` on `chain`.
 async fn connect(chain: &LocalChain, account: u32) -> Result<Sender, LocalError> {
     let failed = |source| LocalError::Chain { chain: chain.name.to_owned(), source };
-    Sender::new(Node::connect(&chain.url())?, dev_key(account)?).await.map_err(failed)
+    Sender::new(Node::connect(&chain.url)?, dev_key(account)?).await.map_err(failed)
+}
+
+/// Tops each of the network's accounts up to [`ACCOUNT_FUNDS`] from `funder` when it holds less
+/// than half of it.
+async fn fund_accounts(funder: &Sender) -> Result<(), ChainError> {
+    let accounts = [DEPLOYER, USER, MESSENGER].into_iter().chain(COMMITTEE);
+    for account in accounts.filter_map(|index| dev_key(index).ok()).map(|key| key.address()) {
+        let balance = funder.node().balance(account).await?;
+        if balance < ACCOUNT_FUNDS / U256::from(2) {
+            funder.send(TxKind::Call(account), Bytes::new(), ACCOUNT_FUNDS - balance).await?;
+        }
+    }
+    Ok(())
 }

@@ -157,6 +157,7 @@ async fn three_instances_share_one_postgres_and_one_killed_midway_loses_nothing_
         }
         let own_transfers = harness
             .transactions_from(RELAY, account)
+            .await
             .iter()
             .filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR)
             .count() as f64;
@@ -194,7 +195,7 @@ async fn three_instances_share_one_postgres_and_one_killed_midway_loses_nothing_
     for (chain, deliveries) in [(RELAY, TO_RELAY + TO_B), (CHAIN_B, TO_B)] {
         let mut transfers = 0;
         for account in INSTANCE_KEYS {
-            let sent = harness.transactions_from(chain, address_of(account));
+            let sent = harness.transactions_from(chain, address_of(account)).await;
             assert!(sent.iter().all(|transaction| transaction.success), "a failed transaction on {chain}");
             let mine = sent.iter().filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR).count();
             *by_instance.entry(account).or_insert(0) += mine;

@@ -235,7 +235,7 @@ async fn a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_fail
     assert_eq!(chain(&got, "chain-b")["events"][0]["result"], false);
 
     // One MOS asked alone: chain B's, by --rpc and --mos.
-    let url_b = network.chain(CHAIN_B).unwrap().url();
+    let url_b = network.chain(CHAIN_B).unwrap().url.clone();
     let mos_b = network.mos(CHAIN_B).unwrap().to_string();
     let alone = mos_json(&["status", "--order", &order_id.to_string(), "--rpc", &url_b, "--mos", &mos_b], &[]).await;
     assert_eq!(alone["status"], "delivered");
@@ -254,7 +254,7 @@ async fn a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_fail
 async fn a_send_the_mos_refuses_gives_its_reason_and_sends_nothing(network: &LocalNetwork) {
     let sender = dev_signer(SENDER).unwrap().address();
     let before = network.node(CHAIN_A).unwrap().mined_nonce(sender).await.unwrap();
-    let (url_a, mos_a) = (network.chain(CHAIN_A).unwrap().url(), network.mos(CHAIN_A).unwrap().to_string());
+    let (url_a, mos_a) = (network.chain(CHAIN_A).unwrap().url.clone(), network.mos(CHAIN_A).unwrap().to_string());
     let (echo_b, sender_key) = (network.echoes[&CHAIN_B].to_string(), key(SENDER));
     let direct = ["send", "--rpc", &url_a, "--mos", &mos_a, "--key", &sender_key, "--target", &echo_b];
     let stderr = mos_error(&[&direct[..], &["--to-chain", "999"]].concat(), &[]).await;
@@ -269,7 +269,7 @@ async fn a_send_the_mos_refuses_gives_its_reason_and_sends_nothing(network: &Loc
 /// `mos send --deployment` whose chain A points at chain B's node names both chain ids.
 async fn a_deployment_whose_node_serves_another_chain_is_named(network: &LocalNetwork, dir: &Path) {
     let (url_b, echo_b, sender_key) =
-        (network.chain(CHAIN_B).unwrap().url(), network.echoes[&CHAIN_B].to_string(), key(SENDER));
+        (network.chain(CHAIN_B).unwrap().url.clone(), network.echoes[&CHAIN_B].to_string(), key(SENDER));
     let mut wrong = network.deployment.clone();
     wrong.chains.iter_mut().find(|chain| chain.chain_id == CHAIN_A).unwrap().rpc_url = url_b.clone();
     let wrong_file = dir.join("wrong.json");

@@ -2,7 +2,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use alloy_primitives::{Address, B256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_provider::{network::TransactionBuilder, Provider, ProviderBuilder, RootProvider};
 use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, Log, TransactionReceipt, TransactionRequest};
 use alloy_sol_types::SolCall;
@@ -65,6 +65,14 @@ impl Node {
     /// [`ChainError::Rpc`].
     pub async fn chain_id(&self) -> Result<u64, ChainError> {
         self.provider.get_chain_id().await.map_err(ChainError::rpc("eth_chainId"))
+    }
+
+    /// The balance of `account` at the latest block, in wei.
+    ///
+    /// # Errors
+    /// [`ChainError::Rpc`].
+    pub async fn balance(&self, account: Address) -> Result<U256, ChainError> {
+        self.provider.get_balance(account).await.map_err(ChainError::rpc("eth_getBalance"))
     }
 
     /// The latest block's number.

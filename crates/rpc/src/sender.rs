@@ -228,7 +228,7 @@ impl Sender {
     /// # Errors
     /// [`ChainError::Rpc`].
     pub async fn balance(&self) -> Result<U256, ChainError> {
-        self.node.provider().get_balance(self.address).await.map_err(ChainError::rpc("eth_getBalance"))
+        self.node.balance(self.address).await
     }
 
     /// Signs `transaction` (an EIP-1559 transaction on the node's chain) without asking the node

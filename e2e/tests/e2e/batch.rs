@@ -10,7 +10,7 @@ use alloy_sol_types::{SolCall, SolEvent, SolValue};
 use mos_e2e::{count, message_status, Dapp, Harness};
 use mos_message::{interfaces::IMOSV3, MessageData, MessageType};
 use mos_messenger::{
-    local::{self, IEcho, CHAIN_A, CHAIN_B, ECHO_GAS_LIMIT, RELAY},
+    local::{self, ChainIds, IEcho, ECHO_GAS_LIMIT},
     Sender,
 };
 
@@ -79,6 +79,7 @@ fn orders(receipt: &TransactionReceipt, mos: Address) -> Vec<B256> {
 
 /// Sends one message to B's Echo and one to the relay's Echo in one transaction of the batcher.
 async fn send_pair(harness: &Harness, user: &Sender, batcher: Address, tag: &str) -> TransactionReceipt {
+    let ChainIds { a: chain_a, relay, b: chain_b } = harness.network.ids;
     let network = &harness.network;
     let fee = |to_chain: u64| async move {
         let quote = IMOSV3::getMessageFeeCall {
@@ -86,28 +87,29 @@ async fn send_pair(harness: &Harness, user: &Sender, batcher: Address, tag: &str
             feeToken: Address::ZERO,
             gasLimit: U256::from(ECHO_GAS_LIMIT),
         };
-        user.node().view(harness.mos(CHAIN_A), &quote).await.unwrap().amount
+        user.node().view(harness.mos(chain_a), &quote).await.unwrap().amount
     };
-    let (fee_b, fee_relay) = (fee(CHAIN_B).await, fee(RELAY).await);
+    let (fee_b, fee_relay) = (fee(chain_b).await, fee(relay).await);
     let messages = [
-        (CHAIN_B, echo_message(network.echoes[&CHAIN_B], tag, "to B"), fee_b),
-        (RELAY, echo_message(network.echoes[&RELAY], tag, "to the relay"), fee_relay),
+        (chain_b, echo_message(network.echoes[&chain_b], tag, "to B"), fee_b),
+        (relay, echo_message(network.echoes[&relay], tag, "to the relay"), fee_relay),
     ];
-    let input = batch(harness.mos(CHAIN_A), &messages);
+    let input = batch(harness.mos(chain_a), &messages);
     user.send(TxKind::Call(batcher), input, fee_b + fee_relay).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_messages_of_one_transaction_travel_together_or_alone_when_one_has_arrived() {
     let harness = Harness::launch("batch", Dapp::Stylus).await;
+    let ChainIds { a: chain_a, relay, b: chain_b } = harness.network.ids;
     let network = &harness.network;
-    let user = network.sender(CHAIN_A, local::USER).await.unwrap();
+    let user = network.sender(chain_a, local::USER).await.unwrap();
     // The deployment prelude copies and returns any code, EVM code included.
     let init = stylus_wasm::deploy::init_code(&BATCHER);
     let created = user.send(TxKind::Create, init.into(), U256::ZERO).await.unwrap().contract_address().unwrap();
-    for chain in [CHAIN_B, RELAY] {
+    for chain in [chain_b, relay] {
         let allow = IEcho::addCorrespondenceCall {
-            fromChain: U256::from(CHAIN_A),
+            fromChain: U256::from(chain_a),
             fromAddress: created.to_vec().into(),
             tag: true,
         };
@@ -116,26 +118,26 @@ async fn two_messages_of_one_transaction_travel_together_or_alone_when_one_has_a
 
     // Together: one transferIn on the relay executes one and forwards the other.
     let first = send_pair(&harness, &user, created, "first").await;
-    let first_orders = orders(&first, harness.mos(CHAIN_A));
+    let first_orders = orders(&first, harness.mos(chain_a));
     assert_eq!(first_orders.len(), 2);
     let (messenger, _) = harness.messenger(local::messenger_config()).await;
     let arrived = |tag: &'static str| async move {
-        network.echo_list(CHAIN_B, tag).await.unwrap() == "to B"
-            && network.echo_list(RELAY, tag).await.unwrap() == "to the relay"
+        network.echo_list(chain_b, tag).await.unwrap() == "to B"
+            && network.echo_list(relay, tag).await.unwrap() == "to the relay"
     };
     harness.run_until(&messenger, Duration::from_secs(60), || arrived("first")).await;
     let account = local::dev_key(local::MESSENGER).unwrap().address();
-    let selectors = |chain| {
-        harness.transactions_from(chain, account).into_iter().map(|sent| sent.selector).collect::<Vec<[u8; 4]>>()
+    let selectors = async |chain| {
+        harness.transactions_from(chain, account).await.into_iter().map(|sent| sent.selector).collect::<Vec<[u8; 4]>>()
     };
     let transfer_in = IMOSV3::transferInCall::SELECTOR;
     let with_index = IMOSV3::transferInWithIndexCall::SELECTOR;
     let relay_deliveries = |selectors: Vec<[u8; 4]>| {
         selectors.into_iter().filter(|s| *s == transfer_in || *s == with_index).collect::<Vec<_>>()
     };
-    assert_eq!(relay_deliveries(selectors(RELAY)), [transfer_in]);
-    let executed = harness.events::<IMOSV3::mapMessageIn>(RELAY).await;
-    let forwarded = harness.events::<IMOSV3::mapMessageOut>(RELAY).await;
+    assert_eq!(relay_deliveries(selectors(relay).await), [transfer_in]);
+    let executed = harness.events::<IMOSV3::mapMessageIn>(relay).await;
+    let forwarded = harness.events::<IMOSV3::mapMessageOut>(relay).await;
     assert_eq!(executed.len(), 1);
     assert_eq!(forwarded.len(), 1);
     assert_eq!(executed[0].0, forwarded[0].0, "executed and forwarded by the same transaction");
@@ -144,33 +146,34 @@ async fn two_messages_of_one_transaction_travel_together_or_alone_when_one_has_a
     // Alone: someone else proves the second message to the relay first; the messenger sees it
     // there and delivers the first by transferInWithIndex.
     let second = send_pair(&harness, &user, created, "second").await;
-    let second_orders = orders(&second, harness.mos(CHAIN_A));
+    let second_orders = orders(&second, harness.mos(chain_a));
     deliver_one_to_the_relay(&harness, second.transaction_hash, second_orders[1]).await;
-    assert_eq!(message_status(&harness, RELAY, second_orders[1]).await, 1);
+    assert_eq!(message_status(&harness, relay, second_orders[1]).await, 1);
     harness.run_until(&messenger, Duration::from_secs(60), || arrived("second")).await;
-    assert_eq!(relay_deliveries(selectors(RELAY)), [transfer_in, with_index]);
-    let executed = harness.events::<IMOSV3::mapMessageIn>(RELAY).await;
+    assert_eq!(relay_deliveries(selectors(relay).await), [transfer_in, with_index]);
+    let executed = harness.events::<IMOSV3::mapMessageIn>(relay).await;
     assert_eq!(count(executed.iter().map(|(_, event)| &event.orderId)), count(&[first_orders[1], second_orders[1]]));
-    let on_b = harness.events::<IMOSV3::mapMessageIn>(CHAIN_B).await;
+    let on_b = harness.events::<IMOSV3::mapMessageIn>(chain_b).await;
     assert_eq!(count(on_b.iter().map(|(_, event)| &event.orderId)), count(&[first_orders[0], second_orders[0]]));
-    assert!(harness.transactions_from(RELAY, account).iter().all(|sent| sent.success));
+    assert!(harness.transactions_from(relay, account).await.iter().all(|sent| sent.success));
     harness.stop();
 }
 
 /// Proves the log of `order_id` in `transaction` (chain A) to the relay with
 /// `transferInWithIndex`, from an account that is not the messenger's, attesting its block first.
 async fn deliver_one_to_the_relay(harness: &Harness, transaction: B256, order_id: B256) {
-    let proof = harness.prove_attested(CHAIN_A, RELAY, transaction).await;
+    let ChainIds { a: chain_a, relay, .. } = harness.network.ids;
+    let proof = harness.prove_attested(chain_a, relay, transaction).await;
     let index = proof
         .logs
         .iter()
         .position(|log| IMOSV3::mapMessageOut::decode_log_data(&log.data).is_ok_and(|event| event.orderId == order_id))
         .unwrap();
     let call = IMOSV3::transferInWithIndexCall {
-        chainId: U256::from(CHAIN_A),
+        chainId: U256::from(chain_a),
         logIndex: U256::from(index),
         receiptProof: proof.proof.encode().into(),
     };
-    let someone = harness.network.sender(RELAY, local::COMMITTEE[0]).await.unwrap();
-    someone.call(harness.mos(RELAY), &call).await.unwrap();
+    let someone = harness.network.sender(relay, local::COMMITTEE[0]).await.unwrap();
+    someone.call(harness.mos(relay), &call).await.unwrap();
 }

@@ -8,7 +8,7 @@ use alloy_primitives::{Bytes, B256, U256};
 use mos_e2e::{count, echo_message_data, echo_payload, for_both_dapps, message_status, Dapp, Harness};
 use mos_message::interfaces::IMOSV3;
 use mos_messenger::{
-    local::{self, EchoKind, Sent, CHAIN_A, CHAIN_B, RELAY},
+    local::{self, ChainIds, EchoKind, Sent},
     Event, Outcome,
 };
 
@@ -16,14 +16,15 @@ for_both_dapps!(echo_messages_cross_the_relay_and_arrive_once_with_their_exact_e
 
 async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events(dapp: Dapp) {
     let harness = Harness::launch("flow", dapp).await;
+    let ChainIds { a: chain_a, relay, b: chain_b } = harness.network.ids;
     let network = &harness.network;
     let mut sent: Vec<Sent> = Vec::new();
     for (from, to, kind, key, value) in [
-        (CHAIN_A, CHAIN_B, EchoKind::Calldata, "greeting", "hello from A"),
-        (CHAIN_A, CHAIN_B, EchoKind::Message, "note", "a message from A"),
-        (CHAIN_B, CHAIN_A, EchoKind::Calldata, "reply", "hello from B"),
-        (CHAIN_B, CHAIN_A, EchoKind::Message, "answer", "a message from B"),
-        (CHAIN_A, RELAY, EchoKind::Message, "relay", "hello relay"),
+        (chain_a, chain_b, EchoKind::Calldata, "greeting", "hello from A"),
+        (chain_a, chain_b, EchoKind::Message, "note", "a message from A"),
+        (chain_b, chain_a, EchoKind::Calldata, "reply", "hello from B"),
+        (chain_b, chain_a, EchoKind::Message, "answer", "a message from B"),
+        (chain_a, relay, EchoKind::Message, "relay", "hello relay"),
     ] {
         sent.push(network.send(from, to, kind, key, value).await.unwrap());
     }
@@ -34,7 +35,7 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events(d
     let echo = |chain| Bytes::copy_from_slice(network.echoes[&chain].as_slice());
     // Each chain's MOS emitted one mapMessageOut per message its Echo sent, in order, naming the
     // Echo as the sender and carrying the MessageData the Echo built, byte for byte.
-    for chain in [CHAIN_A, CHAIN_B] {
+    for chain in [chain_a, chain_b] {
         let out = harness.events::<IMOSV3::mapMessageOut>(chain).await;
         let from_here: Vec<&Sent> = sent.iter().filter(|message| message.from_chain == chain).collect();
         assert_eq!(out.len(), from_here.len(), "messages out of {chain}");
@@ -56,8 +57,8 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events(d
     }
 
     // The relay forwarded the four messages between A and B unchanged, and executed A → relay.
-    let out_relay = harness.events::<IMOSV3::mapMessageOut>(RELAY).await;
-    let passing: Vec<&Sent> = sent.iter().filter(|message| message.to_chain != RELAY).collect();
+    let out_relay = harness.events::<IMOSV3::mapMessageOut>(relay).await;
+    let passing: Vec<&Sent> = sent.iter().filter(|message| message.to_chain != relay).collect();
     assert_eq!(out_relay.len(), passing.len());
     for message in passing {
         let forwarded: Vec<_> = out_relay.iter().filter(|(_, event)| event.orderId == message.order_id).collect();
@@ -76,7 +77,7 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events(d
 
     // Each message was executed once where it was going, its target succeeding: mapMessageIn names
     // the sending Echo and reports the payload.
-    for chain in [CHAIN_A, RELAY, CHAIN_B] {
+    for chain in [chain_a, relay, chain_b] {
         let executed = harness.events::<IMOSV3::mapMessageIn>(chain).await;
         let to_here: Vec<&Sent> = sent.iter().filter(|message| message.to_chain == chain).collect();
         assert_eq!(executed.len(), to_here.len(), "executions on {chain}");
@@ -100,7 +101,7 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events(d
     }
     // Every delivery is one transferIn, announced by mapTransferExecute from the messenger.
     let messenger_account = local::dev_key(local::MESSENGER).unwrap().address();
-    for (chain, deliveries) in [(RELAY, 5), (CHAIN_A, 2), (CHAIN_B, 2)] {
+    for (chain, deliveries) in [(relay, 5), (chain_a, 2), (chain_b, 2)] {
         let executed = harness.events::<IMOSV3::mapTransferExecute>(chain).await;
         assert_eq!(executed.len(), deliveries, "deliveries on {chain}");
         assert!(executed.iter().all(|(_, e)| e.from == messenger_account));
@@ -115,14 +116,14 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events(d
     }
     let journeys = count(reported.iter().map(|(_, order, _)| order));
     for message in &sent {
-        let hops = if message.to_chain == RELAY { 1 } else { 2 };
+        let hops = if message.to_chain == relay { 1 } else { 2 };
         assert_eq!(journeys[&message.order_id], hops, "{}", message.key);
     }
     let a_to_b = &sent[0];
     assert!(reported.contains(&(
         "chain-a → relay".into(),
         a_to_b.order_id,
-        Outcome::Forwarded { order_id: a_to_b.order_id, to_chain: CHAIN_B }
+        Outcome::Forwarded { order_id: a_to_b.order_id, to_chain: chain_b }
     )));
     assert!(reported.contains(&(
         "relay → chain-b".into(),

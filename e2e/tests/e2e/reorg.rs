@@ -12,7 +12,7 @@ use alloy_sol_types::SolEvent;
 use mos_e2e::{count, Dapp, Harness};
 use mos_message::interfaces::{IMOSExtensions::MessageStatus, IMOSV3};
 use mos_messenger::{
-    local::{self, EchoKind, CHAIN_A, RELAY},
+    local::{self, ChainIds, EchoKind},
     store::RouteKey,
     Config,
 };
@@ -23,7 +23,8 @@ const DEPTH: u64 = 3;
 
 /// The signed bytes of `transaction`, mined on chain A.
 fn raw(harness: &Harness, transaction: B256) -> Bytes {
-    let chain = harness.network.chain(CHAIN_A).unwrap().chain.lock().unwrap();
+    let ChainIds { a: chain_a, .. } = harness.network.ids;
+    let chain = harness.devnet(chain_a).lock().unwrap();
     let (block, index) = chain.transaction(&transaction).unwrap();
     devnet::tx::encode(&block.transactions[index].envelope).into()
 }
@@ -31,16 +32,17 @@ fn raw(harness: &Harness, transaction: B256) -> Bytes {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_reorganised_away_is_never_delivered_and_one_re_included_is_delivered_once() {
     let harness = Harness::launch("reorg", Dapp::Stylus).await;
+    let ChainIds { a: chain_a, relay, .. } = harness.network.ids;
     let network = &harness.network;
-    let node = harness.node(CHAIN_A);
-    let route = RouteKey { from: CHAIN_A, to: RELAY };
+    let node = harness.node(chain_a);
+    let route = RouteKey { from: chain_a, to: relay };
     let config = Config { confirmations: DEPTH, ..local::messenger_config() };
     let (messenger, _) = harness.messenger(config).await;
 
-    let dropped = network.send(CHAIN_A, RELAY, EchoKind::Message, "dropped", "never").await.unwrap();
-    let moved = network.send(CHAIN_A, RELAY, EchoKind::Message, "moved", "once").await.unwrap();
+    let dropped = network.send(chain_a, relay, EchoKind::Message, "dropped", "never").await.unwrap();
+    let moved = network.send(chain_a, relay, EchoKind::Message, "moved", "once").await.unwrap();
     let before = node.receipt(moved.transaction).await.unwrap().unwrap();
-    let chain = || network.chain(CHAIN_A).unwrap().chain.lock().unwrap();
+    let chain = || harness.devnet(chain_a).lock().unwrap();
     chain().mine();
 
     // Three blocks on top of the first message's block is not enough to read the second's: the
@@ -54,7 +56,7 @@ async fn a_message_reorganised_away_is_never_delivered_and_one_re_included_is_de
 
     // The reorganisation: the sender's nonce of the first message goes to a transfer to itself,
     // and the second message's very transaction comes after it, in another block.
-    let user = network.sender(CHAIN_A, local::USER).await.unwrap();
+    let user = network.sender(chain_a, local::USER).await.unwrap();
     let nonce = node.mined_nonce(user.address()).await.unwrap() - 2;
     let fees = user.fees().await.unwrap();
     let instead = Unsigned {
@@ -92,12 +94,12 @@ async fn a_message_reorganised_away_is_never_delivered_and_one_re_included_is_de
         .find_map(|log| IMOSV3::mapMessageOut::decode_log_data(log.data()).ok())
         .unwrap()
         .orderId;
-    let executed = harness.events::<IMOSV3::mapMessageIn>(RELAY).await;
+    let executed = harness.events::<IMOSV3::mapMessageIn>(relay).await;
     assert_eq!(count(executed.iter().map(|(_, event)| &event.orderId)), count(&[reissued]));
     for gone in [dropped.order_id, moved.order_id].into_iter().filter(|order| *order != reissued) {
-        assert_eq!(network.message_status(RELAY, gone).await.unwrap(), MessageStatus::Unknown);
+        assert_eq!(network.message_status(relay, gone).await.unwrap(), MessageStatus::Unknown);
     }
-    assert_eq!(network.echo_list(RELAY, "dropped").await.unwrap(), "");
+    assert_eq!(network.echo_list(relay, "dropped").await.unwrap(), "");
     let delivery = store.delivery(route, moved.transaction).await.unwrap().unwrap();
     assert_eq!(
         (delivery.source_block_hash, Some(delivery.source_block)),

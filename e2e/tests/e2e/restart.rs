@@ -8,7 +8,7 @@ use mos_e2e::{count, Dapp, Harness};
 use mos_message::interfaces::IMOSV3;
 use mos_messenger::{
     config::DEFAULT_INSTANCE,
-    local::{self, EchoKind, Sent, CHAIN_A, CHAIN_B, RELAY},
+    local::{self, ChainIds, EchoKind, Sent},
     store::{self, Lease, NewDelivery, RouteKey, Submission},
 };
 
@@ -20,9 +20,10 @@ const RUNS_MS: [u64; 12] = [10, 25, 40, 55, 70, 85, 100, 120, 140, 160, 180, 200
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_delivers_nothing_twice() {
     let harness = Harness::launch("restart", Dapp::Stylus).await;
+    let ChainIds { a: chain_a, relay, b: chain_b } = harness.network.ids;
     let network = &harness.network;
     let mut sent: Vec<Sent> = Vec::new();
-    for (from, to, key) in [(CHAIN_A, CHAIN_B, "one"), (CHAIN_B, CHAIN_A, "two"), (CHAIN_A, RELAY, "three")] {
+    for (from, to, key) in [(chain_a, chain_b, "one"), (chain_b, chain_a, "two"), (chain_a, relay, "three")] {
         sent.push(network.send(from, to, EchoKind::Message, key, &format!("{key}!")).await.unwrap());
     }
     for (run, millis) in RUNS_MS.into_iter().enumerate() {
@@ -32,29 +33,29 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
         drop(messenger);
         if run == 4 {
             // A message sent while the messenger is down.
-            sent.push(network.send(CHAIN_B, CHAIN_A, EchoKind::Calldata, "four", "four!").await.unwrap());
+            sent.push(network.send(chain_b, chain_a, EchoKind::Calldata, "four", "four!").await.unwrap());
         }
     }
     let (messenger, _) = harness.messenger(local::messenger_config()).await;
     harness.run_until(&messenger, Duration::from_secs(60), || harness.arrived(&sent)).await;
 
     // Every order executed exactly once where it was going, and forwarded exactly once by the relay.
-    for chain in [CHAIN_A, RELAY, CHAIN_B] {
+    for chain in [chain_a, relay, chain_b] {
         let executed = harness.events::<IMOSV3::mapMessageIn>(chain).await;
         let expected: Vec<_> = sent.iter().filter(|m| m.to_chain == chain).map(|m| m.order_id).collect();
         let counts = count(executed.iter().map(|(_, event)| &event.orderId));
         assert_eq!(counts, count(&expected), "executions on {chain}");
         assert!(executed.iter().all(|(_, event)| event.result));
     }
-    let forwarded = harness.events::<IMOSV3::mapMessageOut>(RELAY).await;
-    let expected: Vec<_> = sent.iter().filter(|m| m.to_chain != RELAY).map(|m| m.order_id).collect();
+    let forwarded = harness.events::<IMOSV3::mapMessageOut>(relay).await;
+    let expected: Vec<_> = sent.iter().filter(|m| m.to_chain != relay).map(|m| m.order_id).collect();
     assert_eq!(count(forwarded.iter().map(|(_, event)| &event.orderId)), count(&expected));
 
     // And the messenger never sent a transaction that failed, nor more deliveries than there were
     // source transactions: a restart found what it had sent, or sent the same bytes again.
     let account = local::dev_key(local::MESSENGER).unwrap().address();
-    for (chain, deliveries) in [(RELAY, 4), (CHAIN_A, 2), (CHAIN_B, 1)] {
-        let transactions = harness.transactions_from(chain, account);
+    for (chain, deliveries) in [(relay, 4), (chain_a, 2), (chain_b, 1)] {
+        let transactions = harness.transactions_from(chain, account).await;
         assert!(transactions.iter().all(|sent| sent.success), "a failed transaction on {chain}: {transactions:#?}");
         let transfers = transactions.iter().filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR).count();
         assert_eq!(transfers, deliveries, "deliveries on {chain}");
@@ -72,31 +73,32 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_it() {
     let harness = Harness::launch("crash-windows", Dapp::Stylus).await;
+    let ChainIds { a: chain_a, relay, .. } = harness.network.ids;
     let network = &harness.network;
     let mut sent = Vec::new();
     for key in ["never-broadcast", "mined-unseen", "replaced"] {
-        sent.push(network.send(CHAIN_A, RELAY, EchoKind::Message, key, "arrived").await.unwrap());
+        sent.push(network.send(chain_a, relay, EchoKind::Message, key, "arrived").await.unwrap());
     }
-    let messenger = network.sender(RELAY, local::MESSENGER).await.unwrap();
+    let messenger = network.sender(relay, local::MESSENGER).await.unwrap();
     let mut signed = Vec::new();
     for message in &sent {
-        let proof = harness.prove_attested(CHAIN_A, RELAY, message.transaction).await;
-        let call = IMOSV3::transferInCall { chainId: U256::from(CHAIN_A), receiptProof: proof.proof.encode().into() };
+        let proof = harness.prove_attested(chain_a, relay, message.transaction).await;
+        let call = IMOSV3::transferInCall { chainId: U256::from(chain_a), receiptProof: proof.proof.encode().into() };
         signed.push((message, proof.block_number, proof.block_hash, call));
     }
     let mined_unseen =
-        messenger.sign(TxKind::Call(harness.mos(RELAY)), signed[1].3.abi_encode().into(), U256::ZERO).await.unwrap();
+        messenger.sign(TxKind::Call(harness.mos(relay)), signed[1].3.abi_encode().into(), U256::ZERO).await.unwrap();
     messenger.broadcast(&mined_unseen).await.unwrap();
     let replaced =
-        messenger.sign(TxKind::Call(harness.mos(RELAY)), signed[2].3.abi_encode().into(), U256::ZERO).await.unwrap();
+        messenger.sign(TxKind::Call(harness.mos(relay)), signed[2].3.abi_encode().into(), U256::ZERO).await.unwrap();
     messenger.send(TxKind::Call(messenger.address()), Default::default(), U256::ZERO).await.unwrap();
     let never_broadcast =
-        messenger.sign(TxKind::Call(harness.mos(RELAY)), signed[0].3.abi_encode().into(), U256::ZERO).await.unwrap();
+        messenger.sign(TxKind::Call(harness.mos(relay)), signed[0].3.abi_encode().into(), U256::ZERO).await.unwrap();
 
     // Recorded as the messenger records them: found by a scan, claimed, the transaction recorded.
     let store = store::open(&harness.store_url()).await.unwrap();
-    let route = RouteKey { from: CHAIN_A, to: RELAY };
-    let next = harness.node(CHAIN_A).block_number().await.unwrap() + 1;
+    let route = RouteKey { from: chain_a, to: relay };
+    let next = harness.node(chain_a).block_number().await.unwrap() + 1;
     store.cursor(route, next).await.unwrap();
     let mut found = Vec::new();
     for (message, block, block_hash, _) in &signed {
@@ -112,7 +114,7 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
     let claimed = store.claim(route, None, &lease, store::now_ms(), 10).await.unwrap();
     for (delivery, transaction) in claimed.iter().zip([&never_broadcast, &mined_unseen, &replaced]) {
         let submission = Submission {
-            chain_id: RELAY,
+            chain_id: relay,
             transaction: transaction.hash,
             raw: transaction.raw.clone(),
             sender: messenger.address(),
@@ -125,7 +127,7 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
 
     let (resumed, _) = harness.messenger(local::messenger_config()).await;
     harness.run_until(&resumed, Duration::from_secs(60), || harness.arrived(&sent)).await;
-    let executed = harness.events::<IMOSV3::mapMessageIn>(RELAY).await;
+    let executed = harness.events::<IMOSV3::mapMessageIn>(relay).await;
     let by_order = |index: usize| {
         let found: Vec<B256> =
             executed.iter().filter(|(_, event)| event.orderId == sent[index].order_id).map(|(tx, _)| *tx).collect();
@@ -136,7 +138,7 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
     assert_eq!(by_order(1), mined_unseen.hash, "the mined transaction was found");
     assert_ne!(by_order(2), replaced.hash, "a new transaction replaced the one that could never be mined");
     let account = messenger.address();
-    let transactions = harness.transactions_from(RELAY, account);
+    let transactions = harness.transactions_from(relay, account).await;
     assert!(transactions.iter().all(|sent| sent.success), "{transactions:#?}");
     let transfers = transactions.iter().filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR).count();
     assert_eq!(transfers, 3);

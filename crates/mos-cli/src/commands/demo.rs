@@ -76,7 +76,7 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
             Role::Relay => "light-client manager",
             Role::Chain => "light node",
         };
-        say(format!("  {:<8} chain id {:<7} {}", chain.name, chain.chain_id, local.url()));
+        say(format!("  {:<8} chain id {:<7} {}", chain.name, chain.chain_id, local.url));
         say(format!("           MOS {}  {light_client} {}", chain.mos, chain.light_client));
         say(format!("           Echo {}", network.echoes[&chain.chain_id]));
     }

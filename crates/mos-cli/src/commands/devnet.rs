@@ -7,7 +7,7 @@ use std::{
     time::Duration,
 };
 
-use devnet::{persist, rpc::RpcServer, Chain, ChainConfig};
+use devnet::{persist, rpc::RpcServer, Chain, ChainConfig, DevAccounts};
 
 use crate::CliError;
 
@@ -26,6 +26,10 @@ pub struct Args {
     /// ArbOS version whose Stylus rules apply.
     #[arg(long, default_value_t = ChainConfig::default().arbos_version)]
     pub arbos_version: u64,
+    /// Which accounts are funded at genesis: `mnemonic` (the ten of the test mnemonic, as anvil
+    /// funds them) or `nitro` (only Nitro's dev account, as `nitro --dev` funds it).
+    #[arg(long, default_value = "mnemonic")]
+    pub dev_accounts: DevAccounts,
     /// Mine a block every this many seconds as well as one per transaction.
     #[arg(long)]
     pub block_time: Option<u64>,
@@ -50,6 +54,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         _ => Chain::new(ChainConfig {
             chain_id: args.chain_id,
             arbos_version: args.arbos_version,
+            dev_accounts: args.dev_accounts,
             ..ChainConfig::default()
         }),
     };
@@ -63,7 +68,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             .map_err(|e| CliError::Devnet(format!("cannot listen on {address}: {e}")))?;
         println!("MOS devnet (Arbitrum Stylus dev chain), chain id {}", args.chain_id);
         println!("JSON-RPC: {}", server.url());
-        println!("Dev accounts (mnemonic \"{}\"):", devnet::dev_accounts::DEV_MNEMONIC);
+        match args.dev_accounts {
+            DevAccounts::Mnemonic => println!("Dev accounts (mnemonic \"{}\"):", devnet::dev_accounts::DEV_MNEMONIC),
+            DevAccounts::Nitro => println!("Dev account (Nitro's, key {}):", devnet::dev_accounts::NITRO_DEV_KEY),
+        }
         for (index, account) in accounts.iter().enumerate() {
             println!("  ({index}) {account}");
         }
