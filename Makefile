@@ -162,8 +162,7 @@ bench: setup
 	  echo "one chain to the block of its delivery on the next (by when each block was mined). The chains' own"; \
 	  echo "capacity comes after: the relay and chain B put back to before the messenger ran (\`evm_snapshot\` /"; \
 	  echo "\`evm_revert\`) and the messenger's very transactions (the same signed bytes) broadcast to them back to"; \
-	  echo "back, then again with one simulation of each before it is sent (\`eth_call\` at its gas limit), the least"; \
-	  echo "a sender that never sends a failing transaction does."; \
+	  echo "back. The messenger simulates the first delivery of each source block (its default gas policy)."; \
 	  echo "messages/s is 1 000 over the time."; echo; \
 	  $(CARGO) bench -q -p mos-e2e --bench burst || exit 1; echo; \
 	  cat docs/benchmarks-notes.md; \

@@ -3,8 +3,7 @@
 //! every 250 ms, carried by one messenger. Then the chains' own capacity for the same work: the
 //! relay and chain B put back to where they were before the messenger ran (`evm_snapshot` /
 //! `evm_revert`), and the messenger's very transactions (the same signed bytes: attestations and
-//! deliveries) broadcast to them directly, back to back; then again, each simulated once first
-//! (`eth_call` at its gas limit), the least a sender that never sends a failing transaction does.
+//! deliveries) broadcast to them directly, back to back.
 //!
 //! Measured: the time from the burst's first block on chain A to the last message executed on chain B,
 //! messages per second, the latency of each hop (from the block of the message on one chain to the
@@ -90,29 +89,13 @@ fn sent_after(network: &LocalNetwork, chain_id: u64, after: u64, account: alloy_
     raw
 }
 
-/// Broadcasts `raw` to `chain_id` back to back (with `simulate`, each after an `eth_call` of it at
-/// its gas limit, whatever that answers) and waits for the last one: the time from the first broadcast to the
-/// mining of the block holding the last, and how many failed.
-async fn replay(
-    harness: &Harness,
-    mined_at: &MinedAt,
-    chain_id: u64,
-    raw: &[Bytes],
-    simulate: bool,
-) -> (Duration, usize) {
+/// Broadcasts `raw` to `chain_id` back to back and waits for the last one: the time from the first
+/// broadcast to the mining of the block holding the last, and how many failed.
+async fn replay(harness: &Harness, mined_at: &MinedAt, chain_id: u64, raw: &[Bytes]) -> (Duration, usize) {
     let node = harness.node(chain_id);
     let started = Instant::now();
     let mut hashes = Vec::new();
     for bytes in raw {
-        if simulate {
-            let (from, transaction) = mos_rpc::decode_signed(bytes).unwrap();
-            let request = alloy_rpc_types_eth::TransactionRequest::default()
-                .from(from)
-                .input(transaction.input.into())
-                .to(transaction.to.to().copied().unwrap_or_default())
-                .gas_limit(transaction.gas_limit);
-            let _ = node.provider().call(request).await;
-        }
         let sent = node.provider().send_raw_transaction(bytes).await.unwrap_or_else(|e| panic!("{chain_id}: {e}"));
         hashes.push(*sent.tx_hash());
     }
@@ -211,27 +194,19 @@ async fn bench() {
     hop_1.sort();
     hop_2.sort();
 
-    // The chains' capacity: the same transactions, sent directly to the chains as they were, with
-    // and without a simulation of each first.
+    // The chains' capacity: the same transactions, sent directly to the chains as they were.
     let account = local::dev_key(local::MESSENGER).unwrap().address();
     let relay_raw = sent_after(network, RELAY, relay_head, account);
     let b_raw = sent_after(network, CHAIN_B, b_head, account);
-    let mut capacity_runs = Vec::new();
-    for simulate in [false, true] {
-        for (chain_id, id) in [(RELAY, relay_snapshot), (CHAIN_B, b_snapshot)] {
-            let mut chain = network.chain(chain_id).unwrap().devnet().unwrap().lock().unwrap();
-            chain.drop_pending();
-            chain.revert_to_snapshot(id).unwrap();
-            // Kept for the next run (a revert drops the snapshot).
-            assert_eq!(chain.snapshot(), id);
-        }
-        let (relay_replay, b_replay) = tokio::join!(
-            replay(&harness, &mined_at, RELAY, &relay_raw, simulate),
-            replay(&harness, &mined_at, CHAIN_B, &b_raw, simulate)
-        );
-        assert_eq!((relay_replay.1, b_replay.1), (0, 0), "a replayed transaction failed");
-        capacity_runs.push((simulate, relay_replay.0, b_replay.0));
+    for (chain_id, id) in [(RELAY, relay_snapshot), (CHAIN_B, b_snapshot)] {
+        let mut chain = network.chain(chain_id).unwrap().devnet().unwrap().lock().unwrap();
+        chain.drop_pending();
+        chain.revert_to_snapshot(id).unwrap();
     }
+    let (relay_replay, b_replay) =
+        tokio::join!(replay(&harness, &mined_at, RELAY, &relay_raw), replay(&harness, &mined_at, CHAIN_B, &b_raw));
+    assert_eq!((relay_replay.1, b_replay.1), (0, 0), "a replayed transaction failed");
+    let (relay_time, b_time) = (relay_replay.0, b_replay.0);
     for miner in miners {
         miner.abort();
     }
@@ -239,7 +214,6 @@ async fn bench() {
 
     let rate = |count: usize, time: Duration| count as f64 / time.as_secs_f64();
     let messenger_rate = rate(MESSAGES, total);
-    let (_, relay_time, b_time) = capacity_runs[0];
     let (relay_capacity, b_capacity) = (rate(MESSAGES, relay_time), rate(MESSAGES, b_time));
     let capacity = relay_capacity.min(b_capacity);
     let bottleneck = if relay_capacity <= b_capacity { "the relay chain" } else { "chain B" };
@@ -257,16 +231,12 @@ async fn bench() {
         b_raw.len(),
         ms(total)
     );
-    for (simulate, relay_time, b_time) in &capacity_runs {
-        let how = if *simulate { "sent directly, each simulated first" } else { "sent directly" };
-        for (chain, count, time) in [("the relay chain", relay_raw.len(), relay_time), ("chain B", b_raw.len(), b_time)]
-        {
-            println!(
-                "| capacity: {chain}, its transactions {how} | {count} | {} | {:.1} |",
-                ms(*time),
-                rate(MESSAGES, *time)
-            );
-        }
+    for (chain, count, time) in [("the relay chain", relay_raw.len(), relay_time), ("chain B", b_raw.len(), b_time)] {
+        println!(
+            "| capacity: {chain}, its transactions sent directly | {count} | {} | {:.1} |",
+            ms(time),
+            rate(MESSAGES, time)
+        );
     }
     println!();
     println!(

@@ -9,4 +9,5 @@ mod e2e {
     mod relayed;
     mod reorg;
     mod restart;
+    mod simulation;
 }

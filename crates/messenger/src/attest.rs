@@ -9,7 +9,7 @@ use crate::{
     deliver::{transient, AttemptFailure},
     events::Event,
     route::Route,
-    transactions::SendError,
+    transactions::{GasLimit, SendError},
 };
 
 /// Makes sure the route's light node holds `block_hash` for source block `block`: `None` when it
@@ -77,12 +77,14 @@ pub async fn ensure_attested(
     // Not recorded: an attestation lost with the node's pool is made again when the block's
     // deliveries are tried again.
     let sent =
-        destination.transactions.send(light_node, calldata, async |_| Ok(())).await.map_err(|error| match error {
-            SendError::Reverted(reason) => {
-                AttemptFailure::Refused(format!("the light node {light_node} refuses the attestation: {reason}"))
-            }
-            error => transient(error),
-        })?;
+        destination.transactions.send(light_node, calldata, GasLimit::Simulated, async |_| Ok(())).await.map_err(
+            |error| match error {
+                SendError::Reverted(reason) => {
+                    AttemptFailure::Refused(format!("the light node {light_node} refuses the attestation: {reason}"))
+                }
+                error => transient(error),
+            },
+        )?;
     let receipt = destination.sender().wait(sent.transaction).await.map_err(transient)?;
     if !receipt.status() {
         return Err(AttemptFailure::Transient(format!("the attestation {} failed", sent.transaction)));

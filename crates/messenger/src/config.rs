@@ -52,12 +52,33 @@ pub struct GasPolicy {
     /// The most a transaction offers per gas, in wei; none: no cap. A delivery that would need
     /// more waits (and is retried with backoff) rather than overpaying.
     pub max_fee_per_gas: Option<u128>,
+    /// Which deliveries are simulated before they are sent.
+    pub simulation: Simulation,
 }
 
 impl Default for GasPolicy {
     fn default() -> Self {
-        Self { fee_refresh: Duration::from_secs(1), bump_percent: 20, max_fee_per_gas: None }
+        Self {
+            fee_refresh: Duration::from_secs(1),
+            bump_percent: 20,
+            max_fee_per_gas: None,
+            simulation: Simulation::OncePerBlock,
+        }
     }
+}
+
+/// Which deliveries the messenger simulates (`eth_call`) before sending them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Simulation {
+    /// Every delivery: none that would revert is ever sent, for one more execution of each on the
+    /// destination's node.
+    EveryDelivery,
+    /// The first delivery of each source block and destination; once it is sent, the block's other
+    /// first attempts go unsimulated at its gas limit with a quarter more. They prove the same
+    /// attested block to the same MOS, so what would refuse one refuses the first; one that still
+    /// fails on chain (its order delivered meanwhile by someone else, a much larger payload) is
+    /// mined as failed, costing its gas, and is tried again, simulated.
+    OncePerBlock,
 }
 
 /// The instance name when none is given.

@@ -18,6 +18,7 @@
 //! [gas]
 //! max_fee_gwei = 5.0                   # never offer more per gas
 //! bump_percent = 20                    # a replacement's raise
+//! simulate = "once-per-block"          # or "every-delivery"
 //!
 //! [chains.chain-a]
 //! rpc_url = "http://127.0.0.1:8647"
@@ -35,7 +36,7 @@ use alloy_signer_local::PrivateKeySigner;
 use serde::Deserialize;
 
 use crate::{
-    config::{GasPolicy, DEFAULT_INSTANCE},
+    config::{GasPolicy, Simulation, DEFAULT_INSTANCE},
     Config, Deployment,
 };
 
@@ -95,6 +96,8 @@ pub struct GasFile {
     pub bump_percent: Option<u64>,
     /// Milliseconds the node's fee suggestion is used before it is asked again.
     pub fee_refresh_ms: Option<u64>,
+    /// Which deliveries are simulated: `every-delivery`, or `once-per-block` (the default).
+    pub simulate: Option<String>,
 }
 
 /// What a chain's entry in the file changes.
@@ -293,6 +296,13 @@ impl GasFile {
         if let Some(ms) = self.fee_refresh_ms {
             policy.fee_refresh = Duration::from_millis(ms);
         }
+        policy.simulation = match self.simulate.as_deref() {
+            None | Some("once-per-block") => Simulation::OncePerBlock,
+            Some("every-delivery") => Simulation::EveryDelivery,
+            Some(other) => {
+                return Err(("simulate", format!("`{other}` is neither `every-delivery` nor `once-per-block`")))
+            }
+        };
         Ok(policy)
     }
 }
@@ -368,6 +378,7 @@ mod tests {
             max_fee_gwei = 2.5
             bump_percent = 30
             fee_refresh_ms = 200
+            simulate = "every-delivery"
 
             [chains.chain-a]
             rpc_url = "http://127.0.0.1:8647"
@@ -395,7 +406,8 @@ mod tests {
             GasPolicy {
                 fee_refresh: Duration::from_millis(200),
                 bump_percent: 30,
-                max_fee_per_gas: Some(2_500_000_000)
+                max_fee_per_gas: Some(2_500_000_000),
+                simulation: Simulation::EveryDelivery,
             }
         );
     }
@@ -452,6 +464,10 @@ mod tests {
         assert_eq!(
             error(&format!("{with_key}[gas]\nmax_fee_gwei = -1.0"), &env),
             format!("{file}: gas.max_fee_gwei: -1 is not a positive number of gwei")
+        );
+        assert_eq!(
+            error(&format!("{with_key}[gas]\nsimulate = \"never\""), &env),
+            format!("{file}: gas.simulate: `never` is neither `every-delivery` nor `once-per-block`")
         );
         let unknown = error(&format!("{with_key}pol_ms = 5"), &env);
         assert!(unknown.starts_with(&format!("{file}: ")) && unknown.contains("unknown field `pol_ms`"), "{unknown}");

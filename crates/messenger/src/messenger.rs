@@ -45,7 +45,7 @@ use tokio::{sync::mpsc, time::Instant};
 
 use crate::{
     attest::ensure_attested,
-    config::Config,
+    config::{Config, Simulation},
     deliver::{self, transient, AttemptFailure},
     deployment::{Deployment, DeploymentError},
     events::Event,
@@ -53,7 +53,7 @@ use crate::{
     route::{self, Endpoint, Route, RouteId},
     scan,
     store::{after_ms, now_ms, Attempt, Delivery, Lease, Outcome, RouteSummary, Stage, Store, StoreError},
-    transactions::{Resent, SendError, TransactionManager, TransactionState},
+    transactions::{GasLimit, Resent, SendError, TransactionManager, TransactionState},
 };
 
 /// Why the messenger cannot start or go on.
@@ -557,44 +557,65 @@ impl Messenger {
                 return Ok(());
             }
         };
-        let sends = open
-            .iter()
-            .zip(&proofs)
-            .map(|((delivery, undelivered), proof)| self.submit(route, delivery, undelivered, proof));
-        let sent: Vec<Result<(), MessengerError>> =
+        let mut deliveries = open.iter().zip(&proofs);
+        // Once per block (the policy's default): the first delivery is simulated, and once it is
+        // sent the block's other first attempts go at its limit with a quarter more, unsimulated.
+        let mut unsimulated = None;
+        if self.config.gas.simulation == Simulation::OncePerBlock && open.len() > 1 {
+            if let Some(((delivery, undelivered), proof)) = deliveries.next() {
+                if self.submit(route, delivery, undelivered, proof, GasLimit::Simulated).await? {
+                    let limit = route.destination.transactions.simulated_limit(route.destination.entry.mos);
+                    unsimulated = limit.map(|limit| GasLimit::Unsimulated(limit.saturating_add(limit / 4)));
+                }
+            }
+        }
+        let sends = deliveries.map(|((delivery, undelivered), proof)| {
+            let gas = match unsimulated {
+                Some(gas) if delivery.attempts == 0 => gas,
+                _ => GasLimit::Simulated,
+            };
+            self.submit(route, delivery, undelivered, proof, gas)
+        });
+        let sent: Vec<Result<bool, MessengerError>> =
             futures::stream::iter(sends).buffer_unordered(CONCURRENCY).collect().await;
-        sent.into_iter().collect()
+        sent.into_iter().try_for_each(|sent| sent.map(drop))
     }
 
     /// Builds a delivery's call and hands it to the destination's transaction manager, which
-    /// records it before broadcasting it.
+    /// finds its gas limit as `gas` says and records it before broadcasting it. Whether it was
+    /// sent (when it was not, the failed attempt is recorded).
     async fn submit(
         &self,
         route: &Route,
         delivery: &Delivery,
         undelivered: &[B256],
         proof: &mos_prover::rpc::TransactionProof,
-    ) -> Result<(), MessengerError> {
+        gas: GasLimit,
+    ) -> Result<bool, MessengerError> {
         let calldata = match deliver::delivery_call(route, &delivery.open_orders(), undelivered, proof) {
             Ok(calldata) => calldata,
-            Err(failure) => return self.record_failed_attempt(route, delivery, failure, false).await,
+            Err(failure) => return self.record_failed_attempt(route, delivery, failure, false).await.map(|()| false),
         };
         let (store, owner) = (&self.store, &self.lease.owner);
         let sent = route
             .destination
             .transactions
-            .send(route.destination.entry.mos, calldata, async |submission| {
+            .send(route.destination.entry.mos, calldata, gas, async |submission| {
                 store.record_submission(delivery.id, owner, submission).await
             })
             .await;
         match sent {
-            Ok(submission) => tracing::info!(
-                route = %route.id,
-                source = %delivery.source_transaction,
-                transaction = %submission.transaction,
-                nonce = submission.nonce,
-                "submitted"
-            ),
+            Ok(submission) => {
+                tracing::info!(
+                    route = %route.id,
+                    source = %delivery.source_transaction,
+                    transaction = %submission.transaction,
+                    nonce = submission.nonce,
+                    simulated = gas == GasLimit::Simulated,
+                    "submitted"
+                );
+                return Ok(true);
+            }
             Err(SendError::Store(error)) => {
                 self.held(Err::<(), _>(error))?;
             }
@@ -603,7 +624,7 @@ impl Messenger {
                 self.record_failed_attempt(route, delivery, failure, false).await?;
             }
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Whether a write to a delivery this instance holds went through: `false` when another instance

@@ -12,7 +12,9 @@
 //! - **Simulated at the limit it is sent with.** A call is simulated (`eth_call`) at the gas limit
 //!   the last estimate for its destination gave; only when that fails, or for the first call, is
 //!   it estimated (`eth_estimateGas`: several executions on geth and Nitro), and that estimate is
-//!   the limit from then on. A call whose simulation reverts is never sent.
+//!   the limit from then on. A call whose simulation reverts is never sent. A caller that knows a
+//!   call is shaped like one that just simulated may send it at a limit of its own, unsimulated
+//!   ([`GasLimit::Unsimulated`]).
 //! - **Fees** are the node's suggestion, asked again after [`GasPolicy::fee_refresh`], never above
 //!   [`GasPolicy::max_fee_per_gas`].
 //! - **Nothing stuck.** [`TransactionManager::resolve`] follows a recorded transaction: mined, or
@@ -60,6 +62,17 @@ pub enum SendError {
     /// The transaction could not be recorded, so it was not broadcast.
     #[error("store: {0}")]
     Store(#[from] StoreError),
+}
+
+/// How [`TransactionManager::send`] finds a transaction's gas limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GasLimit {
+    /// Simulated at the last estimate's limit for the destination, or estimated: a call that
+    /// reverts is not sent.
+    Simulated,
+    /// This limit, without a simulation: for a call shaped like one that simulated just before
+    /// ([`TransactionManager::simulated_limit`]). One that fails is mined as failed.
+    Unsimulated(u64),
 }
 
 /// What became of a recorded transaction.
@@ -151,8 +164,7 @@ impl TransactionManager {
     /// returned.
     async fn gas_limit(&self, to: Address, input: &Bytes) -> Result<u64, SendError> {
         let kind = TxKind::Call(to);
-        let known = self.gas_limits.lock().ok().and_then(|limits| limits.get(&to).copied());
-        if let Some(limit) = known {
+        if let Some(limit) = self.simulated_limit(to) {
             if self.sender.simulate(kind, input, U256::ZERO, limit).await.is_ok() {
                 return Ok(limit);
             }
@@ -167,15 +179,21 @@ impl TransactionManager {
         Ok(limit)
     }
 
+    /// The gas limit calls to `to` last simulated successfully at, if one has.
+    pub fn simulated_limit(&self, to: Address) -> Option<u64> {
+        self.gas_limits.lock().ok().and_then(|limits| limits.get(&to).copied())
+    }
+
     /// The nonce the next transaction will be signed with, once the manager has read it.
     pub async fn next_nonce(&self) -> Option<u64> {
         self.nonces.lock().await.next
     }
 
-    /// Simulates a call of `input` to `to` (at the last estimate's limit for `to`, or estimated),
-    /// then signs it with the next nonce, has `record` store it, and broadcasts it without waiting
-    /// for it to be mined. Nothing is broadcast unless `record` succeeded; a nonce whose
-    /// transaction was not recorded is used by the next one.
+    /// Finds the gas limit of a call of `input` to `to` as `gas` says (simulated: at the last
+    /// estimate's limit for `to`, or estimated), then signs it with the next nonce, has `record`
+    /// store it, and broadcasts it without waiting for it to be mined. Nothing is broadcast
+    /// unless `record` succeeded; a nonce whose transaction was not recorded is used by the next
+    /// one.
     ///
     /// # Errors
     /// [`SendError::Reverted`] when the simulation reverts; [`SendError::FeeAboveCap`];
@@ -185,10 +203,14 @@ impl TransactionManager {
         &self,
         to: Address,
         input: Bytes,
+        gas: GasLimit,
         record: impl AsyncFnOnce(&Submission) -> Result<(), StoreError>,
     ) -> Result<Submission, SendError> {
         let kind = TxKind::Call(to);
-        let gas_limit = self.gas_limit(to, &input).await?;
+        let gas_limit = match gas {
+            GasLimit::Simulated => self.gas_limit(to, &input).await?,
+            GasLimit::Unsimulated(limit) => limit,
+        };
         let fees = self.fees().await?;
         let mut nonces = self.nonces.lock().await;
         let nonce = match nonces.next {

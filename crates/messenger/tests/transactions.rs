@@ -13,7 +13,7 @@ use devnet::{rpc::RpcServer, Chain, ChainConfig};
 use mos_messenger::{
     config::GasPolicy,
     store::{self, Lease, NewDelivery, RouteKey, Store, StoreError, Submission},
-    transactions::{Resent, SendError, TransactionManager, TransactionState},
+    transactions::{GasLimit, Resent, SendError, TransactionManager, TransactionState},
 };
 use mos_rpc::{decode_signed, Node, Sender};
 
@@ -74,7 +74,12 @@ fn recorder(recorded: &Mutex<Vec<Submission>>) -> impl AsyncFnOnce(&Submission) 
 async fn send(manager: &TransactionManager, count: usize, recorded: &Mutex<Vec<Submission>>) -> Vec<Submission> {
     let mut sent = Vec::new();
     for _ in 0..count {
-        sent.push(manager.send(Address::repeat_byte(0x42), Bytes::new(), recorder(recorded)).await.unwrap());
+        sent.push(
+            manager
+                .send(Address::repeat_byte(0x42), Bytes::new(), GasLimit::Simulated, recorder(recorded))
+                .await
+                .unwrap(),
+        );
     }
     sent
 }
@@ -184,7 +189,7 @@ async fn a_restarted_manager_goes_on_from_the_nonce_the_store_recorded_not_the_n
     let first = setup.manager(GasPolicy::default(), LONG);
     for delivery in &deliveries[..2] {
         let record = async |submission: &Submission| store.record_submission(delivery.id, "a", submission).await;
-        first.send(Address::repeat_byte(0x42), Bytes::new(), record).await.unwrap();
+        first.send(Address::repeat_byte(0x42), Bytes::new(), GasLimit::Simulated, record).await.unwrap();
     }
     drop(first);
     setup.chain.lock().unwrap().drop_pending();
@@ -193,7 +198,7 @@ async fn a_restarted_manager_goes_on_from_the_nonce_the_store_recorded_not_the_n
     // The node's pending nonce is 0 again; the store says 2.
     let restarted = setup.manager(GasPolicy::default(), LONG);
     let third = async |submission: &Submission| store.record_submission(deliveries[2].id, "a", submission).await;
-    let new = restarted.send(Address::repeat_byte(0x42), Bytes::new(), third).await.unwrap();
+    let new = restarted.send(Address::repeat_byte(0x42), Bytes::new(), GasLimit::Simulated, third).await.unwrap();
     assert_eq!(new.nonce, 2);
     assert!(setup.pending().is_empty(), "held back until the recorded ones are out");
     let recorded: Vec<Submission> = store
@@ -244,7 +249,10 @@ async fn a_chain_fee_above_the_cap_sends_nothing_and_uses_no_nonce() {
     let setup = Setup::new("cap").await;
     let capped = GasPolicy { max_fee_per_gas: Some(u128::from(BASE_FEE) / 2), ..GasPolicy::default() };
     let recorded = Mutex::new(Vec::new());
-    let refused = setup.manager(capped, LONG).send(Address::repeat_byte(0x42), Bytes::new(), recorder(&recorded)).await;
+    let refused = setup
+        .manager(capped, LONG)
+        .send(Address::repeat_byte(0x42), Bytes::new(), GasLimit::Simulated, recorder(&recorded))
+        .await;
     let Err(error @ SendError::FeeAboveCap { .. }) = refused else { panic!("{refused:?}") };
     assert_eq!(error.to_string(), "the chain asks 10000000 wei per gas, above the configured cap of 5000000");
     assert!(recorded.lock().unwrap().is_empty() && setup.pending().is_empty());
