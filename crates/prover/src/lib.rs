@@ -2,7 +2,8 @@
 //! (`light_client_iface::proof` documents the format) and the committee attestations a committee
 //! light node stores (`light_client_iface::attestation`).
 //!
-//! - [`receipt_proof`]: from a block's header and all its receipts, the proof of one receipt.
+//! - [`receipt_proof`], [`receipt_proofs`]: from a block's header and all its receipts, the proof of one
+//!   receipt, or of several from one build of the trie.
 //! - [`rpc`]: the same from a JSON-RPC node ([`rpc::prove_transaction`], [`rpc::prove_log`]),
 //!   refusing a header or receipts that do not hash to what the node claims; and the attestation of
 //!   a block for a light node, and its submission ([`rpc::header_to_attest`], [`rpc::submit_header`]).
@@ -17,4 +18,4 @@ mod receipts;
 pub mod rpc;
 
 pub use error::ProveError;
-pub use receipts::receipt_proof;
+pub use receipts::{receipt_proof, receipt_proofs};

@@ -7,20 +7,31 @@ use light_client_iface::{index_key, Header, Receipt, ReceiptProof};
 use crate::ProveError;
 
 /// The proof that `receipts[index]` is in the block of `header`: the header's RLP, the index, and
-/// the receipts-trie nodes on the index's path.
+/// the receipts-trie nodes on the index's path ([`receipt_proofs`] for one receipt).
+///
+/// # Errors
+/// As [`receipt_proofs`].
+pub fn receipt_proof(header: &Header, receipts: &[Receipt], index: u64) -> Result<ReceiptProof, ProveError> {
+    let mut proofs = receipt_proofs(header, receipts, &[index])?;
+    Ok(proofs.swap_remove(0))
+}
+
+/// The proofs that `receipts[i]` is in the block of `header`, for each `i` of `indexes` (in their
+/// order), from one build of the trie: the header's RLP, the index, and the receipts-trie nodes on
+/// the index's path.
 ///
 /// The trie is rebuilt from every receipt of the block (keyed by `RLP(index)`, valued by the
 /// receipt's consensus encoding) and must reproduce `header.receipts_root`.
 ///
 /// # Errors
-/// [`ProveError::NoSuchReceipt`] when `index` is past the last receipt,
+/// [`ProveError::NoSuchReceipt`] when an index is past the last receipt,
 /// [`ProveError::ReceiptsRootMismatch`] when the receipts are not the block's.
-pub fn receipt_proof(header: &Header, receipts: &[Receipt], index: u64) -> Result<ReceiptProof, ProveError> {
-    if usize::try_from(index).map_or(true, |i| i >= receipts.len()) {
+pub fn receipt_proofs(header: &Header, receipts: &[Receipt], indexes: &[u64]) -> Result<Vec<ReceiptProof>, ProveError> {
+    if let Some(&index) = indexes.iter().find(|&&index| usize::try_from(index).map_or(true, |i| i >= receipts.len())) {
         return Err(ProveError::NoSuchReceipt { index, count: receipts.len() });
     }
-    let target = Nibbles::unpack(index_key(index));
-    let mut builder = HashBuilder::default().with_proof_retainer(ProofRetainer::new(vec![target]));
+    let targets: Vec<Nibbles> = indexes.iter().map(|&index| Nibbles::unpack(index_key(index))).collect();
+    let mut builder = HashBuilder::default().with_proof_retainer(ProofRetainer::new(targets.clone()));
     // The hash builder takes keys in order; RLP(i) sorts 1..=127 before 0 (0x80) before 128...
     let mut keyed: Vec<(Vec<u8>, &Receipt)> =
         receipts.iter().enumerate().map(|(i, receipt)| (index_key(i as u64), receipt)).collect();
@@ -32,14 +43,23 @@ pub fn receipt_proof(header: &Header, receipts: &[Receipt], index: u64) -> Resul
     if rebuilt != header.receipts_root {
         return Err(ProveError::ReceiptsRootMismatch { expected: header.receipts_root, rebuilt });
     }
-    // The retainer keeps every node on the path; one shorter than 32 bytes is embedded in its
-    // parent, and the proof format does not repeat it (the root is always referenced by hash).
-    let nodes: Vec<Bytes> = builder
-        .take_proof_nodes()
-        .matching_nodes_sorted(&target)
-        .into_iter()
-        .filter(|(path, node)| path.is_empty() || node.len() >= 32)
-        .map(|(_, node)| node)
+    let retained = builder.take_proof_nodes();
+    let header = Bytes::from(header.encode());
+    let proofs = targets
+        .iter()
+        .zip(indexes)
+        .map(|(target, &receipt_index)| {
+            // The retainer keeps every node on the retained paths; one shorter than 32 bytes is
+            // embedded in its parent, and the proof format does not repeat it (the root is always
+            // referenced by hash).
+            let nodes = retained
+                .matching_nodes_sorted(target)
+                .into_iter()
+                .filter(|(path, node)| path.is_empty() || node.len() >= 32)
+                .map(|(_, node)| node)
+                .collect();
+            ReceiptProof { header: header.clone(), receipt_index, nodes }
+        })
         .collect();
-    Ok(ReceiptProof { header: Bytes::from(header.encode()), receipt_index: index, nodes })
+    Ok(proofs)
 }

@@ -4,7 +4,7 @@
 use alloy_primitives::{Address, Bytes, Log, B256};
 use alloy_trie::root::ordered_trie_root_with_encoder;
 use light_client_iface::{Header, Receipt, ReceiptProofView};
-use mos_prover::{receipt_proof, ProveError};
+use mos_prover::{receipt_proof, receipt_proofs, ProveError};
 
 /// `count` receipts of every type, with 0 to 3 logs of varied sizes.
 fn receipts(count: usize) -> Vec<Receipt> {
@@ -46,6 +46,30 @@ fn every_receipt_of_every_trie_shape_is_proven() {
             assert_eq!(proven.receipt.to_receipt().unwrap(), receipts[index as usize]);
         }
     }
+}
+
+#[test]
+fn the_proofs_of_several_receipts_from_one_build_each_verify_as_their_own() {
+    for count in [1, 2, 16, 128, 129, 300] {
+        let receipts = receipts(count);
+        let header = header_of(&receipts);
+        // Out of order, with a repeat: each proof answers its own index.
+        let indexes: Vec<u64> = [count - 1, 0, count / 2, 0, count.saturating_sub(2)].map(|i| i as u64).to_vec();
+        let proofs = receipt_proofs(&header, &receipts, &indexes).unwrap();
+        assert_eq!(proofs.len(), indexes.len());
+        for (proof, &index) in proofs.iter().zip(&indexes) {
+            let encoded = proof.encode();
+            let view = ReceiptProofView::decode(&encoded).unwrap();
+            assert_eq!(view.receipt_index(), index);
+            let proven = view.verify().unwrap_or_else(|e| panic!("{count} receipts, index {index}: {e}"));
+            assert_eq!(proven.receipt.to_receipt().unwrap(), receipts[index as usize]);
+            assert_eq!(encoded, receipt_proof(&header, &receipts, index).unwrap().encode(), "as proven alone");
+        }
+    }
+    let receipts = receipts(3);
+    let header = header_of(&receipts);
+    assert_eq!(receipt_proofs(&header, &receipts, &[1, 3]), Err(ProveError::NoSuchReceipt { index: 3, count: 3 }));
+    assert_eq!(receipt_proofs(&header, &receipts, &[]), Ok(Vec::new()));
 }
 
 #[test]

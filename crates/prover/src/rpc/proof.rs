@@ -7,7 +7,7 @@ use light_client_iface::{Header, Receipt, ReceiptProof};
 use serde_json::json;
 
 use super::{fetch_header, mined_receipt, request, NodeError, RpcReceipt};
-use crate::receipt_proof;
+use crate::receipt_proofs;
 
 /// A receipt proof, with what it proves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub async fn prove_transaction<N: Network, P: Provider<N>>(
         .iter()
         .position(|receipt| receipt.transaction_hash == transaction)
         .ok_or(NodeError::TransactionNotInBlock { transaction, block: header.number })?;
-    prove_receipt(header, block_hash, &receipts, index)
+    prove_receipt(&header, block_hash, &receipts, index)
 }
 
 /// The proofs of the receipts of `transactions`, all mined in the block `block_hash`, in the
@@ -64,16 +64,16 @@ pub async fn prove_transactions_in_block<N: Network, P: Provider<N>>(
 ) -> Result<Vec<TransactionProof>, NodeError> {
     let header = fetch_header(provider, BlockId::hash(block_hash)).await?;
     let receipts = block_receipts(provider, block_hash).await?;
-    transactions
+    let indexes = transactions
         .iter()
         .map(|&transaction| {
-            let index = receipts
+            receipts
                 .iter()
                 .position(|receipt| receipt.transaction_hash == transaction)
-                .ok_or(NodeError::TransactionNotInBlock { transaction, block: header.number })?;
-            prove_receipt(header.clone(), block_hash, &receipts, index)
+                .ok_or(NodeError::TransactionNotInBlock { transaction, block: header.number })
         })
-        .collect()
+        .collect::<Result<Vec<usize>, NodeError>>()?;
+    prove_receipts(&header, block_hash, &receipts, &indexes)
 }
 
 /// The proof of the receipt that holds log `log_index` of block `block` (the block-wide index, as
@@ -94,7 +94,7 @@ pub async fn prove_log<N: Network, P: Provider<N>>(
     for (index, receipt) in receipts.iter().enumerate() {
         let count = receipt.inner.inner.receipt.logs.len() as u64;
         if log_index < first + count {
-            return prove_receipt(header, block_hash, &receipts, index);
+            return prove_receipt(&header, block_hash, &receipts, index);
         }
         first += count;
     }
@@ -118,24 +118,50 @@ async fn block_receipts<N: Network, P: Provider<N>>(
 /// # Errors
 /// [`NodeError::Proof`] when the receipts miss the header's receipts root.
 fn prove_receipt(
-    header: Header,
+    header: &Header,
     block_hash: B256,
     receipts: &[RpcReceipt],
     index: usize,
 ) -> Result<TransactionProof, NodeError> {
-    let mut consensus: Vec<Receipt> = receipts.iter().map(consensus_receipt).collect();
-    let proof = receipt_proof(&header, &consensus, index as u64)
+    let mut proofs = prove_receipts(header, block_hash, receipts, &[index])?;
+    Ok(proofs.swap_remove(0))
+}
+
+/// The proofs of `receipts[i]` for each `i` of `indexes`, in the block of `header` (whose hash is
+/// `block_hash`): one build of the block's receipts trie for all of them.
+///
+/// # Errors
+/// [`NodeError::Proof`] when the receipts miss the header's receipts root.
+fn prove_receipts(
+    header: &Header,
+    block_hash: B256,
+    receipts: &[RpcReceipt],
+    indexes: &[usize],
+) -> Result<Vec<TransactionProof>, NodeError> {
+    let consensus: Vec<Receipt> = receipts.iter().map(consensus_receipt).collect();
+    let wanted: Vec<u64> = indexes.iter().map(|&index| index as u64).collect();
+    let proofs = receipt_proofs(header, &consensus, &wanted)
         .map_err(|source| NodeError::Proof { block: header.number, source })?;
-    let first_log_index = consensus[..index].iter().map(|receipt| receipt.logs.len() as u64).sum();
-    Ok(TransactionProof {
-        proof,
-        block_number: header.number,
-        block_hash,
-        receipt_index: index as u64,
-        transaction_hash: receipts[index].transaction_hash,
-        first_log_index,
-        logs: consensus.swap_remove(index).logs,
-    })
+    // The block-wide index of each receipt's first log.
+    let mut first_log_indexes = Vec::with_capacity(consensus.len());
+    let mut logs = 0u64;
+    for receipt in &consensus {
+        first_log_indexes.push(logs);
+        logs += receipt.logs.len() as u64;
+    }
+    Ok(proofs
+        .into_iter()
+        .zip(indexes)
+        .map(|(proof, &index)| TransactionProof {
+            proof,
+            block_number: header.number,
+            block_hash,
+            receipt_index: index as u64,
+            transaction_hash: receipts[index].transaction_hash,
+            first_log_index: first_log_indexes[index],
+            logs: consensus[index].logs.clone(),
+        })
+        .collect())
 }
 
 /// The receipt as the receipts trie holds it: type, status, cumulative gas, logs (the bloom is
