@@ -516,7 +516,7 @@ impl Messenger {
         for delivery in deliveries {
             // A first attempt takes every order to be missing: a destination that has one already
             // refuses the simulation (`MOSV3: Order exist`), and the next attempt asks.
-            if delivery.attempts == 0 && delivery.outcomes.is_empty() {
+            if delivery.is_first_attempt() {
                 let orders = delivery.open_orders();
                 open.push((delivery, orders));
                 continue;
@@ -571,7 +571,7 @@ impl Messenger {
         }
         let sends = deliveries.map(|((delivery, undelivered), proof)| {
             let gas = match unsimulated {
-                Some(gas) if delivery.attempts == 0 => gas,
+                Some(gas) if delivery.is_first_attempt() => gas,
                 _ => GasLimit::Simulated,
             };
             self.submit(route, delivery, undelivered, proof, gas)

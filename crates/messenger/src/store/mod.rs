@@ -204,6 +204,11 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    /// Whether nothing was tried for it yet: no attempt, no order settled.
+    pub fn is_first_attempt(&self) -> bool {
+        self.attempts == 0 && self.outcomes.is_empty()
+    }
+
     /// The orders not settled yet, in log order.
     pub fn open_orders(&self) -> Vec<B256> {
         self.orders.iter().copied().filter(|order| !self.outcomes.iter().any(|o| o.order_id() == *order)).collect()
