@@ -165,6 +165,7 @@ bench: setup
 	  echo "capacity comes after: the relay and chain B put back to before the messenger ran (\`evm_snapshot\` /"; \
 	  echo "\`evm_revert\`) and the messenger's very transactions (the same signed bytes) broadcast to them back to"; \
 	  echo "back. The messenger simulates the first delivery of each source block (its default gas policy)."; \
+	  echo "A trickle of messages one at a time runs before the burst, for a hop's latency below capacity."; \
 	  echo "messages/s is 1 000 over the time."; echo; \
 	  $(CARGO) bench -q -p mos-e2e --bench burst || exit 1; echo; \
 	  cat docs/benchmarks-notes.md; \

@@ -7,12 +7,15 @@
 //!
 //! Measured: the time from the burst's first block on chain A to the last message executed on chain B,
 //! messages per second, the latency of each hop (from the block of the message on one chain to the
-//! block of its delivery on the next, by the blocks' mining times), and the capacity rows. Numbers,
+//! block of its delivery on the next, by the blocks' mining times), and the capacity rows; and,
+//! before the burst, a trickle of messages one at a time: a hop's latency below the chains'
+//! capacity. Numbers,
 //! not assertions: nothing here fails on speed (it fails only when a message does not arrive or a
 //! replayed transaction fails, which would make the numbers meaningless).
 
 use std::{
     collections::BTreeMap,
+    future::Future,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -21,13 +24,17 @@ use alloy_primitives::{Bytes, B256};
 use alloy_provider::Provider;
 use mos_e2e::Harness;
 use mos_messenger::{
-    local::{self, EchoKind, LocalNetwork, CHAIN_A, CHAIN_B, RELAY},
-    Event, MessengerError, Outcome,
+    local::{self, EchoKind, LocalNetwork, Sent, CHAIN_A, CHAIN_B, RELAY},
+    Event, Messenger, MessengerError, Outcome,
 };
-use tokio::task::JoinHandle;
+use tokio::{sync::mpsc::UnboundedReceiver, task::JoinHandle};
 
 /// Messages in the burst.
 const MESSAGES: usize = 1000;
+/// Messages of the trickle before it, one at a time.
+const TRICKLE: usize = 20;
+/// The pause after each message of the trickle: four blocks, so each travels alone.
+const TRICKLE_GAP: Duration = Duration::from_secs(1);
 /// Every chain's block time.
 const BLOCK_TIME: Duration = Duration::from_millis(250);
 /// How long the burst may take before the benchmark gives up.
@@ -75,6 +82,80 @@ struct Deliveries {
     chain_b: BTreeMap<B256, u64>,
 }
 
+/// Runs `messenger` (its events on `events`) while `sending` sends `count` messages A → B, until
+/// every one of them is executed on chain B: what `sending` gave, and where each order's
+/// deliveries were mined. Checks each arrived with its value.
+async fn carry<T, F>(
+    messenger: &Messenger,
+    mut events: UnboundedReceiver<Event>,
+    sending: F,
+    count: usize,
+) -> (T, Deliveries)
+where
+    F: Future<Output = T>,
+{
+    let deliveries: Arc<Mutex<Deliveries>> = Arc::default();
+    let recorder = {
+        let deliveries = Arc::clone(&deliveries);
+        tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                let Event::Delivered { route, outcomes, block: Some(block), .. } = event else { continue };
+                let mut deliveries = deliveries.lock().unwrap();
+                for outcome in outcomes {
+                    match outcome {
+                        Outcome::Forwarded { order_id, .. } if route.to == RELAY => {
+                            deliveries.relay.insert(order_id, block);
+                        }
+                        Outcome::Executed { order_id, result: true, .. } if route.to == CHAIN_B => {
+                            deliveries.chain_b.insert(order_id, block);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        })
+    };
+    let carried = messenger
+        .run_until(TIMEOUT, async || Ok::<_, MessengerError>(deliveries.lock().unwrap().chain_b.len() == count));
+    let (sent, all_arrived) = tokio::join!(sending, carried);
+    assert!(all_arrived.unwrap(), "not delivered within {TIMEOUT:?}: {:#?}", messenger.summary().await);
+    recorder.abort();
+    let deliveries = std::mem::take(&mut *deliveries.lock().unwrap());
+    (sent, deliveries)
+}
+
+/// The chain A block of each message of `sent`, by order id; checks each arrived on chain B.
+async fn source_blocks(harness: &Harness, sent: &[Sent]) -> BTreeMap<B256, u64> {
+    let mut blocks = BTreeMap::new();
+    for message in sent {
+        let receipt = harness.node(CHAIN_A).receipt(message.transaction).await.unwrap().unwrap();
+        blocks.insert(message.order_id, receipt.block_number.unwrap());
+        assert_eq!(harness.network.echo_list(CHAIN_B, &message.key).await.unwrap(), message.value);
+    }
+    blocks
+}
+
+/// Each message's two hops, sorted: from its block on chain A to its delivery's block on the
+/// relay, and from there to its delivery's block on chain B (by when the blocks were mined).
+fn hops(
+    sent: &[Sent],
+    source_block: &BTreeMap<B256, u64>,
+    deliveries: &Deliveries,
+    mined_at: &MinedAt,
+) -> (Vec<Duration>, Vec<Duration>) {
+    let at = |chain: u64, block: u64| mined_at.lock().unwrap()[&(chain, block)];
+    let (mut hop_1, mut hop_2) = (Vec::new(), Vec::new());
+    for message in sent {
+        let order = &message.order_id;
+        let (source, relay, b) = (source_block[order], deliveries.relay[order], deliveries.chain_b[order]);
+        hop_1.push(at(RELAY, relay).saturating_duration_since(at(CHAIN_A, source)));
+        hop_2.push(at(CHAIN_B, b).saturating_duration_since(at(RELAY, relay)));
+    }
+    hop_1.sort();
+    hop_2.sort();
+    (hop_1, hop_2)
+}
+
 /// The signed bytes of every transaction `account` sent on `chain` after block `after`, in order.
 fn sent_after(network: &LocalNetwork, chain_id: u64, after: u64, account: alloy_primitives::Address) -> Vec<Bytes> {
     let chain = network.chain(chain_id).unwrap().devnet().unwrap().lock().unwrap();
@@ -120,36 +201,30 @@ async fn bench() {
     let mined_at: MinedAt = Arc::default();
     let miners = mine_every_block_time(network, &mined_at);
 
-    // Where the relay and chain B stand before the messenger runs.
+    // A trickle first: one message at a time, each alone on the chains, for the latency of a hop
+    // below the chains' capacity.
+    let trickle = async {
+        let mut sent = Vec::new();
+        for i in 0..TRICKLE {
+            let (key, value) = (format!("trickle-{i}"), format!("value-{i}"));
+            sent.push(network.send(CHAIN_A, CHAIN_B, EchoKind::Calldata, &key, &value).await.unwrap());
+            tokio::time::sleep(TRICKLE_GAP).await;
+        }
+        sent
+    };
+    let (messenger, events) = harness.messenger(local::messenger_config()).await;
+    let (trickled, trickle_deliveries) = carry(&messenger, events, trickle, TRICKLE).await;
+    drop(messenger);
+    let trickle_blocks = source_blocks(&harness, &trickled).await;
+    let (trickle_1, trickle_2) = hops(&trickled, &trickle_blocks, &trickle_deliveries, &mined_at);
+
+    // Where the relay and chain B stand before the burst.
     let snapshot = |chain_id| {
         let mut chain = network.chain(chain_id).unwrap().devnet().unwrap().lock().unwrap();
         (chain.snapshot(), chain.latest().number())
     };
     let (relay_snapshot, relay_head) = snapshot(RELAY);
     let (b_snapshot, b_head) = snapshot(CHAIN_B);
-
-    let (messenger, mut events) = harness.messenger(local::messenger_config()).await;
-    let deliveries: Arc<Mutex<Deliveries>> = Arc::default();
-    let recorder = {
-        let deliveries = Arc::clone(&deliveries);
-        tokio::spawn(async move {
-            while let Some(event) = events.recv().await {
-                let Event::Delivered { route, outcomes, block: Some(block), .. } = event else { continue };
-                let mut deliveries = deliveries.lock().unwrap();
-                for outcome in outcomes {
-                    match outcome {
-                        Outcome::Forwarded { order_id, .. } if route.to == RELAY => {
-                            deliveries.relay.insert(order_id, block);
-                        }
-                        Outcome::Executed { order_id, result: true, .. } if route.to == CHAIN_B => {
-                            deliveries.chain_b.insert(order_id, block);
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        })
-    };
 
     // The burst, signed ahead and broadcast together while the messenger runs.
     let pairs: Vec<(String, String)> = (0..MESSAGES).map(|i| (format!("burst-{i}"), format!("value-{i}"))).collect();
@@ -158,41 +233,17 @@ async fn bench() {
         let sent = network.send_many(CHAIN_A, CHAIN_B, EchoKind::Calldata, &pairs).await.unwrap();
         (sent, started.elapsed())
     };
-    let carried = messenger
-        .run_until(TIMEOUT, async || Ok::<_, MessengerError>(deliveries.lock().unwrap().chain_b.len() == MESSAGES));
-    let ((sent, sending), all_arrived) = tokio::join!(burst, carried);
-    assert!(all_arrived.unwrap(), "not delivered within {TIMEOUT:?}: {:#?}", messenger.summary().await);
-    let mut source_block = BTreeMap::new();
-    for message in &sent {
-        let receipt = harness.node(CHAIN_A).receipt(message.transaction).await.unwrap().unwrap();
-        source_block.insert(message.order_id, receipt.block_number.unwrap());
-    }
-    let source_blocks = source_block.values().collect::<std::collections::BTreeSet<_>>().len();
-    recorder.abort();
-    for message in &sent {
-        assert_eq!(network.echo_list(CHAIN_B, &message.key).await.unwrap(), message.value);
-    }
+    let (messenger, events) = harness.messenger(local::messenger_config()).await;
+    let ((sent, sending), deliveries) = carry(&messenger, events, burst, MESSAGES).await;
     let metrics = messenger.metrics().encode();
     drop(messenger);
-
-    let deliveries = std::mem::take(&mut *deliveries.lock().unwrap());
+    let source_block = source_blocks(&harness, &sent).await;
+    let source_blocks = source_block.values().collect::<std::collections::BTreeSet<_>>().len();
     let at = |chain: u64, block: u64| mined_at.lock().unwrap()[&(chain, block)];
     let last_delivery = deliveries.chain_b.values().map(|&block| at(CHAIN_B, block)).max().unwrap();
     let first_sent = source_block.values().map(|&block| at(CHAIN_A, block)).min().unwrap();
     let total = last_delivery.saturating_duration_since(first_sent);
-    let mut hop_1 = Vec::new();
-    let mut hop_2 = Vec::new();
-    for message in &sent {
-        let (source, relay, b) = (
-            source_block[&message.order_id],
-            deliveries.relay[&message.order_id],
-            deliveries.chain_b[&message.order_id],
-        );
-        hop_1.push(at(RELAY, relay).saturating_duration_since(at(CHAIN_A, source)));
-        hop_2.push(at(CHAIN_B, b).saturating_duration_since(at(RELAY, relay)));
-    }
-    hop_1.sort();
-    hop_2.sort();
+    let (hop_1, hop_2) = hops(&sent, &source_block, &deliveries, &mined_at);
 
     // The chains' capacity: the same transactions, sent directly to the chains as they were.
     let account = local::dev_key(local::MESSENGER).unwrap().address();
@@ -248,6 +299,20 @@ async fn bench() {
     println!("|---|---:|---:|---:|");
     for (name, hop) in [("chain A → relay", &hop_1), ("relay → chain B", &hop_2)] {
         println!("| {name} | {} | {} | {} |", ms(percentile(hop, 50)), ms(percentile(hop, 99)), ms(hop[hop.len() - 1]));
+    }
+    println!();
+    println!(
+        "Before the burst, a trickle: {TRICKLE} messages A → B, one every {}, each alone on the chains (the same",
+        ms(TRICKLE_GAP)
+    );
+    println!("messenger configuration). A hop's latency there, and in block intervals:");
+    println!();
+    println!("| hop | p50 | p50 in blocks | max |");
+    println!("|---|---:|---:|---:|");
+    for (name, hop) in [("chain A → relay", &trickle_1), ("relay → chain B", &trickle_2)] {
+        let median = percentile(hop, 50);
+        let blocks = median.as_secs_f64() / BLOCK_TIME.as_secs_f64();
+        println!("| {name} | {} | {blocks:.1} | {} |", ms(median), ms(hop[hop.len() - 1]));
     }
     println!();
     println!("The messenger's JSON-RPC requests during the run, and the time they took (as the messenger waited");
