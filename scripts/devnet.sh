@@ -1,9 +1,8 @@
 # Sourced by the scripts that drive devnets (cast-check.sh, cargo-stylus.sh, e2e-external.sh):
 # `start_devnet NAME [ARGS...]` starts `target/debug/mos devnet --port 0 ARGS...` on a free port and
 # sets RPC to its JSON-RPC URL and DEVNET_LOG to what it printed, or exits naming NAME when it does
-# not come up; `stop_devnet` stops
-# every devnet started (also when none was, so it can be the EXIT trap before `start_devnet`).
-# Needs ROOT and a built `mos`.
+# not come up; `stop_devnet` stops every devnet started (also when none was, so it can be the EXIT
+# trap before `start_devnet`). Needs ROOT and a built `mos`.
 
 DEVNET_PIDS=()
 DEVNET_LOGS=()

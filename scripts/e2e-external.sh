@@ -39,16 +39,11 @@ missing=()
 for name in MOS_E2E_RELAY_URL MOS_E2E_CHAIN_A_URL MOS_E2E_CHAIN_B_URL; do
     [ -n "${!name:-}" ] || missing+=("$name")
 done
+# Checked here as well as by the harness: with no URL at all the harness would run on its own
+# devnets instead. The keys (and their format) the harness checks, naming the variable.
 if [ ${#missing[@]} -gt 0 ]; then
     echo "e2e-external: ${missing[*]} not set: give the JSON-RPC URLs of the relay chain, chain A and chain B (docs/e2e.md)" >&2
     exit 1
 fi
-for name in RELAY CHAIN_A CHAIN_B; do
-    key="MOS_E2E_${name}_KEY"
-    [ -n "${!key:-}" ] || [ -n "${MOS_E2E_FUNDED_KEY:-}" ] || {
-        echo "e2e-external: neither $key nor MOS_E2E_FUNDED_KEY is set: the run needs a funded key on each chain" >&2
-        exit 1
-    }
-done
 echo "e2e-external: relay $MOS_E2E_RELAY_URL, chain A $MOS_E2E_CHAIN_A_URL, chain B $MOS_E2E_CHAIN_B_URL"
 cargo test --locked -p mos-e2e --test e2e -- --test-threads=1 --skip e2e::reorg --skip e2e::simulation
