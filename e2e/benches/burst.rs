@@ -25,7 +25,7 @@ use alloy_provider::Provider;
 use mos_e2e::Harness;
 use mos_messenger::{
     local::{self, EchoKind, LocalNetwork, Sent, CHAIN_A, CHAIN_B, RELAY},
-    Event, Messenger, MessengerError, Outcome,
+    Chain, ChainExt, Event, Messenger, MessengerError, Outcome,
 };
 use tokio::{sync::mpsc::UnboundedReceiver, task::JoinHandle};
 

@@ -7,6 +7,10 @@
 //!
 //! Programs are built in process by `stylus-build` (once per test process, cached in
 //! `target/stylus`), so `cargo test` needs nothing built beforehand.
+//!
+//! [`faults`] puts chains that fail on purpose in front of the nodes the messenger uses.
+
+pub mod faults;
 
 use std::{
     collections::BTreeMap,
@@ -16,7 +20,6 @@ use std::{
 };
 
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
-use alloy_provider::Provider;
 use alloy_sol_types::{sol, SolCall, SolEvent, SolValue};
 use mos_message::{MessageData, MessageType};
 pub use mos_messenger::local::Dapp;
@@ -25,7 +28,7 @@ use mos_messenger::{
     deploy::{Deployer, Programs},
     local::{self, EchoKind, ExternalChain, IEcho, LocalNetwork, ECHO_GAS_LIMIT},
     store::{Delivery, RouteKey, Stage},
-    Config, Event, Messenger, MessengerError, Node,
+    Chain, Config, Event, Messenger, MessengerError, Node,
 };
 use mos_prover::rpc::TransactionProof;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -241,10 +244,9 @@ impl Harness {
         let mut sent = Vec::new();
         for number in first..=node.block_number().await.unwrap() {
             let tag = format!("{number:#x}");
-            let block: serde_json::Value =
-                node.provider().raw_request("eth_getBlockByNumber".into(), (&tag, true)).await.unwrap();
-            let receipts: Vec<serde_json::Value> =
-                node.provider().raw_request("eth_getBlockReceipts".into(), (&tag,)).await.unwrap();
+            let block = node.request("eth_getBlockByNumber", serde_json::json!([&tag, true])).await.unwrap();
+            let receipts = node.request("eth_getBlockReceipts", serde_json::json!([&tag])).await.unwrap();
+            let receipts = receipts.as_array().cloned().unwrap_or_default();
             let transactions = field(&block, "transactions").as_array().cloned().unwrap_or_default();
             assert_eq!(transactions.len(), receipts.len(), "block {number} of chain {chain_id}");
             for (transaction, receipt) in transactions.iter().zip(&receipts) {
@@ -297,7 +299,7 @@ impl Harness {
     /// # Panics
     /// When the proof cannot be built or the block cannot be attested.
     pub async fn prove_attested(&self, source: u64, destination: u64, transaction: B256) -> TransactionProof {
-        let proof = mos_prover::rpc::prove_transaction(self.node(source).provider(), transaction).await.unwrap();
+        let proof = mos_prover::rpc::prove_transaction(&self.node(source), transaction).await.unwrap();
         self.attest(source, destination, proof.block_number).await;
         proof
     }
@@ -317,9 +319,7 @@ impl Harness {
         let member = self.network.sender(destination, local::COMMITTEE[0]).await.unwrap();
         let source = self.node(source);
         let header =
-            mos_prover::rpc::header_to_attest(source.provider(), block, member.node().provider(), light_node, None)
-                .await
-                .unwrap();
+            mos_prover::rpc::header_to_attest(&source, block, member.chain().as_ref(), light_node, None).await.unwrap();
         let signed =
             mos_prover::attest::sign_header(&header.domain, header.attestation, &local::committee_keys().unwrap())
                 .unwrap();
@@ -439,6 +439,7 @@ mod tests {
     use mos_messenger::{
         deploy::DeployError,
         local::{LocalError, ACCOUNT_FUNDS},
+        Chain as _,
     };
 
     use super::*;

@@ -4,6 +4,7 @@
 mod e2e {
     mod batch;
     mod failures;
+    mod faults;
     mod flow;
     mod reentry;
     mod relayed;

@@ -2,8 +2,11 @@
 //! submitted: attested by the messenger when it holds a threshold of the committee's keys.
 
 use alloy_primitives::{B256, U256};
+use alloy_rpc_types_eth::BlockId;
 use alloy_signer_local::PrivateKeySigner;
 use light_client_iface::interfaces::ICommitteeLightNode;
+use mos_prover::rpc::{fetch_header, HeaderToAttest};
+use mos_rpc::ChainExt;
 
 use crate::{
     deliver::{transient, AttemptFailure},
@@ -30,7 +33,7 @@ pub async fn ensure_attested(
     let destination = &route.destination;
     let light_node = route.light_node;
     let attested = destination
-        .node()
+        .chain()
         .view(light_node, &ICommitteeLightNode::attestedHashCall { blockNumber: U256::from(block) })
         .await
         .map_err(transient)?;
@@ -56,15 +59,10 @@ pub async fn ensure_attested(
             route.id.from_name, route.id.to_name
         )));
     }
-    let header = mos_prover::rpc::header_to_attest(
-        route.source.node().provider(),
-        block,
-        destination.node().provider(),
-        light_node,
-        None,
-    )
-    .await
-    .map_err(transient)?;
+    // The chain ids and the committee are the deployment's; the epoch is the light node's now.
+    let epoch = destination.chain().view(light_node, &ICommitteeLightNode::epochCall {}).await.map_err(transient)?;
+    let source_header = fetch_header(route.source.chain(), BlockId::number(block)).await.map_err(transient)?;
+    let header = HeaderToAttest::new(route.id.from, &source_header, route.id.to, light_node, epoch);
     if header.attestation.blockHash != block_hash {
         return Err(AttemptFailure::Transient(format!(
             "block {block} of {} is now {}, not {block_hash}",

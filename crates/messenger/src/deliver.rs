@@ -10,6 +10,7 @@ use mos_message::{
     MessageOut,
 };
 use mos_prover::rpc::TransactionProof;
+use mos_rpc::ChainExt;
 
 use crate::{
     route::Route,
@@ -46,7 +47,7 @@ pub async fn undelivered(route: &Route, orders: &[B256]) -> Result<Vec<B256>, At
     let mut undelivered = Vec::new();
     for &order_id in orders {
         let status = destination
-            .node()
+            .chain()
             .view(destination.entry.mos, &IMOSExtensions::messageStatusCall { orderId: order_id })
             .await
             .map_err(transient)?;

@@ -56,6 +56,6 @@ pub use config::Config;
 pub use deployment::{ChainEntry, Committee, Deployment, Role};
 pub use events::Event;
 pub use messenger::{Messenger, MessengerError};
-pub use mos_rpc::{ChainError, Node, Sender};
+pub use mos_rpc::{Chain, ChainError, ChainExt, Node, Sender};
 pub use route::RouteId;
 pub use store::Outcome;

@@ -37,7 +37,7 @@ use crate::{
     messenger::{Messenger, MessengerError},
     Config,
 };
-use mos_rpc::{ChainError, Node, Sender, Unsigned};
+use mos_rpc::{Chain as _, ChainError, ChainExt, Node, Sender, Unsigned};
 
 /// Chain A's id.
 pub const CHAIN_A: u64 = 412_346;
@@ -338,7 +338,7 @@ impl LocalNetwork {
                 return Err(LocalError::SameChain { chain_id, first: other.name, second: name });
             }
             fund_accounts(&funder).await.map_err(failed)?;
-            let first_block = funder.node().block_number().await.map_err(failed)? + 1;
+            let first_block = funder.chain().block_number().await.map_err(failed)? + 1;
             chains.push(LocalChain { name, chain_id, url: given.url, first_block, served: None });
         }
         Self::deploy(chains, programs, dapp).await
@@ -594,7 +594,7 @@ impl LocalNetwork {
             feeToken: Address::ZERO,
             gasLimit: U256::from(ECHO_GAS_LIMIT),
         };
-        let fee = user.node().view(entry.mos, &quote).await;
+        let fee = user.chain().view(entry.mos, &quote).await;
         let fee = fee.map_err(|source| LocalError::Chain { chain: from_chain.to_string(), source })?.amount;
         Ok((echo, fee))
     }
@@ -675,7 +675,7 @@ async fn connect(chain: &LocalChain, account: u32) -> Result<Sender, LocalError>
 async fn fund_accounts(funder: &Sender) -> Result<(), ChainError> {
     let accounts = [DEPLOYER, USER, MESSENGER].into_iter().chain(COMMITTEE);
     for account in accounts.filter_map(|index| dev_key(index).ok()).map(|key| key.address()) {
-        let balance = funder.node().balance(account).await?;
+        let balance = funder.chain().balance(account).await?;
         if balance < ACCOUNT_FUNDS / U256::from(2) {
             funder.send(TxKind::Call(account), Bytes::new(), ACCOUNT_FUNDS - balance).await?;
         }

@@ -1,7 +1,8 @@
 //! The messenger of a deployment: every route followed from its cursor in the store, its
 //! deliveries claimed, proven, attested, submitted and confirmed, each step one store write.
 //!
-//! A round ([`Messenger::poll_once`]) serves every route at once. For each route:
+//! Each route is served in rounds of its own ([`Messenger::run`]: a route's round never waits
+//! for another's; [`Messenger::poll_once`] runs one round of every route). A route's round:
 //!
 //! 1. **Scan** ([`crate::scan`]): `eth_getLogs` from the route's cursor up to the source's head
 //!    minus the confirmations, in ranges of at most `max_block_range` blocks; the source
@@ -23,30 +24,31 @@
 //! Confirming (3) and sending (4) go 16 deliveries at a time (their requests overlap), and 8
 //! source blocks are delivered at once (their attestations' waits overlap).
 //!
-//! After the routes, each chain's transaction manager fills a nonce nothing will fill
-//! ([`TransactionManager::fill_gap`]).
+//! Beside the routes, every poll interval, each chain's transaction manager fills a nonce nothing
+//! will fill ([`TransactionManager::fill_gap`]).
 //!
-//! Failures: one that may pass (a node error, a transaction lost, a proof the source cannot give
-//! yet) is tried again with exponential backoff, at most `max_attempts` times, then recorded as
+//! Failures: a node that cannot be asked how a delivery transaction fares is asked again next
+//! round (not an attempt: the transaction may yet be mined). One that may pass (a node error, a
+//! transaction lost, a proof the source cannot give yet) is tried again with exponential backoff, at most `max_attempts` times, then recorded as
 //! failed with its last error. One the destination refuses (its simulation reverts: a paused MOS, a
 //! proof its light node rejects) is recorded as failed with the revert reason at once, and not
 //! tried again until the messenger is started with `retry_failed`. A message the destination takes
 //! but whose target fails is delivered (the MOS records the failure and the order can be retried
 //! with `retryMessageIn`): it is reported as executed with `result = false` and its reason.
 
-use std::{collections::BTreeMap, future::Future, sync::Arc, time::Duration};
+use std::{collections::BTreeMap, convert::Infallible, future::Future, sync::Arc, time::Duration};
 
 use alloy_primitives::B256;
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_signer_local::PrivateKeySigner;
 use futures::StreamExt;
-use mos_rpc::{ChainError, Node, Sender, UrlError};
+use mos_rpc::{Chain, ChainError, Node, Sender, UrlError};
 use tokio::{sync::mpsc, time::Instant};
 
 use crate::{
     attest::ensure_attested,
     config::{Config, Simulation},
-    deliver::{self, transient, AttemptFailure},
+    deliver::{self, AttemptFailure},
     deployment::{Deployment, DeploymentError},
     events::Event,
     metrics::Metrics,
@@ -131,6 +133,9 @@ enum Confirmed {
     Again(Box<Delivery>),
 }
 
+/// How often [`Messenger::run_until`] asks whether it is done, at most.
+pub const DONE_INTERVAL: Duration = Duration::from_millis(20);
+
 /// How often the gauges that cost a request (balances, nonces, the store's summary) are read.
 const GAUGE_INTERVAL: Duration = Duration::from_secs(5);
 
@@ -159,6 +164,23 @@ impl Messenger {
         store: Arc<dyn Store>,
         config: Config,
     ) -> Result<Self, MessengerError> {
+        Self::connect_through(deployment, key, attesters, store, config, |_, node| node.into()).await
+    }
+
+    /// As [`Messenger::connect`], with each chain's node handed to `through` first: the messenger
+    /// uses the [`Chain`] it returns (its name, then the node). Tests put a chain that fails,
+    /// stalls or lies in front of the node this way.
+    ///
+    /// # Errors
+    /// As [`Messenger::connect`].
+    pub async fn connect_through(
+        deployment: &Deployment,
+        key: PrivateKeySigner,
+        attesters: Vec<PrivateKeySigner>,
+        store: Arc<dyn Store>,
+        config: Config,
+        through: impl Fn(&str, Node) -> Arc<dyn Chain>,
+    ) -> Result<Self, MessengerError> {
         deployment.check()?;
         let metrics = Arc::new(Metrics::new());
         let mut endpoints = Vec::new();
@@ -168,8 +190,10 @@ impl Messenger {
                 .with_poll_interval(config.poll_interval);
             let connect =
                 |source| MessengerError::Connect { chain: entry.name.clone(), url: entry.rpc_url.clone(), source };
-            let sender =
-                Sender::new(node, key.clone()).await.map_err(connect)?.with_timeout(config.transaction_timeout);
+            let sender = Sender::new(through(&entry.name, node), key.clone())
+                .await
+                .map_err(connect)?
+                .with_timeout(config.transaction_timeout);
             let transactions =
                 TransactionManager::new(sender, Arc::clone(&store), config.gas.clone(), config.transaction_timeout);
             if transactions.sender().chain_id() != entry.chain_id {
@@ -248,31 +272,25 @@ impl Messenger {
         Ok(summary.iter().map(|(_, route)| route.pending + route.submitted).sum())
     }
 
-    /// Runs rounds until `shutdown` completes, then releases this instance's leases. Stopping in
-    /// the middle of a round is safe: what was done is recorded, and the next run goes on from
-    /// there.
+    /// Serves every route until `shutdown` completes ([`Messenger::serve_routes`]), then releases
+    /// this instance's leases. Stopping in the middle of a round is safe: what was done is
+    /// recorded, and the next run goes on from there.
     ///
     /// # Errors
     /// [`MessengerError::Store`] when the store cannot be read or written.
     pub async fn run(&self, shutdown: impl Future<Output = ()>) -> Result<(), MessengerError> {
-        tokio::pin!(shutdown);
-        loop {
-            let busy = tokio::select! {
-                () = &mut shutdown => break,
-                busy = self.poll_once() => busy?,
-            };
-            tokio::select! {
-                () = &mut shutdown => break,
-                () = tokio::time::sleep(self.pause(busy)) => {}
-            }
+        tokio::select! {
+            () = shutdown => {}
+            failed = self.serve_routes() => return Err(failed),
         }
         self.store.release(&self.lease.owner).await?;
         Ok(())
     }
 
-    /// Runs rounds until `done` holds (asked after every round), for at most `timeout`: whether
-    /// `done` held in time. `done` can fail with its own error `E` (a round's failure becomes one
-    /// too).
+    /// Serves every route ([`Messenger::serve_routes`]) until `done` holds (asked every
+    /// [`DONE_INTERVAL`] at most, and at once when it is first asked), for at most `timeout`:
+    /// whether `done` held in time. `done` can fail with its own error `E` (the messenger's
+    /// failure becomes one too).
     ///
     /// # Errors
     /// What `done` returns, or [`MessengerError::Store`] (as `E`) when the store fails.
@@ -282,15 +300,45 @@ impl Messenger {
         mut done: impl AsyncFnMut() -> Result<bool, E>,
     ) -> Result<bool, E> {
         let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let busy = self.poll_once().await?;
-            if done().await? {
-                return Ok(true);
+        let held = async {
+            loop {
+                tokio::time::sleep(self.config.poll_interval.min(DONE_INTERVAL)).await;
+                if done().await? {
+                    return Ok(true);
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    return Ok(false);
+                }
             }
-            if tokio::time::Instant::now() >= deadline {
-                return Ok(false);
+        };
+        tokio::select! {
+            held = held => held,
+            failed = self.serve_routes() => Err(failed.into()),
+        }
+    }
+
+    /// Serves each route in a loop of its own, so that a route's round (waiting for an
+    /// attestation to be mined, say) never holds back another's, and looks after the chains
+    /// every poll interval ([`Messenger::look_after_chains`]). Runs until the store fails: that
+    /// error.
+    async fn serve_routes(&self) -> MessengerError {
+        let routes = self.routes.iter().map(|route| async move {
+            loop {
+                let busy = self.serve(route).await?;
+                self.metrics.round_ended();
+                tokio::time::sleep(self.pause(busy)).await;
             }
-            tokio::time::sleep(self.pause(busy)).await;
+        });
+        let chains = async {
+            loop {
+                self.look_after_chains().await?;
+                tokio::time::sleep(self.config.poll_interval).await;
+            }
+        };
+        let served: Result<(Vec<Infallible>, Infallible), MessengerError> =
+            futures::future::try_join(futures::future::try_join_all(routes), chains).await;
+        match served {
+            Err(failed) => failed,
         }
     }
 
@@ -304,8 +352,8 @@ impl Messenger {
         }
     }
 
-    /// One round: every route scanned and its due deliveries advanced, all routes at once.
-    /// Whether any route moved a delivery on.
+    /// One round: every route scanned and its due deliveries advanced, all routes at once, then
+    /// the chains looked after. Whether any route moved a delivery on.
     ///
     /// # Errors
     /// [`MessengerError::Store`] when the store fails.
@@ -315,6 +363,17 @@ impl Messenger {
         for round in rounds {
             busy |= round?;
         }
+        self.look_after_chains().await?;
+        self.metrics.round_ended();
+        Ok(busy)
+    }
+
+    /// What each chain needs besides the routes: a nonce nothing will fill filled
+    /// ([`TransactionManager::fill_gap`]), and the gauges read ([`Messenger::read_gauges`]).
+    ///
+    /// # Errors
+    /// [`MessengerError::Store`] when the store fails.
+    async fn look_after_chains(&self) -> Result<(), MessengerError> {
         for endpoint in &self.endpoints {
             match endpoint.transactions.fill_gap().await {
                 Ok(Some(_)) => self.metrics.gap_filled(&endpoint.entry.name),
@@ -322,9 +381,7 @@ impl Messenger {
                 Err(error) => tracing::warn!(chain = %endpoint.entry.name, %error, "cannot look for a stuck nonce"),
             }
         }
-        self.read_gauges().await?;
-        self.metrics.round_ended();
-        Ok(busy)
+        self.read_gauges().await
     }
 
     /// Reads the gauges that cost a request, at most every [`GAUGE_INTERVAL`]: each account's
@@ -343,7 +400,7 @@ impl Messenger {
             if let Ok(balance) = sender.balance().await {
                 self.metrics.set_balance(name, f64::from(balance));
             }
-            if let Ok(mined) = sender.node().mined_nonce(sender.address()).await {
+            if let Ok(mined) = sender.chain().mined_nonce(sender.address()).await {
                 self.metrics.set_nonces(name, mined, endpoint.transactions.next_nonce().await);
             }
         }
@@ -449,14 +506,19 @@ impl Messenger {
             Err(SendError::Store(error)) => {
                 self.held(Err::<(), _>(error))?;
             }
-            Err(error) => self.record_failed_attempt(route, &delivery, transient(error), false).await?,
+            // The node could not be asked: the transaction is as it was. Not an attempt of the
+            // delivery (whose transaction may yet be mined), only a wait for the next round.
+            Err(error) => {
+                let waiting = AttemptFailure::Waiting(format!("cannot follow the delivery transaction: {error}"));
+                self.record_failed_attempt(route, &delivery, waiting, false).await?;
+            }
         }
         Ok(Confirmed::Moved)
     }
 
     /// Reads the route's new logs into deliveries, range by range up to the confirmed head.
     async fn scan(&self, route: &Route) -> Result<(), MessengerError> {
-        let head = match route.source.node().block_number().await {
+        let head = match route.source.chain().block_number().await {
             Ok(head) => head,
             Err(error) => {
                 tracing::warn!(route = %route.id, %error, "cannot read the source's head; trying again next round");
@@ -473,7 +535,7 @@ impl Messenger {
             }
             let to = last.min(from.saturating_add(self.config.max_block_range.max(1) - 1));
             let source = &route.source;
-            let found = match scan::messages_out(source.node(), source.entry.mos, route.to_chain_topic, from, to).await
+            let found = match scan::messages_out(source.chain(), source.entry.mos, route.to_chain_topic, from, to).await
             {
                 Ok(found) => found,
                 Err(error) => {
@@ -535,10 +597,9 @@ impl Messenger {
             return Ok(());
         }
         let transactions: Vec<B256> = open.iter().map(|(delivery, _)| delivery.source_transaction).collect();
-        let proven =
-            mos_prover::rpc::prove_transactions_in_block(route.source.node().provider(), block_hash, &transactions)
-                .await
-                .map_err(deliver::transient);
+        let proven = mos_prover::rpc::prove_transactions_in_block(route.source.chain(), block_hash, &transactions)
+            .await
+            .map_err(deliver::transient);
         let attested = match proven {
             Ok(proofs) => ensure_attested(route, block, block_hash, &self.attesters).await.map(|event| (proofs, event)),
             Err(failure) => Err(failure),

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, U256};
-use mos_rpc::{Node, Sender};
+use mos_rpc::{Chain, Sender};
 
 use crate::{
     deployment::{ChainEntry, Committee, Deployment, DeploymentError},
@@ -49,9 +49,9 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// The chain's node.
-    pub fn node(&self) -> &Node {
-        self.sender().node()
+    /// The chain (its node, or what a test put in its place).
+    pub fn chain(&self) -> &dyn Chain {
+        self.sender().chain().as_ref()
     }
 
     /// The messenger's account on the chain.

@@ -3,7 +3,7 @@
 use alloy_primitives::{Address, B256};
 use alloy_rpc_types_eth::Filter;
 use mos_message::MessageOut;
-use mos_rpc::{ChainError, Node};
+use mos_rpc::{Chain, ChainError};
 
 use crate::store::NewDelivery;
 
@@ -15,7 +15,7 @@ use crate::store::NewDelivery;
 /// # Errors
 /// [`ChainError::Rpc`] when `eth_getLogs` fails.
 pub async fn messages_out(
-    node: &Node,
+    chain: &dyn Chain,
     mos: Address,
     to_chain: Option<B256>,
     from: u64,
@@ -25,7 +25,7 @@ pub async fn messages_out(
     if let Some(topic) = to_chain {
         filter = filter.topic2(topic);
     }
-    let logs = node.logs(&filter).await?;
+    let logs = chain.logs(&filter).await?;
     let mut found: Vec<NewDelivery> = Vec::new();
     for log in logs.iter().filter(|log| !log.removed) {
         let (Some(transaction), Some(block), Some(block_hash)) =

@@ -238,7 +238,7 @@ impl TransactionManager {
         submission: &Submission,
         record: impl AsyncFnOnce(&Submission) -> Result<(), StoreError>,
     ) -> Result<TransactionState, SendError> {
-        let node = self.sender.node();
+        let node = self.sender.chain();
         if let Some(receipt) = node.receipt(submission.transaction).await? {
             return Ok(mined(receipt));
         }
@@ -289,7 +289,7 @@ impl TransactionManager {
     /// [`SendError::Chain`] when the node cannot be asked or refuses the transfer,
     /// [`SendError::FeeAboveCap`].
     pub async fn fill_gap(&self) -> Result<Option<B256>, SendError> {
-        let mined_nonce = self.sender.node().mined_nonce(self.sender.address()).await?;
+        let mined_nonce = self.sender.chain().mined_nonce(self.sender.address()).await?;
         let now = now_ms();
         let mut nonces = self.nonces.lock().await;
         let Some(next) = nonces.next else { return Ok(None) };
@@ -425,7 +425,7 @@ impl TransactionManager {
             // The suggestion leaves room above the base fee: pay up to the cap, if the base fee
             // is below it.
             Some(cap) if suggested.max_fee_per_gas > cap => {
-                let base_fee = u128::from(self.sender.node().base_fee().await?);
+                let base_fee = u128::from(self.sender.chain().base_fee().await?);
                 if base_fee > cap {
                     return Err(SendError::FeeAboveCap { asked: base_fee, cap });
                 }

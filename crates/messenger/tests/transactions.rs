@@ -57,8 +57,8 @@ impl Setup {
         chain.block(devnet::BlockId::Number(number)).map_or(0, |block| block.transactions.len())
     }
 
-    fn node(&self) -> &Node {
-        self.sender.node()
+    fn node(&self) -> &dyn mos_rpc::Chain {
+        self.sender.chain().as_ref()
     }
 }
 

@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use alloy_primitives::Address;
-use mos_messenger::{ChainEntry, Deployment, MessengerError, Node};
+use mos_messenger::{Chain, ChainEntry, Deployment, MessengerError, Node};
 
-use crate::{commands::deploy::node, CliError};
+use crate::{rpc::node, CliError};
 
 /// `--rpc URL --mos ADDRESS`: one MOS named on the command line, instead of the command's
 /// `--deployment` file (a command that flattens these options has one).

@@ -1,41 +1,28 @@
 //! JSON-RPC nodes named on the command line, and the runtime the commands that talk to them run on.
 
-use std::{fmt::Display, future::Future, str::FromStr};
+use std::future::Future;
 
-use alloy_provider::{network::EthereumWallet, Provider, ProviderBuilder, RootProvider, WalletProvider};
 use alloy_signer_local::PrivateKeySigner;
+use mos_rpc::{Chain, Node, Sender};
 
 use crate::CliError;
 
-/// A provider for the node at `url`, given to `flag`.
+/// The node at `url`, given to `flag`.
 ///
 /// # Errors
 /// [`CliError::Endpoint`] when `url` is not an `http://` or `https://` URL.
-pub fn provider(flag: &'static str, url: &str) -> Result<RootProvider, CliError> {
-    Ok(ProviderBuilder::default().connect_hyper_http(endpoint(flag, url)?))
+pub fn node(flag: &'static str, url: &str) -> Result<Node, CliError> {
+    Node::connect(url).map_err(|error| CliError::Endpoint { flag, message: error.to_string() })
 }
 
-/// A provider for the node at `url` that signs and sends transactions from `signer`, filling in
-/// nonce, gas and fees.
+/// `key`'s account on `node` (given to `flag`): what every command that sends a transaction
+/// signs and sends it with.
 ///
 /// # Errors
-/// [`CliError::Endpoint`] when `url` is not an `http://` or `https://` URL.
-pub fn wallet_provider(
-    flag: &'static str,
-    url: &str,
-    signer: PrivateKeySigner,
-) -> Result<impl Provider + WalletProvider, CliError> {
-    Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_hyper_http(endpoint(flag, url)?))
-}
-
-/// `url` parsed as the transport's URL type (`http://` or `https://`; see
-/// [`mos_rpc::endpoint`]).
-fn endpoint<U>(flag: &'static str, url: &str) -> Result<U, CliError>
-where
-    U: FromStr,
-    U::Err: Display,
-{
-    mos_rpc::endpoint(url).map_err(|e| CliError::Endpoint { flag, message: e.to_string() })
+/// [`CliError::Endpoint`] naming the URL when the node's chain id cannot be read.
+pub async fn sender(flag: &'static str, node: Node, key: PrivateKeySigner) -> Result<Sender, CliError> {
+    let url = node.url().to_owned();
+    Sender::new(node, key).await.map_err(|error| CliError::Endpoint { flag, message: format!("{url}: {error}") })
 }
 
 /// Runs `work` to completion on a single-threaded runtime.

@@ -14,7 +14,7 @@ use alloy_primitives::{hex, U256};
 use devnet::{dev_accounts::dev_signer, rpc::RpcServer, Chain, ChainConfig};
 use light_client_iface::interfaces::{ICommitteeLightNode, ILightClientManagerAdmin};
 use mos_message::interfaces::{IMOSRelay, IMOSV3};
-use mos_messenger::{deploy::SUITE, store, Deployment, Node};
+use mos_messenger::{deploy::SUITE, store, ChainExt, Deployment, Node};
 use serde_json::Value;
 
 const RELAY: u64 = 22_776;

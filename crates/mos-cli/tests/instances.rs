@@ -22,6 +22,7 @@ use mos_message::interfaces::IMOSV3;
 use mos_messenger::{
     local::{self, EchoKind, Sent, CHAIN_A, CHAIN_B, RELAY},
     store::{self, Store},
+    Chain,
 };
 
 /// Messages chain A → relay (one hop) and chain A → chain B (two hops, through the relay).

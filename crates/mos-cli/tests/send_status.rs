@@ -19,7 +19,7 @@ use mos_message::{
 use mos_messenger::{
     deploy::Fees,
     local::{self, IEcho, LocalError, LocalNetwork, CHAIN_A, CHAIN_B, RELAY},
-    ChainEntry, Committee, Deployment, Messenger, Role,
+    Chain, ChainEntry, ChainExt, Committee, Deployment, Messenger, Role,
 };
 use serde_json::{json, Value};
 

@@ -2,23 +2,25 @@
 //! prove exactly the receipt's logs; a node whose answers do not check out gets a typed error.
 
 use std::{
+    collections::VecDeque,
     net::SocketAddr,
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use alloy_primitives::{Address, Bytes, Log, B256, U256};
 use alloy_provider::{
-    mock::Asserter,
     network::{EthereumWallet, TransactionBuilder},
-    Provider, ProviderBuilder, RootProvider,
+    Provider, ProviderBuilder,
 };
-use alloy_rpc_types_eth::{BlockId, TransactionRequest};
-use devnet::{dev_accounts::dev_signer, rpc::RpcServer, Chain, ChainConfig};
+use alloy_rpc_types_eth::{BlockId, Filter, TransactionReceipt, TransactionRequest};
+use devnet::{dev_accounts::dev_signer, rpc::RpcServer, ChainConfig};
 use light_client_iface::ReceiptProofView;
 use mos_prover::{
     rpc::{fetch_header, prove_log, prove_transaction, NodeError, TransactionProof},
     ProveError,
 };
+use mos_rpc::{Chain, ChainError, Fees, Node};
 use serde_json::{json, Value};
 
 /// EVM runtime code: with calldata `word ‖ data`, emits LOG2(topics: word, caller; data: data),
@@ -39,13 +41,13 @@ fn emitter_init_code() -> Vec<u8> {
 
 /// A devnet served over JSON-RPC, the chain kept to switch auto-mining off and mine by hand.
 struct Devnet {
-    chain: Arc<Mutex<Chain>>,
+    chain: Arc<Mutex<devnet::Chain>>,
     server: RpcServer,
 }
 
 impl Devnet {
     async fn start() -> Self {
-        let chain = Arc::new(Mutex::new(Chain::new(ChainConfig::default())));
+        let chain = Arc::new(Mutex::new(devnet::Chain::new(ChainConfig::default())));
         let server = RpcServer::start(Arc::clone(&chain), SocketAddr::from(([127, 0, 0, 1], 0)), None).await.unwrap();
         Self { chain, server }
     }
@@ -58,9 +60,9 @@ impl Devnet {
         ProviderBuilder::new().wallet(wallet).connect_hyper_http(self.server.url().parse().unwrap())
     }
 
-    /// A plain provider, as a messenger has.
-    fn provider(&self) -> RootProvider {
-        ProviderBuilder::default().connect_hyper_http(self.server.url().parse().unwrap())
+    /// The node, as a messenger has it.
+    fn node(&self) -> Node {
+        Node::connect(&self.server.url()).unwrap()
     }
 }
 
@@ -118,29 +120,29 @@ fn verified_logs(proven: &TransactionProof) -> Vec<Log> {
 async fn each_transaction_of_a_block_is_proven_with_exactly_its_logs() {
     let devnet = Devnet::start().await;
     let (emitter, block, [first, transfer, last]) = block_of_three(&devnet).await;
-    let provider = devnet.provider();
-    let block_hash = provider.get_block_by_number(block.into()).await.unwrap().unwrap().header.hash;
+    let node = devnet.node();
+    let block_hash = node.provider().get_block_by_number(block.into()).await.unwrap().unwrap().header.hash;
     let [a0, a2] = [0, 2].map(|i| dev_signer(i).unwrap().address());
 
-    let proven = prove_transaction(&provider, first).await.unwrap();
+    let proven = prove_transaction(&node, first).await.unwrap();
     assert_eq!((proven.block_number, proven.block_hash), (block, block_hash));
     assert_eq!((proven.receipt_index, proven.transaction_hash, proven.first_log_index), (0, first, 0));
     assert_eq!(proven.logs, emitted(emitter, a0, 0xaa, b"first"));
     assert_eq!(verified_logs(&proven), proven.logs);
 
-    let proven = prove_transaction(&provider, transfer).await.unwrap();
+    let proven = prove_transaction(&node, transfer).await.unwrap();
     assert_eq!((proven.receipt_index, proven.transaction_hash, proven.first_log_index), (1, transfer, 2));
     assert_eq!(proven.logs, []);
     assert_eq!(verified_logs(&proven), []);
 
-    let proven = prove_transaction(&provider, last).await.unwrap();
+    let proven = prove_transaction(&node, last).await.unwrap();
     assert_eq!((proven.block_number, proven.block_hash), (block, block_hash));
     assert_eq!((proven.receipt_index, proven.transaction_hash, proven.first_log_index), (2, last, 2));
     assert_eq!(proven.logs, emitted(emitter, a2, 0xbb, &[0x5c; 70]));
     assert_eq!(verified_logs(&proven), proven.logs);
 
     // The logs are the node's own account of the receipt, too.
-    let receipt = provider.get_transaction_receipt(last).await.unwrap().unwrap();
+    let receipt = node.receipt(last).await.unwrap().unwrap();
     let node_logs: Vec<Log> = receipt.inner.logs().iter().map(|log| log.inner.clone()).collect();
     assert_eq!(proven.logs, node_logs);
     devnet.server.stop();
@@ -150,15 +152,15 @@ async fn each_transaction_of_a_block_is_proven_with_exactly_its_logs() {
 async fn a_log_is_proven_by_its_block_wide_index() {
     let devnet = Devnet::start().await;
     let (_, block, [first, _, last]) = block_of_three(&devnet).await;
-    let provider = devnet.provider();
+    let node = devnet.node();
     // Logs 0 and 1 are the first transaction's, 2 and 3 the last one's; the transfer has none.
     for (log_index, transaction, receipt_index) in [(0, first, 0), (1, first, 0), (2, last, 2), (3, last, 2)] {
-        let proven = prove_log(&provider, block, log_index).await.unwrap();
+        let proven = prove_log(&node, block, log_index).await.unwrap();
         assert_eq!((proven.transaction_hash, proven.receipt_index), (transaction, receipt_index), "log {log_index}");
-        assert_eq!(proven, prove_transaction(&provider, transaction).await.unwrap());
+        assert_eq!(proven, prove_transaction(&node, transaction).await.unwrap());
         assert_eq!(verified_logs(&proven), proven.logs);
     }
-    let error = prove_log(&provider, block, 4).await.unwrap_err();
+    let error = prove_log(&node, block, 4).await.unwrap_err();
     assert!(matches!(error, NodeError::LogIndexOutOfRange { block: b, index: 4, count: 4 } if b == block), "{error:?}");
     assert_eq!(error.to_string(), format!("block {block} has 4 logs: there is no log 4"));
     devnet.server.stop();
@@ -167,18 +169,18 @@ async fn a_log_is_proven_by_its_block_wide_index() {
 #[tokio::test(flavor = "multi_thread")]
 async fn unknown_transactions_and_blocks_are_named() {
     let devnet = Devnet::start().await;
-    let provider = devnet.provider();
+    let node = devnet.node();
     let unknown = B256::repeat_byte(0x42);
-    let error = prove_transaction(&provider, unknown).await.unwrap_err();
+    let error = prove_transaction(&node, unknown).await.unwrap_err();
     assert!(matches!(error, NodeError::TransactionNotFound(hash) if hash == unknown), "{error:?}");
     assert_eq!(error.to_string(), format!("transaction {unknown} is unknown to the node"));
 
-    let error = prove_log(&provider, 999, 0).await.unwrap_err();
+    let error = prove_log(&node, 999, 0).await.unwrap_err();
     assert!(matches!(error, NodeError::BlockNotFound(BlockId::Number(n)) if n.as_number() == Some(999)), "{error:?}");
     assert_eq!(error.to_string(), "block 999 is unknown to the node");
 
     // The genesis block has no logs.
-    let error = prove_log(&provider, 0, 0).await.unwrap_err();
+    let error = prove_log(&node, 0, 0).await.unwrap_err();
     assert!(matches!(error, NodeError::LogIndexOutOfRange { block: 0, index: 0, count: 0 }), "{error:?}");
     devnet.server.stop();
 }
@@ -186,11 +188,14 @@ async fn unknown_transactions_and_blocks_are_named() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreachable_node_is_an_rpc_error_naming_the_method() {
     // Port 9 (discard) on the loopback: nothing listens there.
-    let provider: RootProvider = ProviderBuilder::default().connect_hyper_http("http://127.0.0.1:9".parse().unwrap());
-    let error = prove_transaction(&provider, B256::ZERO).await.unwrap_err();
-    assert!(matches!(error, NodeError::Rpc { method: "eth_getTransactionReceipt", .. }), "{error:?}");
-    let error = fetch_header(&provider, BlockId::number(1)).await.unwrap_err();
-    assert!(matches!(error, NodeError::Rpc { method: "eth_getBlockByNumber", .. }), "{error:?}");
+    let node = Node::connect("http://127.0.0.1:9").unwrap();
+    let error = prove_transaction(&node, B256::ZERO).await.unwrap_err();
+    assert!(
+        matches!(error, NodeError::Chain(ChainError::Rpc { method: "eth_getTransactionReceipt", .. })),
+        "{error:?}"
+    );
+    let error = fetch_header(&node, BlockId::number(1)).await.unwrap_err();
+    assert!(matches!(error, NodeError::Chain(ChainError::Rpc { method: "eth_getBlockByNumber", .. })), "{error:?}");
 }
 
 /// The devnet's JSON answers for a block with logs: its block, its receipts, the first
@@ -198,23 +203,75 @@ async fn an_unreachable_node_is_an_rpc_error_naming_the_method() {
 async fn recorded_answers() -> (u64, B256, Value, Value, Value) {
     let devnet = Devnet::start().await;
     let (_, block, [first, ..]) = block_of_three(&devnet).await;
-    let provider = devnet.provider();
-    let block_json: Value =
-        provider.raw_request("eth_getBlockByNumber".into(), json!([format!("{block:#x}"), false])).await.unwrap();
+    let node = devnet.node();
+    let block_json = node.request("eth_getBlockByNumber", json!([format!("{block:#x}"), false])).await.unwrap();
     let hash: B256 = serde_json::from_value(block_json["hash"].clone()).unwrap();
-    let receipts: Value = provider.raw_request("eth_getBlockReceipts".into(), json!([hash])).await.unwrap();
-    let receipt: Value = provider.raw_request("eth_getTransactionReceipt".into(), json!([first])).await.unwrap();
+    let receipts = node.request("eth_getBlockReceipts", json!([hash])).await.unwrap();
+    let receipt = node.request("eth_getTransactionReceipt", json!([first])).await.unwrap();
     devnet.server.stop();
     (block, first, block_json, receipts, receipt)
 }
 
-/// A provider whose node answers with `answers`, in order.
-fn scripted(answers: &[&Value]) -> RootProvider {
-    let asserter = Asserter::new();
-    for answer in answers {
-        asserter.push_success(answer);
+/// A chain that answers the raw requests with `answers`, in order: the prover reads blocks and
+/// receipts only through [`Chain::request`], and a test isolates it from any node this way.
+fn scripted(answers: &[&Value]) -> Scripted {
+    Scripted(Mutex::new(answers.iter().map(|&answer| answer.clone()).collect()))
+}
+
+/// See [`scripted`]. Any other method is a bug in the prover: it panics.
+#[derive(Debug)]
+struct Scripted(Mutex<VecDeque<Value>>);
+
+#[async_trait::async_trait]
+impl Chain for Scripted {
+    fn url(&self) -> &str {
+        "scripted"
     }
-    ProviderBuilder::default().connect_mocked_client(asserter)
+    fn poll_interval(&self) -> Duration {
+        Duration::ZERO
+    }
+    async fn chain_id(&self) -> Result<u64, ChainError> {
+        unreachable!("the prover asks the chain id only to attest")
+    }
+    async fn block_number(&self) -> Result<u64, ChainError> {
+        unreachable!()
+    }
+    async fn base_fee(&self) -> Result<u64, ChainError> {
+        unreachable!()
+    }
+    async fn suggested_fees(&self) -> Result<Fees, ChainError> {
+        unreachable!()
+    }
+    async fn balance(&self, _: Address) -> Result<U256, ChainError> {
+        unreachable!()
+    }
+    async fn mined_nonce(&self, _: Address) -> Result<u64, ChainError> {
+        unreachable!()
+    }
+    async fn pending_nonce(&self, _: Address) -> Result<u64, ChainError> {
+        unreachable!()
+    }
+    async fn holds(&self, _: B256) -> Result<bool, ChainError> {
+        unreachable!()
+    }
+    async fn logs(&self, _: &Filter) -> Result<Vec<alloy_rpc_types_eth::Log>, ChainError> {
+        unreachable!()
+    }
+    async fn receipt(&self, _: B256) -> Result<Option<TransactionReceipt>, ChainError> {
+        unreachable!("the prover reads receipts as JSON, of any type")
+    }
+    async fn call(&self, _: &TransactionRequest) -> Result<Bytes, ChainError> {
+        unreachable!()
+    }
+    async fn estimate_gas(&self, _: &TransactionRequest) -> Result<u64, ChainError> {
+        unreachable!()
+    }
+    async fn send_raw(&self, _: &Bytes) -> Result<(), ChainError> {
+        unreachable!()
+    }
+    async fn request(&self, method: &'static str, _: Value) -> Result<Value, ChainError> {
+        Ok(self.0.lock().unwrap().pop_front().unwrap_or_else(|| panic!("{method}: no answer scripted")))
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,20 +2,19 @@
 
 use std::{sync::Arc, time::Duration};
 
-use alloy_primitives::{Address, B256, U256};
-use alloy_provider::{network::TransactionBuilder, Provider, ProviderBuilder, RootProvider};
-use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, Log, TransactionReceipt, TransactionRequest};
-use alloy_sol_types::SolCall;
-
+use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_provider::{Provider, ProviderBuilder, RootProvider};
 use alloy_rpc_client::ClientBuilder;
+use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, Log, TransactionReceipt, TransactionRequest};
+use serde_json::Value;
 
 use crate::{
     endpoint,
     observe::{ObserveLayer, RpcObserver},
-    ChainError, UrlError,
+    Chain, ChainError, Fees, UrlError,
 };
 
-/// A chain's JSON-RPC node.
+/// A chain's JSON-RPC node: the [`Chain`] the MOS tools use.
 #[derive(Debug, Clone)]
 pub struct Node {
     url: String,
@@ -49,113 +48,87 @@ impl Node {
         self
     }
 
-    /// The URL.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// The alloy provider, for what this type does not wrap (the proof builder takes it).
+    /// The alloy provider, for what [`Chain`] does not cover.
     pub fn provider(&self) -> &RootProvider {
         &self.provider
     }
+}
 
-    /// The chain id the node serves.
-    ///
-    /// # Errors
-    /// [`ChainError::Rpc`].
-    pub async fn chain_id(&self) -> Result<u64, ChainError> {
+impl From<Node> for Arc<dyn Chain> {
+    fn from(node: Node) -> Self {
+        Arc::new(node)
+    }
+}
+
+#[async_trait::async_trait]
+impl Chain for Node {
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn poll_interval(&self) -> Duration {
+        self.poll_interval
+    }
+
+    async fn chain_id(&self) -> Result<u64, ChainError> {
         self.provider.get_chain_id().await.map_err(ChainError::rpc("eth_chainId"))
     }
 
-    /// The balance of `account` at the latest block, in wei.
-    ///
-    /// # Errors
-    /// [`ChainError::Rpc`].
-    pub async fn balance(&self, account: Address) -> Result<U256, ChainError> {
-        self.provider.get_balance(account).await.map_err(ChainError::rpc("eth_getBalance"))
-    }
-
-    /// The latest block's number.
-    ///
-    /// # Errors
-    /// [`ChainError::Rpc`].
-    pub async fn block_number(&self) -> Result<u64, ChainError> {
+    async fn block_number(&self) -> Result<u64, ChainError> {
         self.provider.get_block_number().await.map_err(ChainError::rpc("eth_blockNumber"))
     }
 
-    /// The base fee of the latest block, in wei (zero before EIP-1559).
-    ///
-    /// # Errors
-    /// [`ChainError::Rpc`].
-    pub async fn base_fee(&self) -> Result<u64, ChainError> {
+    async fn base_fee(&self) -> Result<u64, ChainError> {
         let block = self.provider.get_block_by_number(BlockNumberOrTag::Latest).await;
         let block = block.map_err(ChainError::rpc("eth_getBlockByNumber"))?;
         Ok(block.and_then(|block| block.header.base_fee_per_gas).unwrap_or_default())
     }
 
-    /// How many transactions of `account` are mined: the nonce its next transaction takes once
-    /// every pending one is mined.
-    ///
-    /// # Errors
-    /// [`ChainError::Rpc`].
-    pub async fn mined_nonce(&self, account: Address) -> Result<u64, ChainError> {
+    async fn suggested_fees(&self) -> Result<Fees, ChainError> {
+        let fees = self.provider.estimate_eip1559_fees().await.map_err(ChainError::rpc("eth_feeHistory"))?;
+        Ok(Fees { max_fee_per_gas: fees.max_fee_per_gas, max_priority_fee_per_gas: fees.max_priority_fee_per_gas })
+    }
+
+    async fn balance(&self, account: Address) -> Result<U256, ChainError> {
+        self.provider.get_balance(account).await.map_err(ChainError::rpc("eth_getBalance"))
+    }
+
+    async fn mined_nonce(&self, account: Address) -> Result<u64, ChainError> {
         self.provider.get_transaction_count(account).latest().await.map_err(ChainError::rpc("eth_getTransactionCount"))
     }
 
-    /// Whether the node knows `transaction` (mined, or waiting in its pool).
-    ///
-    /// # Errors
-    /// [`ChainError::Rpc`].
-    pub async fn holds(&self, transaction: B256) -> Result<bool, ChainError> {
+    async fn pending_nonce(&self, account: Address) -> Result<u64, ChainError> {
+        self.provider.get_transaction_count(account).pending().await.map_err(ChainError::rpc("eth_getTransactionCount"))
+    }
+
+    async fn holds(&self, transaction: B256) -> Result<bool, ChainError> {
         let found = self.provider.get_transaction_by_hash(transaction).await;
         Ok(found.map_err(ChainError::rpc("eth_getTransactionByHash"))?.is_some())
     }
 
-    /// The logs `filter` selects.
-    ///
-    /// # Errors
-    /// [`ChainError::Rpc`].
-    pub async fn logs(&self, filter: &Filter) -> Result<Vec<Log>, ChainError> {
+    async fn logs(&self, filter: &Filter) -> Result<Vec<Log>, ChainError> {
         self.provider.get_logs(filter).await.map_err(ChainError::rpc("eth_getLogs"))
     }
 
-    /// The receipt of `transaction`, if it is mined.
-    ///
-    /// # Errors
-    /// [`ChainError::Rpc`].
-    pub async fn receipt(&self, transaction: B256) -> Result<Option<TransactionReceipt>, ChainError> {
+    async fn receipt(&self, transaction: B256) -> Result<Option<TransactionReceipt>, ChainError> {
         self.provider.get_transaction_receipt(transaction).await.map_err(ChainError::rpc("eth_getTransactionReceipt"))
     }
 
-    /// Calls `call` on `to` (an `eth_call` at the latest block) and decodes the answer.
-    ///
-    /// # Errors
-    /// [`ChainError::Revert`] when it reverts, [`ChainError::Undecodable`] when the answer is not
-    /// the function's return type, [`ChainError::Rpc`].
-    pub async fn view<C: SolCall>(&self, to: Address, call: &C) -> Result<C::Return, ChainError> {
-        let request = TransactionRequest::default().with_to(to).with_input(call.abi_encode());
-        let returned =
-            self.provider.call(request).await.map_err(|source| ChainError::from_answer("eth_call", source))?;
-        C::abi_decode_returns(&returned).map_err(|_| ChainError::Undecodable { call: C::SIGNATURE, returned })
+    async fn call(&self, request: &TransactionRequest) -> Result<Bytes, ChainError> {
+        self.provider.call(request.clone()).await.map_err(|source| ChainError::from_answer("eth_call", source))
     }
 
-    /// Waits until `transaction` is mined, for at most `timeout`; its receipt, whatever its status.
-    ///
-    /// # Errors
-    /// [`ChainError::Unconfirmed`] after `timeout`, [`ChainError::Rpc`].
-    pub async fn wait(&self, transaction: B256, timeout: Duration) -> Result<TransactionReceipt, ChainError> {
-        let started = tokio::time::Instant::now();
-        // A dev chain mines at once: ask soon, then back off to the poll interval.
-        let mut pause = Duration::from_millis(20).min(self.poll_interval);
-        loop {
-            if let Some(receipt) = self.receipt(transaction).await? {
-                return Ok(receipt);
-            }
-            if started.elapsed() >= timeout {
-                return Err(ChainError::Unconfirmed { transaction, waited: timeout });
-            }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(self.poll_interval);
-        }
+    async fn estimate_gas(&self, request: &TransactionRequest) -> Result<u64, ChainError> {
+        let estimate = self.provider.estimate_gas(request.clone()).await;
+        estimate.map_err(|source| ChainError::from_answer("eth_estimateGas", source))
+    }
+
+    async fn send_raw(&self, raw: &Bytes) -> Result<(), ChainError> {
+        let sent = self.provider.send_raw_transaction(raw).await;
+        sent.map(drop).map_err(ChainError::rpc("eth_sendRawTransaction"))
+    }
+
+    async fn request(&self, method: &'static str, params: Value) -> Result<Value, ChainError> {
+        self.provider.raw_request(method.into(), params).await.map_err(ChainError::rpc(method))
     }
 }

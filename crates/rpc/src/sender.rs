@@ -1,21 +1,18 @@
 //! An account that signs transactions and sends them through a node.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use alloy_consensus::{transaction::SignerRecoverable, TxEnvelope};
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
-use alloy_provider::{
-    network::{
-        eip2718::{Decodable2718, Encodable2718},
-        EthereumWallet, TransactionBuilder,
-    },
-    Provider,
+use alloy_provider::network::{
+    eip2718::{Decodable2718, Encodable2718},
+    EthereumWallet, TransactionBuilder,
 };
 use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::SolCall;
 
-use crate::{ChainError, Node};
+use crate::{Chain, ChainError, ChainExt};
 
 /// A signed transaction, not necessarily broadcast yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,10 +97,10 @@ pub fn decode_signed(raw: &[u8]) -> Result<(Address, Unsigned), ChainError> {
     Ok((signer, unsigned))
 }
 
-/// An account that signs transactions and sends them through a node.
+/// An account that signs transactions and sends them through a chain.
 #[derive(Debug, Clone)]
 pub struct Sender {
-    node: Node,
+    chain: Arc<dyn Chain>,
     wallet: EthereumWallet,
     address: Address,
     chain_id: u64,
@@ -114,15 +111,16 @@ pub struct Sender {
 }
 
 impl Sender {
-    /// The account of `key` on the chain `node` serves.
+    /// The account of `key` on `chain` (a [`crate::Node`], or any other [`Chain`]).
     ///
     /// # Errors
-    /// [`ChainError::Rpc`] when the node's chain id cannot be read.
-    pub async fn new(node: Node, key: PrivateKeySigner) -> Result<Self, ChainError> {
-        let chain_id = node.chain_id().await?;
+    /// [`ChainError::Rpc`] when the chain id cannot be read.
+    pub async fn new(chain: impl Into<Arc<dyn Chain>>, key: PrivateKeySigner) -> Result<Self, ChainError> {
+        let chain: Arc<dyn Chain> = chain.into();
+        let chain_id = chain.chain_id().await?;
         let address = key.address();
         Ok(Self {
-            node,
+            chain,
             wallet: EthereumWallet::from(key),
             address,
             chain_id,
@@ -142,9 +140,9 @@ impl Sender {
         self.address
     }
 
-    /// The node.
-    pub fn node(&self) -> &Node {
-        &self.node
+    /// The chain.
+    pub fn chain(&self) -> &Arc<dyn Chain> {
+        &self.chain
     }
 
     /// The chain id.
@@ -177,12 +175,7 @@ impl Sender {
             .with_kind(to)
             .with_input(input.clone())
             .with_value(value);
-        let estimate = self
-            .node
-            .provider()
-            .estimate_gas(request)
-            .await
-            .map_err(|source| ChainError::from_answer("eth_estimateGas", source))?;
+        let estimate = self.chain.estimate_gas(&request).await?;
         Ok(estimate.saturating_mul(100 + self.gas_margin_percent) / 100)
     }
 
@@ -198,7 +191,7 @@ impl Sender {
             .with_input(input.clone())
             .with_value(value)
             .with_gas_limit(gas_limit);
-        self.node.provider().call(request).await.map(drop).map_err(|source| ChainError::from_answer("eth_call", source))
+        self.chain.call(&request).await.map(drop)
     }
 
     /// The nonce the account's next transaction takes, counting those waiting in the node's pool.
@@ -206,12 +199,7 @@ impl Sender {
     /// # Errors
     /// [`ChainError::Rpc`].
     pub async fn pending_nonce(&self) -> Result<u64, ChainError> {
-        self.node
-            .provider()
-            .get_transaction_count(self.address)
-            .pending()
-            .await
-            .map_err(ChainError::rpc("eth_getTransactionCount"))
+        self.chain.pending_nonce(self.address).await
     }
 
     /// The fees the node suggests for a transaction now (`eth_feeHistory`).
@@ -219,8 +207,7 @@ impl Sender {
     /// # Errors
     /// [`ChainError::Rpc`].
     pub async fn fees(&self) -> Result<Fees, ChainError> {
-        let fees = self.node.provider().estimate_eip1559_fees().await.map_err(ChainError::rpc("eth_feeHistory"))?;
-        Ok(Fees { max_fee_per_gas: fees.max_fee_per_gas, max_priority_fee_per_gas: fees.max_priority_fee_per_gas })
+        self.chain.suggested_fees().await
     }
 
     /// The account's balance at the latest block, in wei.
@@ -228,7 +215,7 @@ impl Sender {
     /// # Errors
     /// [`ChainError::Rpc`].
     pub async fn balance(&self) -> Result<U256, ChainError> {
-        self.node.balance(self.address).await
+        self.chain.balance(self.address).await
     }
 
     /// Signs `transaction` (an EIP-1559 transaction on the node's chain) without asking the node
@@ -257,20 +244,15 @@ impl Sender {
     /// # Errors
     /// [`ChainError::Rpc`] when the node refuses it (a transaction it already holds included).
     pub async fn broadcast(&self, transaction: &SignedTransaction) -> Result<(), ChainError> {
-        self.node
-            .provider()
-            .send_raw_transaction(&transaction.raw)
-            .await
-            .map(drop)
-            .map_err(ChainError::rpc("eth_sendRawTransaction"))
+        self.chain.send_raw(&transaction.raw).await
     }
 
     /// Waits for `transaction` (at most the sender's timeout); its receipt, whatever its status.
     ///
     /// # Errors
-    /// As [`Node::wait`].
+    /// As [`ChainExt::wait`].
     pub async fn wait(&self, transaction: B256) -> Result<TransactionReceipt, ChainError> {
-        self.node.wait(transaction, self.timeout).await
+        self.chain.wait(transaction, self.timeout).await
     }
 
     /// Signs, broadcasts and waits for a transaction that must succeed.

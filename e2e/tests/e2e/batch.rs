@@ -11,7 +11,7 @@ use mos_e2e::{count, message_status, Dapp, Harness};
 use mos_message::{interfaces::IMOSV3, MessageData, MessageType};
 use mos_messenger::{
     local::{self, ChainIds, IEcho, ECHO_GAS_LIMIT},
-    Sender,
+    ChainExt, Sender,
 };
 
 /// EVM code that makes several calls in one transaction. Calldata: `target (20 bytes)` then, per
@@ -87,7 +87,7 @@ async fn send_pair(harness: &Harness, user: &Sender, batcher: Address, tag: &str
             feeToken: Address::ZERO,
             gasLimit: U256::from(ECHO_GAS_LIMIT),
         };
-        user.node().view(harness.mos(chain_a), &quote).await.unwrap().amount
+        user.chain().view(harness.mos(chain_a), &quote).await.unwrap().amount
     };
     let (fee_b, fee_relay) = (fee(chain_b).await, fee(relay).await);
     let messages = [

@@ -16,7 +16,7 @@ use mos_messenger::{
     store::RouteKey,
     Config,
 };
-use mos_rpc::Unsigned;
+use mos_rpc::{Chain, Unsigned};
 
 /// Blocks on top of a chain A block before the messenger reads it.
 const DEPTH: u64 = 3;

@@ -11,6 +11,7 @@ use mos_messenger::{
     local::{self, ChainIds, EchoKind, Sent},
     store::{self, Lease, NewDelivery, RouteKey, Submission},
 };
+use mos_rpc::Chain;
 
 /// How long each run lasts before it is killed, in milliseconds: short enough that kills land
 /// anywhere in a delivery (reading logs, attesting, after signing, after broadcasting, while

@@ -76,8 +76,8 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
         Some(key) => parse_key(key, &format!("--from-key / {FROM_KEY_ENV}"))?,
         None => signers.first().cloned().ok_or(CliError::Usage("give at least one --key"))?,
     };
-    let source = rpc::provider("--source-rpc", &args.source_rpc)?;
-    let destination = rpc::wallet_provider("--rpc", &args.rpc, sender)?;
+    let source = rpc::node("--source-rpc", &args.source_rpc)?;
+    let destination = rpc::node("--rpc", &args.rpc)?;
     rpc::block_on(async {
         let to_attest = header_to_attest(&source, args.block, &destination, args.light_node, args.epoch).await?;
         let digest = header_digest(&to_attest.domain, &to_attest.attestation);
@@ -104,7 +104,8 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
             fields.insert("signedHeader".into(), json!(hex::encode_prefixed(signed.abi_encode())));
             return Ok(Report::new(Value::Object(fields)));
         }
-        let submission = submit_header(&destination, args.light_node, &signed).await?;
+        let sender = rpc::sender("--rpc", destination, sender).await?;
+        let submission = submit_header(&sender, args.light_node, &signed).await?;
         fields.insert("transactionHash".into(), json!(submission.transaction_hash.to_string()));
         fields.insert("minedInBlock".into(), json!(submission.block_number));
         fields.insert("status".into(), json!("success"));

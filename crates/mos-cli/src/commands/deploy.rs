@@ -12,7 +12,7 @@ use alloy_primitives::{Address, U256};
 use alloy_signer_local::PrivateKeySigner;
 use mos_messenger::{
     deploy::{self, ChainSettings, Fees, Programs, SUITE},
-    ChainEntry, Committee, Deployment, Node, Role, Sender,
+    ChainEntry, Committee, Deployment, Role,
 };
 use serde_json::json;
 
@@ -81,12 +81,12 @@ pub enum RoleArg {
 /// the role (no relay yet, or one already); [`CliError::Deploy`] naming the step that failed.
 pub fn run(args: &Args) -> Result<Report, CliError> {
     let key = parse_key(&args.key, &format!("--key / {KEY_ENV}"))?;
-    let target = node("--rpc", &args.rpc)?;
+    let target = rpc::node("--rpc", &args.rpc)?;
     let committee = committee(&args.committee, args.threshold, key.address())?;
     let existing = if args.deployment.exists() { Some(Deployment::load(&args.deployment)?) } else { None };
     let programs = Programs::load_dir(&args.programs, &SUITE)?;
     let entry = rpc::block_on(async {
-        let sender = connect("--rpc", target, key.clone()).await?;
+        let sender = rpc::sender("--rpc", target, key.clone()).await?;
         let name = args.name.clone().unwrap_or_else(|| match args.role {
             RoleArg::Relay => "relay".into(),
             RoleArg::Chain => format!("chain-{}", sender.chain_id()),
@@ -109,8 +109,8 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
             (RoleArg::Chain, Some(deployment)) => {
                 let mut others = BTreeMap::new();
                 for chain in &deployment.chains {
-                    let there = node("the deployment's rpcUrl", &chain.rpc_url)?;
-                    others.insert(chain.chain_id, connect("the deployment's rpcUrl", there, key.clone()).await?);
+                    let there = rpc::node("the deployment's rpcUrl", &chain.rpc_url)?;
+                    others.insert(chain.chain_id, rpc::sender("the deployment's rpcUrl", there, key.clone()).await?);
                 }
                 let entry = deploy::add_chain(deployment, &sender, &others, &programs, &settings).await?;
                 Ok((entry, Some(deployment.clone())))
@@ -174,20 +174,6 @@ fn committee(members: &[Address], threshold: Option<u64>, deployer: Address) -> 
 /// [`CliError::Key`] naming `what`, never the text given (which may be most of a key).
 pub fn parse_key(key: &str, what: &str) -> Result<PrivateKeySigner, CliError> {
     key.trim().parse().map_err(|_| CliError::Key(what.to_string()))
-}
-
-/// The node at `url`, given to `flag`.
-///
-/// # Errors
-/// [`CliError::Endpoint`] when `url` is not an `http://` or `https://` URL.
-pub fn node(flag: &'static str, url: &str) -> Result<Node, CliError> {
-    Node::connect(url).map_err(|error| CliError::Endpoint { flag, message: error.to_string() })
-}
-
-/// `key`'s account on `node`.
-async fn connect(flag: &'static str, node: Node, key: PrivateKeySigner) -> Result<Sender, CliError> {
-    let url = node.url().to_owned();
-    Sender::new(node, key).await.map_err(|error| CliError::Endpoint { flag, message: format!("{url}: {error}") })
 }
 
 #[cfg(test)]

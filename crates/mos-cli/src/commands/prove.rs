@@ -35,10 +35,10 @@ pub struct Args {
 /// not know the transaction or block, or serves a header or receipts that do not check out,
 /// [`CliError::Proof`] if the proof built does not verify.
 pub fn run(args: &Args) -> Result<Report, CliError> {
-    let provider = rpc::provider("--rpc", &args.rpc)?;
+    let node = rpc::node("--rpc", &args.rpc)?;
     let proven = match (args.tx, args.block.zip(args.log)) {
-        (Some(tx), _) => rpc::block_on(async { Ok(prove_transaction(&provider, tx).await?) })?,
-        (None, Some((block, log))) => rpc::block_on(async { Ok(prove_log(&provider, block, log).await?) })?,
+        (Some(tx), _) => rpc::block_on(async { Ok(prove_transaction(&node, tx).await?) })?,
+        (None, Some((block, log))) => rpc::block_on(async { Ok(prove_log(&node, block, log).await?) })?,
         // clap enforces one of the two forms.
         (None, None) => return Err(CliError::Usage("give --tx, or --block with --log")),
     };

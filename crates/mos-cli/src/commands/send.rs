@@ -13,7 +13,7 @@ use mos_message::{
     interfaces::{IERC20, IMOSV3},
     MessageOut,
 };
-use mos_rpc::{ChainError, Sender};
+use mos_rpc::{Chain, ChainError, ChainExt, Sender};
 use serde_json::json;
 
 use crate::{

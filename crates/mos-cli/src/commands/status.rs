@@ -20,7 +20,7 @@ use mos_message::{
     interfaces::{IMOSExtensions::messageStatusCall, IMOSExtensions::MessageStatus, IMOSV3},
     MessageOut,
 };
-use mos_rpc::revert_reason;
+use mos_rpc::{revert_reason, Chain, ChainExt};
 use serde_json::{json, Map, Value};
 
 use crate::{

@@ -1,22 +1,17 @@
 //! A block attested to a committee light node: what the committee signs, and its submission.
 
-use std::time::Duration;
-
-use alloy_primitives::{Address, Bytes, B256, U256};
-use alloy_provider::{network::TransactionBuilder, Network, Provider, WalletProvider};
+use alloy_primitives::{Address, TxKind, B256, U256};
 use alloy_rpc_types_eth::BlockId;
-use alloy_sol_types::{decode_revert_reason, Eip712Domain, Revert, SolCall, SolError, SolEvent};
+use alloy_sol_types::{Eip712Domain, SolEvent};
 use light_client_iface::{
     attestation::{domain, HeaderAttestation, SignedHeader},
     interfaces::ICommitteeLightNode,
+    Header,
 };
-use serde_json::json;
+use mos_rpc::{Chain, ChainError, ChainExt, Sender};
 
-use super::{chain_id, fetch_header, mined_receipt, request, NodeError};
+use super::{fetch_header, mined_receipt, NodeError};
 use crate::attest::update_block_header_calldata;
-
-/// How long [`submit_header`] waits for its transaction to be mined.
-const CONFIRMATION_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// What a committee signs to attest a block to a light node, and the domain it signs under.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +22,22 @@ pub struct HeaderToAttest {
     pub attestation: HeaderAttestation,
 }
 
+impl HeaderToAttest {
+    /// The attestation of `header` (already checked against its hash) of chain `source_chain`,
+    /// for the light node `light_node` on chain `destination_chain` in committee epoch `epoch`.
+    pub fn new(source_chain: u64, header: &Header, destination_chain: u64, light_node: Address, epoch: U256) -> Self {
+        Self {
+            domain: domain(destination_chain, light_node),
+            attestation: HeaderAttestation {
+                chainId: U256::from(source_chain),
+                blockNumber: U256::from(header.number),
+                blockHash: header.hash(),
+                epoch,
+            },
+        }
+    }
+}
+
 /// The attestation of block `block` of the `source` chain for the light node at `light_node` on
 /// the `destination` chain.
 ///
@@ -35,48 +46,30 @@ pub struct HeaderToAttest {
 /// or else the light node's `epoch()`.
 ///
 /// # Errors
-/// [`NodeError::Rpc`] (naming the method), [`NodeError::BlockNotFound`],
+/// [`NodeError::Chain`] (naming the method), [`NodeError::BlockNotFound`],
 /// [`NodeError::HeaderMismatch`] when the source's header cannot be reproduced,
 /// [`NodeError::NotALightNode`] when `epoch()` does not return a uint256.
-pub async fn header_to_attest<NS, S, ND, D>(
+pub async fn header_to_attest<S: Chain + ?Sized, D: Chain + ?Sized>(
     source: &S,
     block: u64,
     destination: &D,
     light_node: Address,
     epoch: Option<U256>,
-) -> Result<HeaderToAttest, NodeError>
-where
-    NS: Network,
-    S: Provider<NS>,
-    ND: Network,
-    D: Provider<ND>,
-{
+) -> Result<HeaderToAttest, NodeError> {
     let header = fetch_header(source, BlockId::number(block)).await?;
-    let source_chain = chain_id(source).await?;
-    let destination_chain = chain_id(destination).await?;
+    let source_chain = source.chain_id().await?;
+    let destination_chain = destination.chain_id().await?;
     let epoch = match epoch {
         Some(epoch) => epoch,
-        None => {
-            let call = ICommitteeLightNode::epochCall {}.abi_encode();
-            let returned: Bytes =
-                request(destination, "eth_call", json!([{ "to": light_node, "data": Bytes::from(call) }, "latest"]))
-                    .await?;
-            ICommitteeLightNode::epochCall::abi_decode_returns(&returned).map_err(|_| NodeError::NotALightNode {
-                address: light_node,
-                call: "epoch()",
-                returned,
-            })?
-        }
-    };
-    Ok(HeaderToAttest {
-        domain: domain(destination_chain, light_node),
-        attestation: HeaderAttestation {
-            chainId: U256::from(source_chain),
-            blockNumber: U256::from(header.number),
-            blockHash: header.hash(),
-            epoch,
+        None => match destination.view(light_node, &ICommitteeLightNode::epochCall {}).await {
+            Ok(epoch) => epoch,
+            Err(ChainError::Undecodable { call, returned }) => {
+                return Err(NodeError::NotALightNode { address: light_node, call, returned })
+            }
+            Err(error) => return Err(error.into()),
         },
-    })
+    };
+    Ok(HeaderToAttest::new(source_chain, &header, destination_chain, light_node, epoch))
 }
 
 /// What the light node did with a submitted attestation.
@@ -105,46 +98,28 @@ pub struct Submission {
     pub outcome: AttestationOutcome,
 }
 
-/// Sends `updateBlockHeader(abi.encode(signed))` to `light_node` from the provider's wallet, after
-/// simulating it, and waits (up to two minutes) for it to be mined.
+/// Sends `updateBlockHeader(abi.encode(signed))` to `light_node` from `sender`, after simulating
+/// it, and waits (the sender's timeout) for it to be mined.
 ///
 /// # Errors
 /// [`NodeError::Refused`] with the revert reason when the simulation reverts (nothing is sent),
-/// [`NodeError::Rpc`] when a request fails, [`NodeError::Unconfirmed`] when the transaction is not
-/// mined in time, [`NodeError::Reverted`] when it is mined and reverts.
-pub async fn submit_header<N, P>(
-    provider: &P,
+/// [`NodeError::Chain`] when a request fails or the transaction is not mined in time
+/// ([`ChainError::Unconfirmed`]), [`NodeError::Reverted`] when it is mined and reverts.
+pub async fn submit_header(
+    sender: &Sender,
     light_node: Address,
     signed: &SignedHeader,
-) -> Result<Submission, NodeError>
-where
-    N: Network,
-    P: Provider<N> + WalletProvider<N>,
-{
-    let calldata = update_block_header_calldata(signed);
-    let from = provider.default_signer_address();
-    let simulation = json!([{ "from": from, "to": light_node, "data": calldata }, "latest"]);
-    if let Err(error) = provider.raw_request::<_, Bytes>("eth_call".into(), simulation).await {
-        let refusal = error.as_error_resp().filter(|payload| payload.message.contains("revert")).map(|payload| {
-            payload.as_revert_data().map_or_else(|| payload.message.to_string(), |data| revert_reason(&data))
-        });
-        return Err(match refusal {
-            Some(reason) => NodeError::Refused { light_node, reason },
-            None => NodeError::Rpc { method: "eth_call", source: error },
-        });
-    }
-    let transaction = N::TransactionRequest::default().with_from(from).with_to(light_node).with_input(calldata);
-    let pending = provider
-        .send_transaction(transaction)
-        .await
-        .map_err(|source| NodeError::Rpc { method: "eth_sendRawTransaction", source })?;
-    let transaction_hash = *pending.tx_hash();
-    pending
-        .with_timeout(Some(CONFIRMATION_TIMEOUT))
-        .watch()
-        .await
-        .map_err(|source| NodeError::Unconfirmed { transaction: transaction_hash, source })?;
-    let receipt = mined_receipt(provider, transaction_hash).await?;
+) -> Result<Submission, NodeError> {
+    let transaction =
+        match sender.sign(TxKind::Call(light_node), update_block_header_calldata(signed), U256::ZERO).await {
+            Ok(transaction) => transaction,
+            Err(ChainError::Revert { reason, .. }) => return Err(NodeError::Refused { light_node, reason }),
+            Err(error) => return Err(error.into()),
+        };
+    sender.broadcast(&transaction).await?;
+    let transaction_hash = transaction.hash;
+    sender.wait(transaction_hash).await?;
+    let receipt = mined_receipt(sender.chain().as_ref(), transaction_hash).await?;
     let block_number = receipt.block_number.unwrap_or_default();
     if !receipt.inner.status() {
         return Err(NodeError::Reverted { transaction: transaction_hash, block: block_number });
@@ -166,16 +141,4 @@ where
         })
         .unwrap_or(AttestationOutcome::Unchanged);
     Ok(Submission { transaction_hash, block_number, outcome })
-}
-
-/// A revert reason a person can read: `Error(string)`'s string, a panic's meaning, or the data.
-fn revert_reason(data: &[u8]) -> String {
-    if let Ok(revert) = Revert::abi_decode(data) {
-        return revert.reason;
-    }
-    match decode_revert_reason(data) {
-        Some(reason) => reason,
-        None if data.is_empty() => "reverted without a reason".into(),
-        None => format!("reverted with {}", Bytes::copy_from_slice(data)),
-    }
 }

@@ -5,17 +5,18 @@
 //! rebuild the header's receipts root ([`receipt_proof`](crate::receipt_proof)). A node that serves
 //! anything else gets a [`NodeError`], never a proof that would not verify.
 //!
-//! Requests are raw JSON-RPC read into types that accept every receipt type, so the same code serves
-//! Ethereum and Arbitrum (whose blocks begin with Arbitrum's own transaction types) whatever network
-//! type the provider is built for.
+//! Everything is read through a [`Chain`] (a [`mos_rpc::Node`], or a chain a test puts in its
+//! place), as raw JSON-RPC read into types that accept every receipt type, so the same code serves
+//! Ethereum and Arbitrum (whose blocks begin with Arbitrum's own transaction types).
 
 mod light_node;
 mod proof;
 
-use alloy_primitives::{Address, Bytes, B256, U64};
-use alloy_provider::{network::AnyReceiptEnvelope, transport::TransportError, Network, Provider};
+use alloy_primitives::{Address, Bytes, B256};
+use alloy_provider::network::AnyReceiptEnvelope;
 use alloy_rpc_types_eth::{BlockId, BlockNumberOrTag, Header as RpcHeader, Log as RpcLog, TransactionReceipt};
 use light_client_iface::Header;
+use mos_rpc::{Chain, ChainError};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -27,14 +28,17 @@ use crate::ProveError;
 /// Why a node's answers gave no proof or attestation.
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
-    /// A request failed: the node is unreachable, refused it, or answered something unreadable.
-    #[error("{method} failed: {source}")]
-    Rpc {
+    /// A request failed: the node is unreachable, refused it, or answered something unreadable
+    /// (the error names the JSON-RPC method); or a transaction sent was not mined in time.
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    /// The node's answer to `method` is not what the method returns.
+    #[error("{method} answered something that is not what it returns: {error}")]
+    Unreadable {
         /// The JSON-RPC method.
         method: &'static str,
-        /// What the transport or the node reported.
-        #[source]
-        source: TransportError,
+        /// What does not fit.
+        error: String,
     },
     /// The node knows no such transaction.
     #[error("transaction {0} is unknown to the node")]
@@ -103,15 +107,6 @@ pub enum NodeError {
         /// The revert reason: `Error(string)`'s string, a panic, or the revert data in hex.
         reason: String,
     },
-    /// The transaction was sent but did not confirm.
-    #[error("transaction {transaction} was sent but did not confirm: {source}")]
-    Unconfirmed {
-        /// The transaction.
-        transaction: B256,
-        /// What the watcher reported (a timeout, a transport failure).
-        #[source]
-        source: alloy_provider::PendingTransactionError,
-    },
     /// The transaction was mined and reverted (its simulation just before had succeeded: the light
     /// node's state changed in between).
     #[error("transaction {transaction} reverted in block {block}")]
@@ -172,13 +167,13 @@ pub fn header_from_rpc(block: &RpcHeader) -> Result<Header, NodeError> {
 /// `header.hash()`.
 ///
 /// # Errors
-/// [`NodeError::Rpc`] when `eth_getBlockByNumber` / `eth_getBlockByHash` fails,
+/// [`NodeError::Chain`] when `eth_getBlockByNumber` / `eth_getBlockByHash` fails,
 /// [`NodeError::BlockNotFound`] when the node has no such block, [`NodeError::HeaderMismatch`] when
 /// the header does not hash to the block hash (or, asked by hash, to that hash).
-pub async fn fetch_header<N: Network, P: Provider<N>>(provider: &P, block: BlockId) -> Result<Header, NodeError> {
+pub async fn fetch_header<C: Chain + ?Sized>(chain: &C, block: BlockId) -> Result<Header, NodeError> {
     let found: Option<RpcHeader> = match block {
-        BlockId::Hash(hash) => request(provider, "eth_getBlockByHash", json!([hash.block_hash, false])).await?,
-        BlockId::Number(number) => request(provider, "eth_getBlockByNumber", json!([number, false])).await?,
+        BlockId::Hash(hash) => request(chain, "eth_getBlockByHash", json!([hash.block_hash, false])).await?,
+        BlockId::Number(number) => request(chain, "eth_getBlockByNumber", json!([number, false])).await?,
     };
     let found = found.ok_or(NodeError::BlockNotFound(block))?;
     let header = header_from_rpc(&found)?;
@@ -200,40 +195,33 @@ type RpcReceipt = TransactionReceipt<AnyReceiptEnvelope<RpcLog>>;
 /// The receipt of `transaction`, which must be mined.
 ///
 /// # Errors
-/// [`NodeError::TransactionNotFound`] / [`NodeError::TransactionNotMined`], [`NodeError::Rpc`].
-async fn mined_receipt<N: Network, P: Provider<N>>(provider: &P, transaction: B256) -> Result<RpcReceipt, NodeError> {
-    let receipt: Option<RpcReceipt> = request(provider, "eth_getTransactionReceipt", json!([transaction])).await?;
+/// [`NodeError::TransactionNotFound`] / [`NodeError::TransactionNotMined`], [`NodeError::Chain`].
+async fn mined_receipt<C: Chain + ?Sized>(chain: &C, transaction: B256) -> Result<RpcReceipt, NodeError> {
+    let receipt: Option<RpcReceipt> = request(chain, "eth_getTransactionReceipt", json!([transaction])).await?;
     match receipt {
         Some(receipt) if receipt.block_hash.is_some() => Ok(receipt),
         Some(_) => Err(NodeError::TransactionNotMined(transaction)),
         None => {
             // No receipt: a pending transaction still has a body.
-            let body: Option<Value> = request(provider, "eth_getTransactionByHash", json!([transaction])).await?;
+            let body: Option<Value> = request(chain, "eth_getTransactionByHash", json!([transaction])).await?;
             Err(body
                 .map_or(NodeError::TransactionNotFound(transaction), |_| NodeError::TransactionNotMined(transaction)))
         }
     }
 }
 
-/// The chain id the node serves.
+/// One JSON-RPC request, its answer read as `R`.
 ///
 /// # Errors
-/// [`NodeError::Rpc`] when `eth_chainId` fails.
-async fn chain_id<N: Network, P: Provider<N>>(provider: &P) -> Result<u64, NodeError> {
-    let id: U64 = request(provider, "eth_chainId", json!([])).await?;
-    Ok(id.to())
-}
-
-/// One JSON-RPC request, its failure named by its method.
-async fn request<N: Network, P: Provider<N>, R>(
-    provider: &P,
+/// [`NodeError::Chain`] when the request fails, [`NodeError::Unreadable`] when the answer is not
+/// an `R`.
+async fn request<C: Chain + ?Sized, R: DeserializeOwned>(
+    chain: &C,
     method: &'static str,
     params: Value,
-) -> Result<R, NodeError>
-where
-    R: DeserializeOwned + std::fmt::Debug + Send + Sync + Unpin + 'static,
-{
-    provider.raw_request(method.into(), params).await.map_err(|source| NodeError::Rpc { method, source })
+) -> Result<R, NodeError> {
+    let answer = chain.request(method, params).await?;
+    serde_json::from_value(answer).map_err(|error| NodeError::Unreadable { method, error: error.to_string() })
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! Receipt proofs of a transaction, or of a log, from a node.
 
 use alloy_primitives::{Log, B256};
-use alloy_provider::{Network, Provider};
 use alloy_rpc_types_eth::BlockId;
 use light_client_iface::{Header, Receipt, ReceiptProof};
+use mos_rpc::Chain;
 use serde_json::json;
 
 use super::{fetch_header, mined_receipt, request, NodeError, RpcReceipt};
@@ -32,17 +32,14 @@ pub struct TransactionProof {
 /// The proof of the receipt of `transaction`.
 ///
 /// # Errors
-/// [`NodeError::TransactionNotFound`], [`NodeError::TransactionNotMined`], [`NodeError::Rpc`]
+/// [`NodeError::TransactionNotFound`], [`NodeError::TransactionNotMined`], [`NodeError::Chain`]
 /// (naming the method), [`NodeError::BlockNotFound`], [`NodeError::HeaderMismatch`],
 /// [`NodeError::TransactionNotInBlock`], [`NodeError::Proof`] (the receipts miss the receipts root).
-pub async fn prove_transaction<N: Network, P: Provider<N>>(
-    provider: &P,
-    transaction: B256,
-) -> Result<TransactionProof, NodeError> {
-    let receipt = mined_receipt(provider, transaction).await?;
+pub async fn prove_transaction<C: Chain + ?Sized>(chain: &C, transaction: B256) -> Result<TransactionProof, NodeError> {
+    let receipt = mined_receipt(chain, transaction).await?;
     let block_hash = receipt.block_hash.ok_or(NodeError::TransactionNotMined(transaction))?;
-    let header = fetch_header(provider, BlockId::hash(block_hash)).await?;
-    let receipts = block_receipts(provider, block_hash).await?;
+    let header = fetch_header(chain, BlockId::hash(block_hash)).await?;
+    let receipts = block_receipts(chain, block_hash).await?;
     let index = receipts
         .iter()
         .position(|receipt| receipt.transaction_hash == transaction)
@@ -54,16 +51,16 @@ pub async fn prove_transaction<N: Network, P: Provider<N>>(
 /// order given: the block's header and receipts are fetched once for all of them.
 ///
 /// # Errors
-/// [`NodeError::TransactionNotInBlock`] when one of them is not in the block; [`NodeError::Rpc`]
+/// [`NodeError::TransactionNotInBlock`] when one of them is not in the block; [`NodeError::Chain`]
 /// (naming the method), [`NodeError::BlockNotFound`], [`NodeError::HeaderMismatch`],
 /// [`NodeError::Proof`].
-pub async fn prove_transactions_in_block<N: Network, P: Provider<N>>(
-    provider: &P,
+pub async fn prove_transactions_in_block<C: Chain + ?Sized>(
+    chain: &C,
     block_hash: B256,
     transactions: &[B256],
 ) -> Result<Vec<TransactionProof>, NodeError> {
-    let header = fetch_header(provider, BlockId::hash(block_hash)).await?;
-    let receipts = block_receipts(provider, block_hash).await?;
+    let header = fetch_header(chain, BlockId::hash(block_hash)).await?;
+    let receipts = block_receipts(chain, block_hash).await?;
     let indexes = transactions
         .iter()
         .map(|&transaction| {
@@ -80,16 +77,16 @@ pub async fn prove_transactions_in_block<N: Network, P: Provider<N>>(
 /// `eth_getLogs` gives it).
 ///
 /// # Errors
-/// [`NodeError::LogIndexOutOfRange`] when the block has no such log; [`NodeError::Rpc`],
+/// [`NodeError::LogIndexOutOfRange`] when the block has no such log; [`NodeError::Chain`],
 /// [`NodeError::BlockNotFound`], [`NodeError::HeaderMismatch`], [`NodeError::Proof`].
-pub async fn prove_log<N: Network, P: Provider<N>>(
-    provider: &P,
+pub async fn prove_log<C: Chain + ?Sized>(
+    chain: &C,
     block: u64,
     log_index: u64,
 ) -> Result<TransactionProof, NodeError> {
-    let header = fetch_header(provider, BlockId::number(block)).await?;
+    let header = fetch_header(chain, BlockId::number(block)).await?;
     let block_hash = header.hash();
-    let receipts = block_receipts(provider, block_hash).await?;
+    let receipts = block_receipts(chain, block_hash).await?;
     let mut first = 0u64;
     for (index, receipt) in receipts.iter().enumerate() {
         let count = receipt.inner.inner.receipt.logs.len() as u64;
@@ -104,12 +101,9 @@ pub async fn prove_log<N: Network, P: Provider<N>>(
 /// Every receipt of the block `block_hash`, in order.
 ///
 /// # Errors
-/// [`NodeError::Rpc`] when `eth_getBlockReceipts` fails, [`NodeError::BlockNotFound`].
-async fn block_receipts<N: Network, P: Provider<N>>(
-    provider: &P,
-    block_hash: B256,
-) -> Result<Vec<RpcReceipt>, NodeError> {
-    let receipts: Option<Vec<RpcReceipt>> = request(provider, "eth_getBlockReceipts", json!([block_hash])).await?;
+/// [`NodeError::Chain`] when `eth_getBlockReceipts` fails, [`NodeError::BlockNotFound`].
+async fn block_receipts<C: Chain + ?Sized>(chain: &C, block_hash: B256) -> Result<Vec<RpcReceipt>, NodeError> {
+    let receipts: Option<Vec<RpcReceipt>> = request(chain, "eth_getBlockReceipts", json!([block_hash])).await?;
     receipts.ok_or(NodeError::BlockNotFound(BlockId::hash(block_hash)))
 }
 
