@@ -28,7 +28,8 @@ pub struct FaultSchedule {
     /// A request reaches the node, and its answer is lost (for a broadcast: the transaction is
     /// in the pool, and the sender hears an error).
     pub lose_answer_one_in: u64,
-    /// A broadcast is answered as accepted and never reaches the node.
+    /// A broadcast (counted apart from the other requests) is answered as accepted and never
+    /// reaches the node.
     pub drop_broadcast_one_in: u64,
     /// `eth_blockNumber` answers a head this many blocks old, every other time it is asked.
     pub stale_head_by: u64,
@@ -53,6 +54,8 @@ pub struct FaultyChain {
     inner: Arc<dyn Chain>,
     schedule: FaultSchedule,
     requests: AtomicU64,
+    broadcasts: AtomicU64,
+    heads: AtomicU64,
     counts: Arc<FaultCounts>,
 }
 
@@ -66,12 +69,13 @@ enum Fate {
 impl FaultyChain {
     /// `inner` behind the faults of `schedule`, counted into `counts`.
     pub fn new(inner: Arc<dyn Chain>, schedule: FaultSchedule, counts: Arc<FaultCounts>) -> Self {
-        Self { inner, schedule, requests: AtomicU64::new(0), counts }
+        let [requests, broadcasts, heads] = [(); 3].map(|()| AtomicU64::new(0));
+        Self { inner, schedule, requests, broadcasts, heads, counts }
     }
 
-    /// The request's number, from one.
-    fn next(&self) -> u64 {
-        self.requests.fetch_add(1, Ordering::Relaxed) + 1
+    /// The next number of `counter`, from one.
+    fn next(counter: &AtomicU64) -> u64 {
+        counter.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// Whether request `n` falls on a one-in-`every` fault.
@@ -81,7 +85,7 @@ impl FaultyChain {
 
     /// The fate of the next request.
     fn fate(&self) -> Fate {
-        let n = self.next();
+        let n = Self::next(&self.requests);
         if Self::falls(n, self.schedule.fail_one_in) {
             self.counts.failed.fetch_add(1, Ordering::Relaxed);
             Fate::Fail
@@ -132,7 +136,7 @@ impl Chain for FaultyChain {
 
     async fn block_number(&self) -> Result<u64, ChainError> {
         let head = self.faulty("eth_blockNumber", self.inner.block_number()).await?;
-        if self.schedule.stale_head_by > 0 && self.next().is_multiple_of(2) {
+        if self.schedule.stale_head_by > 0 && Self::next(&self.heads).is_multiple_of(2) {
             self.counts.stale_heads.fetch_add(1, Ordering::Relaxed);
             return Ok(head.saturating_sub(self.schedule.stale_head_by));
         }
@@ -180,7 +184,7 @@ impl Chain for FaultyChain {
     }
 
     async fn send_raw(&self, raw: &Bytes) -> Result<(), ChainError> {
-        if Self::falls(self.next(), self.schedule.drop_broadcast_one_in) {
+        if Self::falls(Self::next(&self.broadcasts), self.schedule.drop_broadcast_one_in) {
             self.counts.dropped_broadcasts.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }

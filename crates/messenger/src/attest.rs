@@ -15,21 +15,32 @@ use crate::{
     transactions::{GasLimit, SendError},
 };
 
-/// Makes sure the route's light node holds `block_hash` for source block `block`: `None` when it
-/// did already, the [`Event::Attested`] when the messenger attested it now with `attesters` (the
-/// committee members among them, as many as the deployment's threshold).
+/// Whether the light node holds a block's hash, or the messenger sent its attestation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attestation {
+    /// The light node holds the hash already.
+    Held,
+    /// The messenger sent the attestation in this transaction (not mined yet; see [`confirm`]).
+    Sent(B256),
+}
+
+/// Makes sure the route's light node holds `block_hash` for source block `block`, or will once
+/// the transaction it sends now is mined: [`Attestation::Held`] when it holds it already,
+/// [`Attestation::Sent`] when the messenger attested it with `attesters` (the committee members
+/// among them, as many as the deployment's threshold). Transactions the messenger sends after it
+/// on the destination come after it in nonce order: mined after it.
 ///
 /// # Errors
 /// [`AttemptFailure::Waiting`] when the block is not attested and the messenger cannot attest it
 /// (too few of the committee's keys); [`AttemptFailure::Refused`] when the light node holds another
 /// hash for the block or refuses the attestation; [`AttemptFailure::Transient`] when a node fails,
 /// or the source's block is no longer `block_hash` (a reorganisation).
-pub async fn ensure_attested(
+pub async fn attest(
     route: &Route,
     block: u64,
     block_hash: B256,
     attesters: &[PrivateKeySigner],
-) -> Result<Option<Event>, AttemptFailure> {
+) -> Result<Attestation, AttemptFailure> {
     let destination = &route.destination;
     let light_node = route.light_node;
     let attested = destination
@@ -38,7 +49,7 @@ pub async fn ensure_attested(
         .await
         .map_err(transient)?;
     if attested == block_hash {
-        return Ok(None);
+        return Ok(Attestation::Held);
     }
     if !attested.is_zero() {
         return Err(AttemptFailure::Refused(format!(
@@ -83,10 +94,19 @@ pub async fn ensure_attested(
                 error => transient(error),
             },
         )?;
-    let receipt = destination.sender().wait(sent.transaction).await.map_err(transient)?;
+    Ok(Attestation::Sent(sent.transaction))
+}
+
+/// Waits for the attestation of source block `block` sent in `transaction` ([`attest`]) to be
+/// mined: the [`Event::Attested`] to report.
+///
+/// # Errors
+/// [`AttemptFailure::Transient`] when it is not mined in time, or fails.
+pub async fn confirm(route: &Route, block: u64, transaction: B256) -> Result<Event, AttemptFailure> {
+    let receipt = route.destination.sender().wait(transaction).await.map_err(transient)?;
     if !receipt.status() {
-        return Err(AttemptFailure::Transient(format!("the attestation {} failed", sent.transaction)));
+        return Err(AttemptFailure::Transient(format!("the attestation {transaction} failed")));
     }
-    tracing::info!(route = %route.id, block, transaction = %receipt.transaction_hash, "attested");
-    Ok(Some(Event::Attested { route: route.id.clone(), block, light_node, transaction: receipt.transaction_hash }))
+    tracing::info!(route = %route.id, block, %transaction, "attested");
+    Ok(Event::Attested { route: route.id.clone(), block, light_node: route.light_node, transaction })
 }

@@ -2,7 +2,7 @@
 //! failure to send it means, and what its receipt says of each order. Sending and following the
 //! transaction is the transaction manager's ([`crate::transactions`]).
 
-use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_sol_types::{SolCall, SolEvent};
 use mos_message::{
@@ -87,6 +87,34 @@ pub fn delivery_call(
         receiptProof: receipt_proof,
     };
     Ok(call.abi_encode().into())
+}
+
+/// What the gas of delivering `undelivered` with `proof` depends on, as a key: the destination,
+/// and for each order, whether the destination executes or forwards it, its message type, relay
+/// flag, gas limit, and its target's and payload's lengths in words. Deliveries of one shape need
+/// about the same gas (the MOS's gas guard asks for every executed message's gas limit whatever
+/// the target then uses; the proof's size is what varies), so one simulated limit serves them.
+pub fn shape(route: &Route, proof: &TransactionProof, undelivered: &[B256]) -> B256 {
+    let destination = U256::from(route.id.to);
+    let mut key = route.id.to.to_be_bytes().to_vec();
+    let messages = proof
+        .logs
+        .iter()
+        .filter(|log| log.address == route.source.entry.mos)
+        .filter_map(|log| MessageOut::decode(log.address, log.topics(), &log.data.data).ok());
+    for message in messages.filter(|message| undelivered.contains(&message.order_id)) {
+        key.push(u8::from(message.to_chain == destination));
+        match message.message() {
+            Ok(data) => {
+                key.extend([data.msg_type as u8, u8::from(data.relay)]);
+                key.extend(data.gas_limit.to_be_bytes::<32>());
+                key.extend((data.target.len().div_ceil(32) as u64).to_be_bytes());
+                key.extend((data.payload.len().div_ceil(32) as u64).to_be_bytes());
+            }
+            Err(_) => key.push(u8::MAX),
+        }
+    }
+    keccak256(key)
 }
 
 /// What a delivery transaction that was not sent means for the delivery: a refusal when the

@@ -36,17 +36,24 @@
 //! but whose target fails is delivered (the MOS records the failure and the order can be retried
 //! with `retryMessageIn`): it is reported as executed with `result = false` and its reason.
 
-use std::{collections::BTreeMap, convert::Infallible, future::Future, sync::Arc, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    convert::Infallible,
+    future::Future,
+    sync::Arc,
+    time::Duration,
+};
 
 use alloy_primitives::B256;
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_signer_local::PrivateKeySigner;
 use futures::StreamExt;
-use mos_rpc::{Chain, ChainError, Node, Sender, UrlError};
+use mos_prover::rpc::TransactionProof;
+use mos_rpc::{decode_signed, Chain, ChainError, Node, Sender, UrlError};
 use tokio::{sync::mpsc, time::Instant};
 
 use crate::{
-    attest::ensure_attested,
+    attest::{self, Attestation},
     config::{Config, Simulation},
     deliver::{self, AttemptFailure},
     deployment::{Deployment, DeploymentError},
@@ -55,7 +62,7 @@ use crate::{
     route::{self, Endpoint, Route, RouteId},
     scan,
     store::{after_ms, now_ms, Attempt, Delivery, Lease, Outcome, RouteSummary, Stage, Store, StoreError},
-    transactions::{GasLimit, Resent, SendError, TransactionManager, TransactionState},
+    transactions::{GasLimit, Resent, SendError, TransactionManager, TransactionState, Unstuck},
 };
 
 /// Why the messenger cannot start or go on.
@@ -114,6 +121,8 @@ pub struct Messenger {
     metrics: Arc<Metrics>,
     /// When the accounts' balances and nonces and the store's gauges were last read.
     gauges_read: std::sync::Mutex<Option<Instant>>,
+    /// The gas limit each delivery shape ([`deliver::shape`]) last simulated at.
+    learned_limits: std::sync::Mutex<HashMap<B256, u64>>,
 }
 
 /// How many deliveries of a route are confirmed, or simulated and sent, at once: their requests
@@ -122,6 +131,16 @@ const CONCURRENCY: usize = 16;
 
 /// How many source blocks of a route are delivered at once.
 const BLOCK_CONCURRENCY: usize = 8;
+
+/// A delivery ready to send: the orders of it the destination lacks, its proof, and its shape
+/// ([`deliver::shape`]).
+#[derive(Clone, Copy)]
+struct Ready<'a> {
+    delivery: &'a Delivery,
+    undelivered: &'a [B256],
+    proof: &'a TransactionProof,
+    shape: B256,
+}
 
 /// What confirming a submitted delivery came to.
 enum Confirmed {
@@ -228,6 +247,7 @@ impl Messenger {
             events: None,
             metrics,
             gauges_read: std::sync::Mutex::new(None),
+            learned_limits: std::sync::Mutex::default(),
         })
     }
 
@@ -376,8 +396,8 @@ impl Messenger {
     async fn look_after_chains(&self) -> Result<(), MessengerError> {
         for endpoint in &self.endpoints {
             match endpoint.transactions.fill_gap().await {
-                Ok(Some(_)) => self.metrics.gap_filled(&endpoint.entry.name),
-                Ok(None) => {}
+                Ok(Some(Unstuck::Filled(_))) => self.metrics.gap_filled(&endpoint.entry.name),
+                Ok(Some(Unstuck::Again(_)) | None) => {}
                 Err(error) => tracing::warn!(chain = %endpoint.entry.name, %error, "cannot look for a stuck nonce"),
             }
         }
@@ -601,61 +621,125 @@ impl Messenger {
             .await
             .map_err(deliver::transient);
         let attested = match proven {
-            Ok(proofs) => ensure_attested(route, block, block_hash, &self.attesters).await.map(|event| (proofs, event)),
+            Ok(proofs) => attest::attest(route, block, block_hash, &self.attesters).await.map(|sent| (proofs, sent)),
             Err(failure) => Err(failure),
         };
-        let proofs = match attested {
-            Ok((proofs, event)) => {
-                if let Some(event) = event {
-                    self.emit(event);
-                }
-                proofs
-            }
-            Err(failure) => {
-                for (delivery, _) in &open {
-                    self.record_failed_attempt(route, delivery, failure.clone(), false).await?;
-                }
-                return Ok(());
-            }
+        let (proofs, attestation) = match attested {
+            Ok(attested) => attested,
+            Err(failure) => return self.record_failed_attempts(route, &open, failure).await,
         };
-        let mut deliveries = open.iter().zip(&proofs);
-        // Once per block (the policy's default): the first delivery is simulated, and once it is
-        // sent the block's other first attempts go at its limit with a quarter more, unsimulated.
-        let mut unsimulated = None;
-        if self.config.gas.simulation == Simulation::OncePerBlock && open.len() > 1 {
-            if let Some(((delivery, undelivered), proof)) = deliveries.next() {
-                if self.submit(route, delivery, undelivered, proof, GasLimit::Simulated).await? {
-                    let limit = route.destination.transactions.simulated_limit(route.destination.entry.mos);
-                    unsimulated = limit.map(|limit| GasLimit::Unsimulated(limit.saturating_add(limit / 4)));
-                }
+        let deliveries: Vec<Ready<'_>> = open
+            .iter()
+            .zip(&proofs)
+            .map(|((delivery, undelivered), proof)| Ready {
+                delivery,
+                undelivered,
+                proof,
+                shape: deliver::shape(route, proof, undelivered),
+            })
+            .collect();
+        let Attestation::Sent(attestation) = attestation else {
+            return self.send_block(route, deliveries, false).await;
+        };
+        // The attestation is not mined yet. When every delivery is a first attempt of a shape
+        // simulated before, they go at once, behind it in nonce order, at that limit with a
+        // quarter more: they cannot be simulated before it is mined (the light node lacks the
+        // block), and waiting for it would leave the destination a block without them.
+        // Otherwise they wait for it.
+        let ahead = self.config.gas.simulation == Simulation::OncePerBlock
+            && deliveries.iter().all(|ready| ready.delivery.is_first_attempt() && self.learned(ready.shape).is_some());
+        if ahead {
+            self.send_block(route, deliveries, true).await?;
+            // Those deliveries fail on chain if it does, and are tried again simulated.
+            match attest::confirm(route, block, attestation).await {
+                Ok(event) => self.emit(event),
+                Err(failure) => tracing::warn!(route = %route.id, block, %attestation, ?failure, "attestation"),
+            }
+            return Ok(());
+        }
+        match attest::confirm(route, block, attestation).await {
+            Ok(event) => self.emit(event),
+            Err(failure) => return self.record_failed_attempts(route, &open, failure).await,
+        }
+        self.send_block(route, deliveries, false).await
+    }
+
+    /// The gas limit deliveries of `shape` last simulated at ([`deliver::shape`]), if any did.
+    fn learned(&self, shape: B256) -> Option<u64> {
+        self.learned_limits.lock().ok().and_then(|limits| limits.get(&shape).copied())
+    }
+
+    /// Records the same failed attempt for each of `open`.
+    async fn record_failed_attempts(
+        &self,
+        route: &Route,
+        open: &[(Delivery, Vec<B256>)],
+        failure: AttemptFailure,
+    ) -> Result<(), MessengerError> {
+        for (delivery, _) in open {
+            self.record_failed_attempt(route, delivery, failure.clone(), false).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the deliveries of one source block. Ahead of their attestation (`ahead`), each at
+    /// the limit its shape last simulated at with a quarter more. Otherwise, once per shape (the
+    /// policy's default), the first delivery of each shape is simulated and the shape's other
+    /// first attempts go at its limit with a quarter more, unsimulated; every other delivery is
+    /// simulated.
+    async fn send_block(&self, route: &Route, deliveries: Vec<Ready<'_>>, ahead: bool) -> Result<(), MessengerError> {
+        let with_margin = |limit: u64| GasLimit::Unsimulated(limit.saturating_add(limit / 4));
+        let mut leaders = Vec::new();
+        let mut followers = Vec::new();
+        for ready in deliveries {
+            let leads = !ahead
+                && self.config.gas.simulation == Simulation::OncePerBlock
+                && ready.delivery.is_first_attempt()
+                && !leaders.iter().any(|leader: &Ready<'_>| leader.shape == ready.shape);
+            if leads {
+                leaders.push(ready)
+            } else {
+                followers.push(ready)
             }
         }
-        let sends = deliveries.map(|((delivery, undelivered), proof)| {
-            let gas = match unsimulated {
-                Some(gas) if delivery.is_first_attempt() => gas,
+        let led: Vec<Result<(B256, Option<u64>), MessengerError>> = futures::stream::iter(
+            leaders.iter().map(async |ready| Ok((ready.shape, self.submit(route, ready, GasLimit::Simulated).await?))),
+        )
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+        let mut limits = BTreeMap::new();
+        for led in led {
+            if let (shape, Some(limit)) = led? {
+                limits.insert(shape, limit);
+            }
+        }
+        let sends = followers.iter().map(|ready| {
+            let limit = if ahead { self.learned(ready.shape) } else { limits.get(&ready.shape).copied() };
+            let gas = match limit {
+                Some(limit)
+                    if ready.delivery.is_first_attempt() && self.config.gas.simulation == Simulation::OncePerBlock =>
+                {
+                    with_margin(limit)
+                }
                 _ => GasLimit::Simulated,
             };
-            self.submit(route, delivery, undelivered, proof, gas)
+            self.submit(route, ready, gas)
         });
-        let sent: Vec<Result<bool, MessengerError>> =
+        let sent: Vec<Result<Option<u64>, MessengerError>> =
             futures::stream::iter(sends).buffer_unordered(CONCURRENCY).collect().await;
         sent.into_iter().try_for_each(|sent| sent.map(drop))
     }
 
     /// Builds a delivery's call and hands it to the destination's transaction manager, which
-    /// finds its gas limit as `gas` says and records it before broadcasting it. Whether it was
-    /// sent (when it was not, the failed attempt is recorded).
-    async fn submit(
-        &self,
-        route: &Route,
-        delivery: &Delivery,
-        undelivered: &[B256],
-        proof: &mos_prover::rpc::TransactionProof,
-        gas: GasLimit,
-    ) -> Result<bool, MessengerError> {
+    /// finds its gas limit as `gas` says and records it before broadcasting it. The gas limit it
+    /// was sent at (learned for its shape when simulated), or none when it was not sent (the
+    /// failed attempt is recorded).
+    async fn submit(&self, route: &Route, ready: &Ready<'_>, gas: GasLimit) -> Result<Option<u64>, MessengerError> {
+        let Ready { delivery, undelivered, proof, shape } = *ready;
         let calldata = match deliver::delivery_call(route, &delivery.open_orders(), undelivered, proof) {
             Ok(calldata) => calldata,
-            Err(failure) => return self.record_failed_attempt(route, delivery, failure, false).await.map(|()| false),
+            Err(failure) => return self.record_failed_attempt(route, delivery, failure, false).await.map(|()| None),
         };
         let (store, owner) = (&self.store, &self.lease.owner);
         let sent = route
@@ -675,7 +759,13 @@ impl Messenger {
                     simulated = gas == GasLimit::Simulated,
                     "submitted"
                 );
-                return Ok(true);
+                let limit = decode_signed(&submission.raw).ok().map(|(_, unsigned)| unsigned.gas_limit);
+                if let (GasLimit::Simulated, Some(limit)) = (gas, limit) {
+                    if let Ok(mut limits) = self.learned_limits.lock() {
+                        limits.insert(shape, limit);
+                    }
+                }
+                return Ok(limit);
             }
             Err(SendError::Store(error)) => {
                 self.held(Err::<(), _>(error))?;
@@ -685,7 +775,7 @@ impl Messenger {
                 self.record_failed_attempt(route, delivery, failure, false).await?;
             }
         }
-        Ok(false)
+        Ok(None)
     }
 
     /// Whether a write to a delivery this instance holds went through: `false` when another instance

@@ -22,8 +22,10 @@
 //!   broadcast again with the same bytes; one the node refuses as underpriced, or that holds up
 //!   the account's nonces for longer than the stuck timeout, is replaced by itself with fees
 //!   raised by [`GasPolicy::bump_percent`] (and at least the node's suggestion), recorded first.
-//!   A nonce that nothing recorded will fill (its transaction forgotten) is filled by a transfer
-//!   of nothing to the account itself ([`TransactionManager::fill_gap`]).
+//!   A nonce that does not move while later ones wait ([`TransactionManager::fill_gap`]) gets the
+//!   manager's own transaction for it broadcast again when the node lost it (an attestation,
+//!   which is not recorded, included); one it has no transaction for (forgotten across a restart)
+//!   is filled by a transfer of nothing to the account itself.
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -70,8 +72,8 @@ pub enum GasLimit {
     /// Simulated at the last estimate's limit for the destination, or estimated: a call that
     /// reverts is not sent.
     Simulated,
-    /// This limit, without a simulation: for a call shaped like one that simulated just before
-    /// ([`TransactionManager::simulated_limit`]). One that fails is mined as failed.
+    /// This limit, without a simulation: for a call shaped like one that simulated before (the
+    /// messenger keys deliveries by their shape). One that fails is mined as failed.
     Unsimulated(u64),
 }
 
@@ -122,6 +124,21 @@ struct Nonces {
     /// The account's mined nonce when last seen below `next`, and since when (ms): a nonce that
     /// does not move for long is stuck.
     head: Option<(u64, u64)>,
+    /// The last transaction this manager broadcast at each nonce not yet seen mined: what a stuck
+    /// nonce is broadcast again with when the node lost it, recorded or not (an attestation is
+    /// not recorded).
+    broadcast: BTreeMap<u64, SignedTransaction>,
+}
+
+/// What [`TransactionManager::fill_gap`] did for a stuck nonce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unstuck {
+    /// The node had lost the transaction this manager broadcast at it: the same bytes were
+    /// broadcast again.
+    Again(B256),
+    /// This manager holds no transaction for it (it was started since) or the node holds one
+    /// that does not move: filled with this transfer of nothing to the account itself.
+    Filled(B256),
 }
 
 /// The transaction manager of one account on one chain.
@@ -180,7 +197,7 @@ impl TransactionManager {
     }
 
     /// The gas limit calls to `to` last simulated successfully at, if one has.
-    pub fn simulated_limit(&self, to: Address) -> Option<u64> {
+    fn simulated_limit(&self, to: Address) -> Option<u64> {
         self.gas_limits.lock().ok().and_then(|limits| limits.get(&to).copied())
     }
 
@@ -279,21 +296,23 @@ impl TransactionManager {
         }
     }
 
-    /// Fills the account's lowest open nonce with a transfer of nothing to itself when it has not
-    /// moved for twice the stuck timeout while this manager has signed past it: the transaction
-    /// that had it is forgotten (nothing recorded will broadcast it again), and every later one
-    /// waits behind it. The transfer's hash, when one was sent. A delivery whose transaction it
-    /// displaces finds it lost, and is delivered again.
+    /// Moves the account's lowest open nonce when it has not moved for twice the stuck timeout
+    /// while this manager has signed past it (every later transaction waits behind it): the
+    /// transaction this manager broadcast at it is broadcast again when the node lost it;
+    /// otherwise the nonce is filled with a transfer of nothing to the account itself (a delivery
+    /// whose transaction it displaces finds it lost, and is delivered again). What was done, if
+    /// anything.
     ///
     /// # Errors
     /// [`SendError::Chain`] when the node cannot be asked or refuses the transfer,
     /// [`SendError::FeeAboveCap`].
-    pub async fn fill_gap(&self) -> Result<Option<B256>, SendError> {
+    pub async fn fill_gap(&self) -> Result<Option<Unstuck>, SendError> {
         let mined_nonce = self.sender.chain().mined_nonce(self.sender.address()).await?;
         let now = now_ms();
         let mut nonces = self.nonces.lock().await;
         let Some(next) = nonces.next else { return Ok(None) };
         nonces.held_back.retain(|&nonce, _| nonce >= mined_nonce);
+        nonces.broadcast.retain(|&nonce, _| nonce >= mined_nonce);
         if mined_nonce >= next {
             nonces.head = None;
             return Ok(None);
@@ -307,6 +326,23 @@ impl TransactionManager {
         };
         if now.saturating_sub(since) < millis(self.stuck_after).saturating_mul(2) {
             return Ok(None);
+        }
+        nonces.head = Some((mined_nonce, now));
+        if let Some(signed) = nonces.broadcast.get(&mined_nonce).cloned() {
+            match self.broadcast(&mut nonces, &signed).await {
+                Ok(Broadcast::Sent | Broadcast::HeldBack) => {
+                    tracing::warn!(
+                        chain = self.sender.chain_id(),
+                        nonce = mined_nonce,
+                        transaction = %signed.hash,
+                        "nonce stuck: the node had lost its transaction; broadcast it again"
+                    );
+                    return Ok(Some(Unstuck::Again(signed.hash)));
+                }
+                // In the pool and not moving: filled below.
+                Ok(Broadcast::Known) => {}
+                Err(error) => return Err(error.into()),
+            }
         }
         let fees = self.capped(self.fees().await?.bumped(self.policy.bump_percent));
         let transfer = Unsigned {
@@ -325,9 +361,8 @@ impl TransactionManager {
             transaction = %signed.hash,
             "nonce stuck with nothing to fill it; filling it with a transfer to the account itself"
         );
-        nonces.head = Some((mined_nonce, now));
         self.broadcast(&mut nonces, &signed).await?;
-        Ok(Some(signed.hash))
+        Ok(Some(Unstuck::Filled(signed.hash)))
     }
 
     /// `submission` signed again with higher fees, recorded, then broadcast.
@@ -370,6 +405,7 @@ impl TransactionManager {
     /// nonce is held back; one refused because its nonce is used makes the manager read its next
     /// nonce again.
     async fn broadcast(&self, nonces: &mut Nonces, signed: &SignedTransaction) -> Result<Broadcast, ChainError> {
+        nonces.broadcast.insert(signed.nonce, signed.clone());
         let broadcast = match self.sender.broadcast(signed).await {
             Ok(()) => Broadcast::Sent,
             Err(error) => match error.refusal() {

@@ -12,8 +12,8 @@ use alloy_primitives::{Address, Bytes, B256};
 use devnet::{rpc::RpcServer, Chain, ChainConfig};
 use mos_messenger::{
     config::GasPolicy,
-    store::{self, Lease, NewDelivery, RouteKey, Store, StoreError, Submission},
-    transactions::{GasLimit, Resent, SendError, TransactionManager, TransactionState},
+    store::{self, Delivery, Lease, NewDelivery, RouteKey, Store, StoreError, Submission},
+    transactions::{GasLimit, Resent, SendError, TransactionManager, TransactionState, Unstuck},
 };
 use mos_rpc::{decode_signed, Node, Sender};
 
@@ -82,6 +82,29 @@ async fn send(manager: &TransactionManager, count: usize, recorded: &Mutex<Vec<S
         );
     }
     sent
+}
+
+/// `count` deliveries in `store`, claimed by instance "a" (its lease).
+async fn deliveries(store: &Arc<dyn Store>, count: u8) -> (Lease, Vec<Delivery>) {
+    store.cursor(ROUTE, 0).await.unwrap();
+    let found: Vec<NewDelivery> = (1..=count)
+        .map(|seed| NewDelivery {
+            source_transaction: B256::repeat_byte(seed),
+            source_block: 1,
+            source_block_hash: B256::ZERO,
+            orders: vec![B256::repeat_byte(seed)],
+        })
+        .collect();
+    store.record_scan(ROUTE, 0, 2, &found, 0).await.unwrap();
+    let lease = Lease { owner: "a".into(), duration_ms: 60_000 };
+    let deliveries = store.claim(ROUTE, None, &lease, store::now_ms(), 10).await.unwrap();
+    (lease, deliveries)
+}
+
+/// Sends a transfer of nothing through `manager`, recorded as `delivery`'s transaction.
+async fn send_recorded(manager: &TransactionManager, store: &Arc<dyn Store>, delivery: &Delivery) -> Submission {
+    let record = async |submission: &Submission| store.record_submission(delivery.id, "a", submission).await;
+    manager.send(Address::repeat_byte(0x42), Bytes::new(), GasLimit::Simulated, record).await.unwrap()
 }
 
 async fn resolve(manager: &TransactionManager, submission: &Submission) -> TransactionState {
@@ -173,18 +196,7 @@ async fn a_fee_rise_gets_each_unminable_transaction_replaced_with_its_nonce_and_
 async fn a_restarted_manager_goes_on_from_the_nonce_the_store_recorded_not_the_nodes() {
     let setup = Setup::new("restart").await;
     let store = &setup.store;
-    store.cursor(ROUTE, 0).await.unwrap();
-    let found: Vec<NewDelivery> = (1..=3u8)
-        .map(|seed| NewDelivery {
-            source_transaction: B256::repeat_byte(seed),
-            source_block: 1,
-            source_block_hash: B256::ZERO,
-            orders: vec![B256::repeat_byte(seed)],
-        })
-        .collect();
-    store.record_scan(ROUTE, 0, 2, &found, 0).await.unwrap();
-    let lease = Lease { owner: "a".into(), duration_ms: 60_000 };
-    let deliveries = store.claim(ROUTE, None, &lease, store::now_ms(), 10).await.unwrap();
+    let (lease, deliveries) = deliveries(store, 3).await;
 
     let first = setup.manager(GasPolicy::default(), LONG);
     for delivery in &deliveries[..2] {
@@ -218,26 +230,54 @@ async fn a_restarted_manager_goes_on_from_the_nonce_the_store_recorded_not_the_n
 }
 
 #[tokio::test]
-async fn a_nonce_nothing_will_fill_is_filled_by_a_transfer_to_the_account_itself() {
-    let setup = Setup::new("gap").await;
+async fn a_stuck_nonce_whose_transaction_the_node_lost_gets_the_same_bytes_again() {
+    let setup = Setup::new("gap-again").await;
     let stuck_after = Duration::from_millis(100);
     let manager = setup.manager(GasPolicy::default(), stuck_after);
     let recorded = Mutex::new(Vec::new());
     let sent = send(&manager, 3, &recorded).await;
     setup.chain.lock().unwrap().drop_pending();
-    // The transaction of nonce 0 is forgotten: nothing resolves it.
+    // Nothing resolves nonce 0 (an attestation is not recorded); the later ones wait behind it.
     for submission in &sent[1..] {
         assert!(matches!(resolve(&manager, submission).await, TransactionState::InFlight(Resent::Nothing)));
     }
     assert_eq!(manager.fill_gap().await.unwrap(), None, "not stuck for long yet");
     tokio::time::sleep(stuck_after * 3).await;
-    let filler = manager.fill_gap().await.unwrap().expect("the gap is filled");
-    let mut expected = vec![filler];
-    expected.extend(sent[1..].iter().map(|s| s.transaction));
-    assert_eq!(setup.pending(), expected, "the filler, then the held-back ones");
+    assert_eq!(manager.fill_gap().await.unwrap(), Some(Unstuck::Again(sent[0].transaction)));
+    let expected: Vec<B256> = sent.iter().map(|s| s.transaction).collect();
+    assert_eq!(setup.pending(), expected, "the same transaction, then the held-back ones");
     assert_eq!(setup.mine(), 3);
-    assert!(matches!(resolve(&manager, &sent[0]).await, TransactionState::Lost));
-    for submission in &sent[1..] {
+    for submission in &sent {
+        assert!(matches!(resolve(&manager, submission).await, TransactionState::Mined(_)));
+    }
+    assert_eq!(manager.fill_gap().await.unwrap(), None, "nothing open");
+    setup.server.stop();
+}
+
+#[tokio::test]
+async fn a_lost_nonce_a_restarted_manager_has_no_transaction_for_is_filled_by_a_transfer_to_the_account_itself() {
+    let setup = Setup::new("gap").await;
+    let store = &setup.store;
+    let (_, deliveries) = deliveries(store, 3).await;
+    let stuck_after = Duration::from_millis(100);
+    // Nonce 0 not recorded (as an attestation is not), nonce 1 recorded; then the pool is lost
+    // and the messenger restarted.
+    let first = setup.manager(GasPolicy::default(), stuck_after);
+    send(&first, 1, &Mutex::new(Vec::new())).await;
+    let recorded = send_recorded(&first, store, &deliveries[0]).await;
+    drop(first);
+    setup.chain.lock().unwrap().drop_pending();
+    let manager = setup.manager(GasPolicy::default(), stuck_after);
+    assert!(matches!(resolve(&manager, &recorded).await, TransactionState::InFlight(Resent::Nothing)));
+    let next = send_recorded(&manager, store, &deliveries[1]).await;
+    assert_eq!((recorded.nonce, next.nonce), (1, 2));
+    assert!(setup.pending().is_empty(), "both wait for nonce 0");
+    assert_eq!(manager.fill_gap().await.unwrap(), None, "not stuck for long yet");
+    tokio::time::sleep(stuck_after * 3).await;
+    let Some(Unstuck::Filled(filler)) = manager.fill_gap().await.unwrap() else { panic!("the gap is not filled") };
+    assert_eq!(setup.pending(), [filler, recorded.transaction, next.transaction], "the filler, then the others");
+    assert_eq!(setup.mine(), 3);
+    for submission in [&recorded, &next] {
         assert!(matches!(resolve(&manager, submission).await, TransactionState::Mined(_)));
     }
     assert_eq!(manager.fill_gap().await.unwrap(), None, "nothing open");

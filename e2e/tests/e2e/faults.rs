@@ -37,7 +37,7 @@ async fn behind_failing_and_lying_chains_every_message_is_delivered_exactly_once
     }
 
     let schedule =
-        FaultSchedule { fail_one_in: 23, lose_answer_one_in: 29, drop_broadcast_one_in: 7, stale_head_by: 3 };
+        FaultSchedule { fail_one_in: 23, lose_answer_one_in: 29, drop_broadcast_one_in: 6, stale_head_by: 3 };
     let counts = Arc::new(FaultCounts::default());
     // A dropped broadcast is seen as stuck, and its nonce filled, after this.
     let config = Config { transaction_timeout: Duration::from_secs(2), ..local::messenger_config() };
