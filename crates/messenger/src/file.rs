@@ -22,12 +22,21 @@ pub enum FileError {
         #[source]
         source: std::io::Error,
     },
-    /// The contents are not the JSON expected.
+    /// The contents are not JSON at all.
+    #[error("{path} is not JSON: {source}")]
+    NotJson {
+        /// The file.
+        path: PathBuf,
+        /// Where parsing failed.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The contents are JSON, but not the JSON expected (a field missing or of the wrong type).
     #[error("{path}: {source}")]
     Json {
         /// The file.
         path: PathBuf,
-        /// Where and why parsing failed.
+        /// Where and why reading it failed.
         #[source]
         source: serde_json::Error,
     },
@@ -36,10 +45,18 @@ pub enum FileError {
 /// Reads `path` as JSON.
 ///
 /// # Errors
-/// [`FileError::Io`] when it cannot be read, [`FileError::Json`] when it does not parse.
+/// [`FileError::Io`] when it cannot be read, [`FileError::NotJson`] when it is not JSON,
+/// [`FileError::Json`] when it is JSON of another shape than `T`.
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, FileError> {
     let text = fs::read(path).map_err(|source| FileError::Io { path: path.into(), source })?;
-    serde_json::from_slice(&text).map_err(|source| FileError::Json { path: path.into(), source })
+    serde_json::from_slice(&text).map_err(|source| {
+        let path = path.into();
+        if source.is_syntax() || source.is_eof() {
+            FileError::NotJson { path, source }
+        } else {
+            FileError::Json { path, source }
+        }
+    })
 }
 
 /// Writes `value` as pretty JSON to `path`, atomically.

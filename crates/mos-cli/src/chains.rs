@@ -22,7 +22,7 @@ pub struct MosArgs {
     )]
     pub rpc: Option<String>,
     /// The MOS: the address dApps call (with --rpc).
-    #[arg(long, value_name = "ADDRESS", requires = "rpc")]
+    #[arg(long, value_name = "ADDRESS", requires = "rpc", value_parser = crate::input::address)]
     pub mos: Option<Address>,
 }
 

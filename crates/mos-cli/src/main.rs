@@ -99,6 +99,12 @@ enum CliError {
     /// The proof built does not verify (a bug: the builder checks what it builds from).
     #[error("the proof built does not verify: {0}")]
     Proof(light_client_iface::ProofError),
+    /// No key was given where one is needed.
+    #[error("no key: give it with --key HEX, or in the {env} environment variable (kept out of the shell's history)")]
+    NoKey {
+        /// The environment variable that can hold it.
+        env: &'static str,
+    },
     /// A private key could not be read (the error names which, never its text).
     #[error("{0} is not a private key (32 bytes, hex)")]
     Key(String),
@@ -155,8 +161,8 @@ enum CliError {
     /// a MOS).
     #[error("transaction {0} succeeded but emitted no mapMessageOut: is the address a MOS?")]
     NoMessageOut(alloy_primitives::B256),
-    /// `--order` is not 32 bytes of hex.
-    #[error("--order: {0} is not an orderId (32 bytes, hex)")]
+    /// `--order` is not 32 bytes of hex: why.
+    #[error("--order: {0}")]
     OrderId(String),
 }
 

@@ -234,7 +234,7 @@ fn order_id_matches_maps_first_message() {
     assert_eq!(got["orderId"], "0x63bf27b593f5ecbfe3212c102d6dc04aabcf5e27150edeb6a60003feb71c3d38");
 }
 
-/// Every selector and topic of `shared/spec/mos-abi.md`, as the spec states them.
+/// Every selector and topic of `docs/spec/mos-abi.md`, as the spec states them.
 const SPEC_SELECTORS: &[(&str, &str, &str)] = &[
     ("IMOSV3", "transferOut(uint256,bytes,address)", "0xa39ed3f9"),
     ("IMOSV3", "transferIn(uint256,bytes)", "0xd24c6944"),
@@ -410,4 +410,45 @@ fn a_messenger_config_file_that_is_not_usable_is_named_with_its_field() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot be used with"), "{output:?}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_missing_key_names_the_flag_and_the_environment_variable() {
+    let output = Command::new(env!("CARGO_BIN_EXE_mos"))
+        .env_remove("MOS_SEND_KEY")
+        .args(["send", "--rpc", "http://127.0.0.1:9", "--mos", "0x5fc8d32690cc91d4c39d9d3abcbd16989f875707"])
+        .args(["--to-chain", "2", "--target", "0x00", "--payload", "0x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "error: no key: give it with --key HEX, or in the MOS_SEND_KEY environment variable (kept out of the \
+         shell's history)\n"
+    );
+}
+
+#[test]
+fn a_deployment_file_that_is_not_json_is_named_and_said_so() {
+    let path = std::env::temp_dir().join(format!("mos-cli-not-json-{}.json", std::process::id()));
+    std::fs::write(&path, "chains: [relay]\n").unwrap();
+    let order = format!("0x{}", "ab".repeat(32));
+    let stderr = mos_error(&["status", "--order", &order, "--deployment", path.to_str().unwrap()]);
+    assert!(stderr.starts_with(&format!("error: deployment: {} is not JSON: ", path.display())), "{stderr}");
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_hash_or_an_address_of_the_wrong_length_says_how_long_it_must_be() {
+    let output = mos(&["prove", "--rpc", "http://127.0.0.1:9", "--tx", "0x1234"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("0x1234 has 4 hex digits; a 32-byte hash has 64 (with or without 0x)"), "{stderr}");
+    let address = "0x5fc8d32690cc91d4c39d9d3abcbd16989f875707";
+    let stderr = mos_error(&["status", "--order", "0x1234", "--rpc", "http://127.0.0.1:9", "--mos", address]);
+    assert_eq!(stderr, "error: --order: 0x1234 has 4 hex digits; a 32-byte hash has 64 (with or without 0x)\n");
+    let output = mos(&["status", "--order", &format!("0x{}", "ab".repeat(32)), "--rpc", "x", "--mos", "0x12"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("0x12 has 2 hex digits; an address has 40 (with or without 0x)"), "{stderr}");
 }

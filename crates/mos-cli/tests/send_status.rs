@@ -348,7 +348,7 @@ async fn bad_input_to_send_and_status_is_refused_with_what_is_wrong() {
     }
 
     let stderr = mos_error(&["status", "--order", "0x1234", "--deployment", &file], &[]).await;
-    assert_eq!(stderr, "error: --order: 0x1234 is not an orderId (32 bytes, hex)\n");
+    assert_eq!(stderr, "error: --order: 0x1234 has 4 hex digits; a 32-byte hash has 64 (with or without 0x)\n");
     let order = B256::repeat_byte(0x42).to_string();
     let stderr =
         mos_error(&["status", "--order", &order, "--rpc", "ws://example.org", "--mos", &mos_address], &[]).await;

@@ -3,7 +3,7 @@
 //! `abi/`); `sol!` reads them, so selectors, event topics and the JSON ABIs are all derived from
 //! these declarations, never typed twice.
 //!
-//! Names, types and parameter order are MAP Protocol's MOS V3 interface (`shared/spec/mos-abi.md`),
+//! Names, types and parameter order are MAP Protocol's MOS V3 interface (`docs/spec/mos-abi.md`),
 //! including its spellings (`fromAddrss` in the events). `IMOSAdmin` is what MAP's MOS inherits
 //! from OpenZeppelin and its initializer; `IMOSExtensions` is what this MOS adds (retry, message
 //! status, the payload cap); `IERC20` is the part of ERC-20 the MOS calls.

@@ -1,5 +1,5 @@
 //! Builds the workspace's Stylus programs to deployable bytes, the way `cargo stylus` does
-//! (`shared/spec/nitro-stylus-reference.md` §5.7–5.9), without needing cargo-stylus.
+//! (`docs/spec/nitro-stylus-reference.md` §5.7–5.9), without needing cargo-stylus.
 //!
 //! [`build_program`] runs `cargo build --lib --target wasm32-unknown-unknown` for one package,
 //! then hands rustc's wasm to `stylus-wasm`: processed (re-encoded, custom sections dropped,

@@ -1,5 +1,5 @@
 //! Nitro's rules for Stylus wasm programs, as pure functions (reference:
-//! `shared/spec/nitro-stylus-reference.md`).
+//! `docs/spec/nitro-stylus-reference.md`).
 //!
 //! - [`deploy`]: the bytes a user deploys, as `cargo stylus` makes them from rustc's output
 //!   ([`deploy::process_wasm`], [`deploy::contract_code`], [`deploy::init_code`]), and the way back

@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     pub rpc: String,
     /// The committee light node.
-    #[arg(long, value_name = "ADDRESS")]
+    #[arg(long, value_name = "ADDRESS", value_parser = crate::input::address)]
     pub light_node: Address,
     /// A committee member's private key, hex; repeat for each member who signs (or set
     /// MOS_ATTEST_KEYS to the keys, comma-separated, to keep them off the command line).

@@ -39,7 +39,7 @@ pub struct Args {
     /// The deployer's private key, hex (or set MOS_DEPLOY_KEY): the admin and owner of everything
     /// deployed, and of every chain already in the deployment.
     #[arg(long, value_name = "HEX", env = KEY_ENV, hide_env_values = true)]
-    pub key: String,
+    pub key: Option<String>,
     /// The chain's name in the deployment [default: relay, or chain-<chain id>].
     #[arg(long)]
     pub name: Option<String>,
@@ -54,7 +54,12 @@ pub struct Args {
     #[arg(long)]
     pub threshold: Option<u64>,
     /// The wrapped native token `initialize` records (MOS V3 keeps it; messages do not use it).
-    #[arg(long, value_name = "ADDRESS", default_value = "0x00000000000000000000000000000000000000ee")]
+    #[arg(
+        long,
+        value_name = "ADDRESS",
+        default_value = "0x00000000000000000000000000000000000000ee",
+        value_parser = crate::input::address
+    )]
     pub w_token: Address,
     /// Gas charged on top of a message's gas limit, between this chain and the others.
     #[arg(long, default_value_t = Fees::default().base_gas)]
@@ -80,7 +85,7 @@ pub enum RoleArg {
 /// cannot work; [`CliError::Deployment`] when the file cannot be read or written or does not fit
 /// the role (no relay yet, or one already); [`CliError::Deploy`] naming the step that failed.
 pub fn run(args: &Args) -> Result<Report, CliError> {
-    let key = parse_key(&args.key, &format!("--key / {KEY_ENV}"))?;
+    let key = given_key(args.key.as_deref(), KEY_ENV)?;
     let target = rpc::node("--rpc", &args.rpc)?;
     let committee = committee(&args.committee, args.threshold, key.address())?;
     let existing = if args.deployment.exists() { Some(Deployment::load(&args.deployment)?) } else { None };
@@ -174,6 +179,15 @@ fn committee(members: &[Address], threshold: Option<u64>, deployer: Address) -> 
 /// [`CliError::Key`] naming `what`, never the text given (which may be most of a key).
 pub fn parse_key(key: &str, what: &str) -> Result<PrivateKeySigner, CliError> {
     key.trim().parse().map_err(|_| CliError::Key(what.to_string()))
+}
+
+/// The key given with `--key`, or else in the environment variable `env`.
+///
+/// # Errors
+/// [`CliError::NoKey`] naming both when neither holds one, [`CliError::Key`] as [`parse_key`].
+pub fn given_key(key: Option<&str>, env: &'static str) -> Result<PrivateKeySigner, CliError> {
+    let key = key.ok_or(CliError::NoKey { env })?;
+    parse_key(key, &format!("--key / {env}"))
 }
 
 #[cfg(test)]

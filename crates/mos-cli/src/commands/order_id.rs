@@ -9,7 +9,7 @@ use crate::Report;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The MOS address dApps call on the source chain.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::input::address)]
     pub mos: Address,
     /// The MOS's nonce before the send (decimal or 0x-hex).
     #[arg(long)]
@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long)]
     pub to_chain: U256,
     /// The dApp that called transferOut.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::input::address)]
     pub sender: Address,
     /// The message's target bytes, hex.
     #[arg(long)]

@@ -15,7 +15,13 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     pub rpc: String,
     /// The transaction whose receipt to prove.
-    #[arg(long, value_name = "HASH", required_unless_present = "block", conflicts_with = "block")]
+    #[arg(
+        long,
+        value_name = "HASH",
+        required_unless_present = "block",
+        conflicts_with = "block",
+        value_parser = crate::input::hash32
+    )]
     pub tx: Option<B256>,
     /// The block of the log to prove (with --log).
     #[arg(long, value_name = "NUMBER", requires = "log")]

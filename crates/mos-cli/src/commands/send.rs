@@ -18,7 +18,7 @@ use serde_json::json;
 
 use crate::{
     chains::{MosArgs, MosChain, MosSpec},
-    commands::{deploy::parse_key, message::MessageArgs},
+    commands::{deploy::given_key, message::MessageArgs},
     report::uint,
     rpc, CliError, Report,
 };
@@ -40,7 +40,7 @@ pub struct Args {
     pub from: Option<String>,
     /// The sender's private key, hex (or set MOS_SEND_KEY): it signs transferOut and pays the fee.
     #[arg(long, value_name = "HEX", env = KEY_ENV, hide_env_values = true)]
-    pub key: String,
+    pub key: Option<String>,
     /// The destination chain id.
     #[arg(long, value_name = "CHAIN_ID")]
     pub to_chain: U256,
@@ -65,7 +65,7 @@ pub struct Args {
 /// [`CliError::Chain`] when a request fails or the transaction fails or is not mined;
 /// [`CliError::NoMessageOut`] when the transaction emitted no `mapMessageOut`.
 pub fn run(args: &Args) -> Result<Report, CliError> {
-    let key = parse_key(&args.key, &format!("--key / {KEY_ENV}"))?;
+    let key = given_key(args.key.as_deref(), KEY_ENV)?;
     let spec = match (args.chain.spec()?, &args.deployment, &args.from) {
         (Some(spec), _, _) => spec,
         (None, Some(deployment), Some(from)) => MosSpec::named(deployment, from)?,

@@ -80,8 +80,8 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
         }
         Ok(observations)
     })?;
-    let whereabouts = Whereabouts::of(&observations);
-    let mut report = Report::new(report_json(order_id, &whereabouts, &observations));
+    let state = OrderState::of(&observations);
+    let mut report = Report::new(report_json(order_id, &state, &observations));
     // Each error names its chain.
     report.problems = observations.iter().filter_map(|seen| seen.error.clone()).collect();
     Ok(report)
@@ -89,7 +89,7 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
 
 /// `text` as an orderId.
 fn parse_order_id(text: &str) -> Result<B256, CliError> {
-    text.trim().parse().map_err(|_| CliError::OrderId(text.to_owned()))
+    crate::input::hash32(text).map_err(CliError::OrderId)
 }
 
 /// Which blocks are read for events.
@@ -109,7 +109,7 @@ impl Window {
 
 /// An event of a MOS that names the order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Seen {
+struct OrderEvent {
     event: Event,
     block: u64,
     transaction: B256,
@@ -136,7 +136,7 @@ struct Observation {
     /// The blocks read for events, when they were.
     searched: Option<(u64, u64)>,
     /// The events naming the order, oldest first.
-    events: Vec<Seen>,
+    events: Vec<OrderEvent>,
     /// Why the chain could not be (fully) read, naming it.
     error: Option<String>,
 }
@@ -152,12 +152,12 @@ impl Observation {
     }
 
     /// The last `mapMessageIn` seen here.
-    fn executed(&self) -> Option<&Seen> {
+    fn executed(&self) -> Option<&OrderEvent> {
         self.events.iter().rev().find(|seen| matches!(seen.event, Event::In { .. }))
     }
 
     /// The first `mapMessageOut` seen here.
-    fn sent(&self) -> Option<&Seen> {
+    fn sent(&self) -> Option<&OrderEvent> {
         self.events.iter().find(|seen| matches!(seen.event, Event::Out { .. }))
     }
 }
@@ -223,7 +223,7 @@ async fn read_events(chain: &MosChain, order_id: B256, window: &Window, into: &m
                 None
             };
             if let Some(event) = event {
-                into.events.push(Seen { event, block, transaction, log_index: log.log_index });
+                into.events.push(OrderEvent { event, block, transaction, log_index: log.log_index });
             }
         }
         from = to + 1;
@@ -233,7 +233,7 @@ async fn read_events(chain: &MosChain, order_id: B256, window: &Window, into: &m
 
 /// Where the order is, all chains considered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Whereabouts<'a> {
+enum OrderState<'a> {
     /// No chain knows it, and no event names it in the blocks read.
     Unknown,
     /// Its source emitted `mapMessageOut`; no chain asked has taken it yet.
@@ -248,7 +248,7 @@ enum Whereabouts<'a> {
     Retried { on: &'a Observation },
 }
 
-impl<'a> Whereabouts<'a> {
+impl<'a> OrderState<'a> {
     /// Sums up the observations. The destination is the `toChain` of any `mapMessageOut` seen; a
     /// chain that took the order (`messageStatus` delivered) and is not its destination, or
     /// forwarded it, is the relay; failed and retried are final wherever they are.
@@ -293,7 +293,7 @@ impl<'a> Whereabouts<'a> {
 
     /// One line for a person.
     fn summary(&self, chain_name: impl Fn(U256) -> String) -> String {
-        let at = |seen: Option<&Seen>| {
+        let at = |seen: Option<&OrderEvent>| {
             seen.map_or_else(
                 || " (its event is outside the blocks read)".to_owned(),
                 |seen| format!(" in block {} (tx {})", seen.block, seen.transaction),
@@ -357,7 +357,7 @@ fn status_name(status: MessageStatus) -> &'static str {
 }
 
 /// The report: the summary first, then what each chain said.
-fn report_json(order_id: B256, whereabouts: &Whereabouts<'_>, observations: &[Observation]) -> Value {
+fn report_json(order_id: B256, state: &OrderState<'_>, observations: &[Observation]) -> Value {
     let chain_name = |chain_id: U256| {
         observations
             .iter()
@@ -366,9 +366,9 @@ fn report_json(order_id: B256, whereabouts: &Whereabouts<'_>, observations: &[Ob
     };
     let mut fields = Map::new();
     fields.insert("orderId".into(), json!(order_id.to_string()));
-    fields.insert("status".into(), json!(whereabouts.name()));
-    fields.insert("summary".into(), json!(whereabouts.summary(chain_name)));
-    if let Some(reason) = whereabouts.reason() {
+    fields.insert("status".into(), json!(state.name()));
+    fields.insert("summary".into(), json!(state.summary(chain_name)));
+    if let Some(reason) = state.reason() {
         fields.insert("reason".into(), json!(reason));
     }
     let route = observations.iter().flat_map(|seen| &seen.events).map(|seen| match seen.event {
@@ -399,7 +399,7 @@ fn chain_json(seen: &Observation) -> Value {
     Value::Object(fields)
 }
 
-fn event_json(seen: &Seen) -> Value {
+fn event_json(seen: &OrderEvent) -> Value {
     let mut fields = Map::new();
     let (name, from_chain, to_chain) = match &seen.event {
         Event::Out { from_chain, to_chain } => ("mapMessageOut", from_chain, to_chain),
@@ -439,7 +439,7 @@ mod tests {
             events: events
                 .into_iter()
                 .enumerate()
-                .map(|(i, event)| Seen {
+                .map(|(i, event)| OrderEvent {
                     event,
                     block: 10 + i as u64,
                     transaction: B256::repeat_byte(7),
@@ -476,13 +476,13 @@ mod tests {
     fn a_message_is_sent_then_relayed_then_delivered() {
         use MessageStatus::{Delivered, Unknown};
         let sent = journey(Unknown, vec![], Unknown, vec![]);
-        assert_eq!(Whereabouts::of(&sent), Whereabouts::Sent { on: &sent[0] });
+        assert_eq!(OrderState::of(&sent), OrderState::Sent { on: &sent[0] });
         let relayed = journey(Delivered, vec![out(A, B)], Unknown, vec![]);
-        assert_eq!(Whereabouts::of(&relayed), Whereabouts::Relayed { on: &relayed[1] });
+        assert_eq!(OrderState::of(&relayed), OrderState::Relayed { on: &relayed[1] });
         let delivered = journey(Delivered, vec![out(A, B)], Delivered, vec![executed(true, b"")]);
-        assert_eq!(Whereabouts::of(&delivered), Whereabouts::Delivered { on: &delivered[2] });
+        assert_eq!(OrderState::of(&delivered), OrderState::Delivered { on: &delivered[2] });
         assert_eq!(
-            Whereabouts::of(&delivered).summary(|id| id.to_string()),
+            OrderState::of(&delivered).summary(|id| id.to_string()),
             format!("delivered on chain-b in block 10 (tx {})", B256::repeat_byte(7))
         );
     }
@@ -493,7 +493,7 @@ mod tests {
             chain("chain-a", A, MessageStatus::Unknown, vec![out(A, RELAY)]),
             chain("relay", RELAY, MessageStatus::Delivered, vec![executed(true, b"")]),
         ];
-        assert_eq!(Whereabouts::of(&observations), Whereabouts::Delivered { on: &observations[1] });
+        assert_eq!(OrderState::of(&observations), OrderState::Delivered { on: &observations[1] });
     }
 
     #[test]
@@ -502,24 +502,24 @@ mod tests {
         let target = alloy_sol_types::Revert::from("Echo: no permission");
         let revert = alloy_sol_types::SolError::abi_encode(&target);
         let failed = journey(Delivered, vec![out(A, B)], Failed, vec![executed(false, &revert)]);
-        let whereabouts = Whereabouts::of(&failed);
-        assert_eq!(whereabouts, Whereabouts::Failed { on: &failed[2] });
-        assert_eq!(whereabouts.reason().as_deref(), Some("Echo: no permission"));
+        let state = OrderState::of(&failed);
+        assert_eq!(state, OrderState::Failed { on: &failed[2] });
+        assert_eq!(state.reason().as_deref(), Some("Echo: no permission"));
         let refused = journey(Delivered, vec![out(A, B)], Failed, vec![executed(false, b"FromAddressNotCaller")]);
-        assert_eq!(Whereabouts::of(&refused).reason().as_deref(), Some("FromAddressNotCaller"));
+        assert_eq!(OrderState::of(&refused).reason().as_deref(), Some("FromAddressNotCaller"));
         // Its event before the blocks read: still failed, the reason unknown.
         let unseen = journey(Delivered, vec![], Failed, vec![]);
-        assert_eq!(Whereabouts::of(&unseen).reason(), None);
+        assert_eq!(OrderState::of(&unseen).reason(), None);
         let retried = journey(Delivered, vec![out(A, B)], Retried, vec![executed(false, &revert)]);
-        assert_eq!(Whereabouts::of(&retried), Whereabouts::Retried { on: &retried[2] });
+        assert_eq!(OrderState::of(&retried), OrderState::Retried { on: &retried[2] });
     }
 
     #[test]
     fn an_order_nobody_knows_is_unknown() {
         let observations = journey(MessageStatus::Unknown, vec![], MessageStatus::Unknown, vec![]);
         let nobody = &observations[1..];
-        assert_eq!(Whereabouts::of(nobody), Whereabouts::Unknown);
-        assert_eq!(Whereabouts::of(&[]), Whereabouts::Unknown);
+        assert_eq!(OrderState::of(nobody), OrderState::Unknown);
+        assert_eq!(OrderState::of(&[]), OrderState::Unknown);
     }
 
     #[test]
@@ -536,7 +536,7 @@ mod tests {
         assert_eq!(parse_order_id(&format!("0x{}", "ab".repeat(32))).unwrap(), B256::repeat_byte(0xab));
         assert_eq!(
             parse_order_id("0x1234").unwrap_err().to_string(),
-            "--order: 0x1234 is not an orderId (32 bytes, hex)"
+            "--order: 0x1234 has 4 hex digits; a 32-byte hash has 64 (with or without 0x)"
         );
     }
 }

@@ -1,6 +1,6 @@
 //! `test-probe`: a Stylus program with one method per hostio family, each returning what the host
 //! gave it, so the devnet's tests can hold every hostio to Nitro's semantics
-//! (`shared/spec/nitro-stylus-reference.md` §2, §3, §7).
+//! (`docs/spec/nitro-stylus-reference.md` §2, §3, §7).
 //!
 //! Storage and transient-storage methods address slots by their raw key (no Solidity layout), so a
 //! test can read them back with `eth_getStorageAt`. The SDK's entrypoint flushes the storage cache
