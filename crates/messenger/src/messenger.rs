@@ -19,22 +19,25 @@
 //!    says otherwise), the block's proofs built from one read of its receipts, the block attested
 //!    once ([`crate::attest`]), then for each delivery its transaction handed to the destination's
 //!    transaction manager ([`crate::transactions`]: its own nonces, recorded, then broadcast)
-//!    without waiting for it: the next round confirms it.
+//!    without waiting for it: the next round confirms it. Deliveries of a shape simulated before
+//!    ([`deliver::shape`]) go right behind their block's attestation, in nonce order, without
+//!    waiting for it to be mined.
 //!
 //! Confirming (3) and sending (4) go 16 deliveries at a time (their requests overlap), and 8
 //! source blocks are delivered at once (their attestations' waits overlap).
 //!
-//! Beside the routes, every poll interval, each chain's transaction manager fills a nonce nothing
-//! will fill ([`TransactionManager::fill_gap`]).
+//! Beside the routes, every poll interval, each chain's transaction manager moves a nonce that
+//! does not move ([`TransactionManager::fill_gap`]).
 //!
 //! Failures: a node that cannot be asked how a delivery transaction fares is asked again next
 //! round (not an attempt: the transaction may yet be mined). One that may pass (a node error, a
-//! transaction lost, a proof the source cannot give yet) is tried again with exponential backoff, at most `max_attempts` times, then recorded as
-//! failed with its last error. One the destination refuses (its simulation reverts: a paused MOS, a
-//! proof its light node rejects) is recorded as failed with the revert reason at once, and not
-//! tried again until the messenger is started with `retry_failed`. A message the destination takes
-//! but whose target fails is delivered (the MOS records the failure and the order can be retried
-//! with `retryMessageIn`): it is reported as executed with `result = false` and its reason.
+//! transaction lost, a proof the source cannot give yet) is tried again with exponential backoff,
+//! at most `max_attempts` times, then recorded as failed with its last error. One the destination
+//! refuses (its simulation reverts: a paused MOS, a proof its light node rejects) is recorded as
+//! failed with the revert reason at once, and not tried again until the messenger is started with
+//! `retry_failed`. A message the destination takes but whose target fails is delivered (the MOS
+//! records the failure and the order can be retried with `retryMessageIn`): it is reported as
+//! executed with `result = false` and its reason.
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -308,7 +311,7 @@ impl Messenger {
     }
 
     /// Serves every route ([`Messenger::serve_routes`]) until `done` holds (asked every
-    /// [`DONE_INTERVAL`] at most, and at once when it is first asked), for at most `timeout`:
+    /// [`DONE_INTERVAL`], or every poll interval when that is shorter), for at most `timeout`:
     /// whether `done` held in time. `done` can fail with its own error `E` (the messenger's
     /// failure becomes one too).
     ///
@@ -388,7 +391,7 @@ impl Messenger {
         Ok(busy)
     }
 
-    /// What each chain needs besides the routes: a nonce nothing will fill filled
+    /// What each chain needs besides the routes: a stuck nonce moved
     /// ([`TransactionManager::fill_gap`]), and the gauges read ([`Messenger::read_gauges`]).
     ///
     /// # Errors

@@ -5,7 +5,8 @@
 //! destination), delivered, failed (with the reason) or retried.
 //!
 //! The orderId is not an indexed topic, so the events are found by reading every `mapMessageOut`
-//! and `mapMessageIn` of each MOS in a bounded window of blocks (`--from-block`, by default the last
+//! and `mapMessageIn` of each MOS (with the messenger's scan, `mos_messenger::scan`) in a bounded
+//! window of blocks (`--from-block`, by default the last
 //! `--blocks` blocks, not before the MOS was deployed), `--max-block-range` blocks per request.
 //! `messageStatus` does not depend on the window. An order nobody knows is status `unknown` and
 //! exit code 0: that is an answer. A chain that cannot be read is reported with its error and
@@ -14,12 +15,8 @@
 use std::path::PathBuf;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
-use alloy_rpc_types_eth::Filter;
-use alloy_sol_types::SolEvent;
-use mos_message::{
-    interfaces::{IMOSExtensions::messageStatusCall, IMOSExtensions::MessageStatus, IMOSV3},
-    MessageOut,
-};
+use mos_message::interfaces::{IMOSExtensions::messageStatusCall, IMOSExtensions::MessageStatus};
+use mos_messenger::scan::{self, MosEvent};
 use mos_rpc::{revert_reason, Chain, ChainExt};
 use serde_json::{json, Map, Value};
 
@@ -193,40 +190,31 @@ async fn observe(spec: &MosSpec, order_id: B256, window: &Window) -> Observation
     observation
 }
 
-/// Reads the MOS's `mapMessageOut` and `mapMessageIn` in the window, range by range, and keeps
-/// those of the order.
+/// Reads the MOS's `mapMessageOut` and `mapMessageIn` in the window (the messenger's scan,
+/// [`scan::mos_events`]), and keeps those of the order.
 async fn read_events(chain: &MosChain, order_id: B256, window: &Window, into: &mut Observation) -> Result<(), String> {
     let head = chain.node.block_number().await.map_err(|error| error.to_string())?;
     let first = window.first(head, chain.deployed_block);
     into.searched = Some((first, head));
-    let mut from = first;
-    while from <= head {
-        let to = head.min(from.saturating_add(window.max_range - 1));
-        let filter = Filter::new()
-            .address(chain.mos)
-            .event_signature(vec![MessageOut::TOPIC, IMOSV3::mapMessageIn::SIGNATURE_HASH])
-            .from_block(from)
-            .to_block(to);
-        let logs = chain.node.logs(&filter).await.map_err(|error| format!("blocks {from} to {to}: {error}"))?;
-        for log in logs.iter().filter(|log| !log.removed) {
-            let (Some(block), Some(transaction)) = (log.block_number, log.transaction_hash) else { continue };
-            let event = if let Ok(out) = MessageOut::decode(log.address(), log.topics(), &log.data().data) {
-                (out.order_id == order_id).then_some(Event::Out { from_chain: out.from_chain, to_chain: out.to_chain })
-            } else if let Ok(event) = IMOSV3::mapMessageIn::decode_log_data(log.data()) {
-                (event.orderId == order_id).then_some(Event::In {
-                    from_chain: event.fromChain,
-                    to_chain: event.toChain,
-                    result: event.result,
-                    reason: event.reason,
-                })
-            } else {
-                None
-            };
-            if let Some(event) = event {
-                into.events.push(OrderEvent { event, block, transaction, log_index: log.log_index });
-            }
-        }
-        from = to + 1;
+    let found = scan::mos_events(&chain.node, chain.mos, scan::Events::OutAndIn, first, head, window.max_range)
+        .await
+        .map_err(|error| error.to_string())?;
+    for found in found.into_iter().filter(|found| found.event.order_id() == order_id) {
+        let event = match found.event {
+            MosEvent::Out(out) => Event::Out { from_chain: out.from_chain, to_chain: out.to_chain },
+            MosEvent::In(event) => Event::In {
+                from_chain: event.fromChain,
+                to_chain: event.toChain,
+                result: event.result,
+                reason: event.reason,
+            },
+        };
+        into.events.push(OrderEvent {
+            event,
+            block: found.block,
+            transaction: found.transaction,
+            log_index: found.log_index,
+        });
     }
     Ok(())
 }
