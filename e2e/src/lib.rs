@@ -21,7 +21,7 @@ use std::{
 
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolEvent, SolValue};
-use mos_message::{MessageData, MessageType};
+use mos_message::{interfaces::IMOSV3, MessageData, MessageType};
 pub use mos_messenger::local::Dapp;
 use mos_messenger::{
     dapp,
@@ -160,6 +160,48 @@ impl Harness {
     /// The store's URL.
     pub fn store_url(&self) -> String {
         self.store.display().to_string()
+    }
+
+    /// Checks that every message of `sent` was executed exactly once where it was going, with
+    /// success, and forwarded exactly once by the relay when it was going further.
+    ///
+    /// # Panics
+    /// When one was not, or was twice, or the events cannot be read.
+    pub async fn assert_each_executed_once(&self, sent: &[local::Sent]) {
+        let relay = self.network.ids.relay;
+        for chain in [self.network.ids.a, relay, self.network.ids.b] {
+            let executed = self.events::<IMOSV3::mapMessageIn>(chain).await;
+            let expected: Vec<_> = sent.iter().filter(|m| m.to_chain == chain).map(|m| m.order_id).collect();
+            assert_eq!(
+                count(executed.iter().map(|(_, event)| &event.orderId)),
+                count(&expected),
+                "executions on {chain}"
+            );
+            assert!(executed.iter().all(|(_, event)| event.result), "a failed execution on {chain}");
+        }
+        let forwarded = self.events::<IMOSV3::mapMessageOut>(relay).await;
+        let expected: Vec<_> = sent.iter().filter(|m| m.to_chain != relay).map(|m| m.order_id).collect();
+        assert_eq!(
+            count(forwarded.iter().map(|(_, event)| &event.orderId)),
+            count(&expected),
+            "forwarded by the relay"
+        );
+    }
+
+    /// Checks that no transaction of the messenger's account failed, and that it sent exactly
+    /// `transfers` `transferIn` transactions to each chain (chain id, count): one per delivery,
+    /// none sent twice.
+    ///
+    /// # Panics
+    /// When one failed or the counts differ.
+    pub async fn assert_messenger_transactions(&self, transfers: &[(u64, usize)]) {
+        let account = local::dev_key(local::MESSENGER).unwrap().address();
+        for &(chain, expected) in transfers {
+            let transactions = self.transactions_from(chain, account).await;
+            assert!(transactions.iter().all(|sent| sent.success), "a failed transaction on {chain}: {transactions:#?}");
+            let sent = transactions.iter().filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR).count();
+            assert_eq!(sent, expected, "deliveries on {chain}");
+        }
     }
 
     /// How many deliveries `messenger` made, all routes together, once nothing is left to do: no

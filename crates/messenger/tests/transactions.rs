@@ -107,6 +107,24 @@ async fn send_recorded(manager: &TransactionManager, store: &Arc<dyn Store>, del
     manager.send(Address::repeat_byte(0x42), Bytes::new(), GasLimit::Simulated, record).await.unwrap()
 }
 
+/// Has `manager` move its stuck lowest nonce ([`TransactionManager::fill_gap`]) once it counts as
+/// stuck (not before): what it did.
+async fn unstick(manager: &TransactionManager, stuck_after: Duration) -> Unstuck {
+    assert_eq!(manager.fill_gap().await.unwrap(), None, "not stuck for long yet");
+    tokio::time::sleep(stuck_after * 3).await;
+    manager.fill_gap().await.unwrap().expect("the stuck nonce is moved")
+}
+
+/// Mines the pool in one block, and checks that it held three transactions, that each of
+/// `submissions` is mined, and that no nonce is left open.
+async fn mine_all(setup: &Setup, manager: &TransactionManager, submissions: &[&Submission]) {
+    assert_eq!(setup.mine(), 3);
+    for submission in submissions {
+        assert!(matches!(resolve(manager, submission).await, TransactionState::Mined(_)));
+    }
+    assert_eq!(manager.fill_gap().await.unwrap(), None, "nothing open");
+}
+
 async fn resolve(manager: &TransactionManager, submission: &Submission) -> TransactionState {
     manager.resolve(submission, async |_| Ok(())).await.unwrap()
 }
@@ -241,16 +259,10 @@ async fn a_stuck_nonce_whose_transaction_the_node_lost_gets_the_same_bytes_again
     for submission in &sent[1..] {
         assert!(matches!(resolve(&manager, submission).await, TransactionState::InFlight(Resent::Nothing)));
     }
-    assert_eq!(manager.fill_gap().await.unwrap(), None, "not stuck for long yet");
-    tokio::time::sleep(stuck_after * 3).await;
-    assert_eq!(manager.fill_gap().await.unwrap(), Some(Unstuck::Again(sent[0].transaction)));
+    assert_eq!(unstick(&manager, stuck_after).await, Unstuck::Again(sent[0].transaction));
     let expected: Vec<B256> = sent.iter().map(|s| s.transaction).collect();
     assert_eq!(setup.pending(), expected, "the same transaction, then the held-back ones");
-    assert_eq!(setup.mine(), 3);
-    for submission in &sent {
-        assert!(matches!(resolve(&manager, submission).await, TransactionState::Mined(_)));
-    }
-    assert_eq!(manager.fill_gap().await.unwrap(), None, "nothing open");
+    mine_all(&setup, &manager, &sent.iter().collect::<Vec<_>>()).await;
     setup.server.stop();
 }
 
@@ -272,15 +284,9 @@ async fn a_lost_nonce_a_restarted_manager_has_no_transaction_for_is_filled_by_a_
     let next = send_recorded(&manager, store, &deliveries[1]).await;
     assert_eq!((recorded.nonce, next.nonce), (1, 2));
     assert!(setup.pending().is_empty(), "both wait for nonce 0");
-    assert_eq!(manager.fill_gap().await.unwrap(), None, "not stuck for long yet");
-    tokio::time::sleep(stuck_after * 3).await;
-    let Some(Unstuck::Filled(filler)) = manager.fill_gap().await.unwrap() else { panic!("the gap is not filled") };
+    let Unstuck::Filled(filler) = unstick(&manager, stuck_after).await else { panic!("the gap is not filled") };
     assert_eq!(setup.pending(), [filler, recorded.transaction, next.transaction], "the filler, then the others");
-    assert_eq!(setup.mine(), 3);
-    for submission in [&recorded, &next] {
-        assert!(matches!(resolve(&manager, submission).await, TransactionState::Mined(_)));
-    }
-    assert_eq!(manager.fill_gap().await.unwrap(), None, "nothing open");
+    mine_all(&setup, &manager, &[&recorded, &next]).await;
     setup.server.stop();
 }
 

@@ -8,13 +8,10 @@ use std::{
     time::Duration,
 };
 
-use alloy_sol_types::SolCall;
 use mos_e2e::{
-    count,
     faults::{FaultCounts, FaultSchedule, FaultyChain},
     Dapp, Harness,
 };
-use mos_message::interfaces::IMOSV3;
 use mos_messenger::{
     local::{self, ChainIds, EchoKind, Sent},
     store, Chain, Config, Messenger,
@@ -59,26 +56,10 @@ async fn behind_failing_and_lying_chains_every_message_is_delivered_exactly_once
         .map(|count| count.load(Ordering::Relaxed));
     assert!(injected.iter().all(|&count| count > 0), "faults injected (failed, lost, dropped, stale): {injected:?}");
 
-    // Every order executed exactly once where it was going, and forwarded exactly once by the relay.
-    for chain in [chain_a, relay, chain_b] {
-        let executed = harness.events::<IMOSV3::mapMessageIn>(chain).await;
-        let expected: Vec<_> = sent.iter().filter(|m| m.to_chain == chain).map(|m| m.order_id).collect();
-        assert_eq!(count(executed.iter().map(|(_, event)| &event.orderId)), count(&expected), "executions on {chain}");
-        assert!(executed.iter().all(|(_, event)| event.result));
-    }
-    let forwarded = harness.events::<IMOSV3::mapMessageOut>(relay).await;
-    let expected: Vec<_> = sent.iter().filter(|m| m.to_chain != relay).map(|m| m.order_id).collect();
-    assert_eq!(count(forwarded.iter().map(|(_, event)| &event.orderId)), count(&expected));
-
+    harness.assert_each_executed_once(&sent).await;
     // No transaction of the messenger failed, and it sent one delivery per source transaction:
     // a broadcast it heard fail was found in the pool or on chain, never sent again as another.
-    let account = local::dev_key(local::MESSENGER).unwrap().address();
-    for (chain, deliveries) in [(relay, 5), (chain_a, 1), (chain_b, 2)] {
-        let transactions = harness.transactions_from(chain, account).await;
-        assert!(transactions.iter().all(|sent| sent.success), "a failed transaction on {chain}: {transactions:#?}");
-        let transfers = transactions.iter().filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR).count();
-        assert_eq!(transfers, deliveries, "deliveries on {chain}");
-    }
+    harness.assert_messenger_transactions(&[(relay, 5), (chain_a, 1), (chain_b, 2)]).await;
     assert_eq!(harness.settled_deliveries(&messenger).await, 8);
     harness.stop();
 }

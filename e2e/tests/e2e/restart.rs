@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use alloy_primitives::{TxKind, B256, U256};
 use alloy_sol_types::SolCall;
-use mos_e2e::{count, Dapp, Harness};
+use mos_e2e::{Dapp, Harness};
 use mos_message::interfaces::IMOSV3;
 use mos_messenger::{
     config::DEFAULT_INSTANCE,
@@ -41,26 +41,10 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
     harness.run_until(&messenger, Duration::from_secs(60), || harness.arrived(&sent)).await;
 
     // Every order executed exactly once where it was going, and forwarded exactly once by the relay.
-    for chain in [chain_a, relay, chain_b] {
-        let executed = harness.events::<IMOSV3::mapMessageIn>(chain).await;
-        let expected: Vec<_> = sent.iter().filter(|m| m.to_chain == chain).map(|m| m.order_id).collect();
-        let counts = count(executed.iter().map(|(_, event)| &event.orderId));
-        assert_eq!(counts, count(&expected), "executions on {chain}");
-        assert!(executed.iter().all(|(_, event)| event.result));
-    }
-    let forwarded = harness.events::<IMOSV3::mapMessageOut>(relay).await;
-    let expected: Vec<_> = sent.iter().filter(|m| m.to_chain != relay).map(|m| m.order_id).collect();
-    assert_eq!(count(forwarded.iter().map(|(_, event)| &event.orderId)), count(&expected));
-
+    harness.assert_each_executed_once(&sent).await;
     // And the messenger never sent a transaction that failed, nor more deliveries than there were
     // source transactions: a restart found what it had sent, or sent the same bytes again.
-    let account = local::dev_key(local::MESSENGER).unwrap().address();
-    for (chain, deliveries) in [(relay, 4), (chain_a, 2), (chain_b, 1)] {
-        let transactions = harness.transactions_from(chain, account).await;
-        assert!(transactions.iter().all(|sent| sent.success), "a failed transaction on {chain}: {transactions:#?}");
-        let transfers = transactions.iter().filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR).count();
-        assert_eq!(transfers, deliveries, "deliveries on {chain}");
-    }
+    harness.assert_messenger_transactions(&[(relay, 4), (chain_a, 2), (chain_b, 1)]).await;
     assert_eq!(harness.settled_deliveries(&messenger).await, 7);
     harness.stop();
 }
