@@ -39,6 +39,9 @@
 //! records the failure and the order can be retried with `retryMessageIn`): it is reported as
 //! executed with `result = false` and its reason.
 
+mod record;
+mod send;
+
 use std::{
     collections::{BTreeMap, HashMap},
     convert::Infallible,
@@ -48,24 +51,21 @@ use std::{
 };
 
 use alloy_primitives::B256;
-use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_signer_local::PrivateKeySigner;
 use futures::StreamExt;
-use mos_prover::rpc::TransactionProof;
-use mos_rpc::{decode_signed, Chain, ChainError, Node, Sender, UrlError};
+use mos_rpc::{Chain, ChainError, Node, Sender, UrlError};
 use tokio::{sync::mpsc, time::Instant};
 
 use crate::{
-    attest::{self, Attestation},
-    config::{Config, Simulation},
+    config::Config,
     deliver::{self, AttemptFailure},
     deployment::{Deployment, DeploymentError},
     events::Event,
     metrics::Metrics,
     route::{self, Endpoint, Route, RouteId},
     scan,
-    store::{after_ms, now_ms, Attempt, Delivery, Lease, Outcome, RouteSummary, Stage, Store, StoreError},
-    transactions::{GasLimit, Resent, SendError, TransactionManager, TransactionState, Unstuck},
+    store::{now_ms, Delivery, Lease, RouteSummary, Stage, Store, StoreError},
+    transactions::{Resent, SendError, TransactionManager, TransactionState, Unstuck},
 };
 
 /// Why the messenger cannot start or go on.
@@ -134,16 +134,6 @@ const CONCURRENCY: usize = 16;
 
 /// How many source blocks of a route are delivered at once.
 const BLOCK_CONCURRENCY: usize = 8;
-
-/// A delivery ready to send: the orders of it the destination lacks, its proof, and its shape
-/// ([`deliver::shape`]).
-#[derive(Clone, Copy)]
-struct Ready<'a> {
-    delivery: &'a Delivery,
-    undelivered: &'a [B256],
-    proof: &'a TransactionProof,
-    shape: B256,
-}
 
 /// What confirming a submitted delivery came to.
 enum Confirmed {
@@ -586,311 +576,5 @@ impl Messenger {
                 });
             }
         }
-    }
-
-    /// Delivers the deliveries of one source block: what the destination lacks, the block's
-    /// proofs, its attestation, then each delivery's transaction.
-    async fn deliver_block(
-        &self,
-        route: &Route,
-        block: u64,
-        block_hash: B256,
-        deliveries: Vec<Delivery>,
-    ) -> Result<(), MessengerError> {
-        let mut open = Vec::new();
-        for delivery in deliveries {
-            // A first attempt takes every order to be missing: a destination that has one already
-            // refuses the simulation (`MOSV3: Order exist`), and the next attempt asks.
-            if delivery.is_first_attempt() {
-                let orders = delivery.open_orders();
-                open.push((delivery, orders));
-                continue;
-            }
-            match deliver::undelivered(route, &delivery.open_orders()).await {
-                Ok(undelivered) if undelivered.is_empty() => {
-                    let outcomes =
-                        delivery.open_orders().into_iter().map(|order_id| Outcome::AlreadyDelivered { order_id });
-                    self.settle(route, &delivery, None, outcomes.collect()).await?;
-                }
-                Ok(undelivered) => open.push((delivery, undelivered)),
-                Err(failure) => self.record_failed_attempt(route, &delivery, failure, false).await?,
-            }
-        }
-        if open.is_empty() {
-            return Ok(());
-        }
-        let transactions: Vec<B256> = open.iter().map(|(delivery, _)| delivery.source_transaction).collect();
-        let proven = mos_prover::rpc::prove_transactions_in_block(route.source.chain(), block_hash, &transactions)
-            .await
-            .map_err(deliver::transient);
-        let attested = match proven {
-            Ok(proofs) => attest::attest(route, block, block_hash, &self.attesters).await.map(|sent| (proofs, sent)),
-            Err(failure) => Err(failure),
-        };
-        let (proofs, attestation) = match attested {
-            Ok(attested) => attested,
-            Err(failure) => return self.record_failed_attempts(route, &open, failure).await,
-        };
-        let deliveries: Vec<Ready<'_>> = open
-            .iter()
-            .zip(&proofs)
-            .map(|((delivery, undelivered), proof)| Ready {
-                delivery,
-                undelivered,
-                proof,
-                shape: deliver::shape(route, proof, undelivered),
-            })
-            .collect();
-        let Attestation::Sent(attestation) = attestation else {
-            return self.send_block(route, deliveries, false).await;
-        };
-        // The attestation is not mined yet. When every delivery is a first attempt of a shape
-        // simulated before, they go at once, behind it in nonce order, at that limit with a
-        // quarter more: they cannot be simulated before it is mined (the light node lacks the
-        // block), and waiting for it would leave the destination a block without them.
-        // Otherwise they wait for it.
-        let ahead = self.config.gas.simulation == Simulation::OncePerBlock
-            && deliveries.iter().all(|ready| ready.delivery.is_first_attempt() && self.learned(ready.shape).is_some());
-        if ahead {
-            self.send_block(route, deliveries, true).await?;
-            // Those deliveries fail on chain if it does, and are tried again simulated.
-            match attest::confirm(route, block, attestation).await {
-                Ok(event) => self.emit(event),
-                Err(failure) => tracing::warn!(route = %route.id, block, %attestation, ?failure, "attestation"),
-            }
-            return Ok(());
-        }
-        match attest::confirm(route, block, attestation).await {
-            Ok(event) => self.emit(event),
-            Err(failure) => return self.record_failed_attempts(route, &open, failure).await,
-        }
-        self.send_block(route, deliveries, false).await
-    }
-
-    /// The gas limit deliveries of `shape` last simulated at ([`deliver::shape`]), if any did.
-    fn learned(&self, shape: B256) -> Option<u64> {
-        self.learned_limits.lock().ok().and_then(|limits| limits.get(&shape).copied())
-    }
-
-    /// Records the same failed attempt for each of `open`.
-    async fn record_failed_attempts(
-        &self,
-        route: &Route,
-        open: &[(Delivery, Vec<B256>)],
-        failure: AttemptFailure,
-    ) -> Result<(), MessengerError> {
-        for (delivery, _) in open {
-            self.record_failed_attempt(route, delivery, failure.clone(), false).await?;
-        }
-        Ok(())
-    }
-
-    /// Sends the deliveries of one source block. Ahead of their attestation (`ahead`), each at
-    /// the limit its shape last simulated at with a quarter more. Otherwise, once per shape (the
-    /// policy's default), the first delivery of each shape is simulated and the shape's other
-    /// first attempts go at its limit with a quarter more, unsimulated; every other delivery is
-    /// simulated.
-    async fn send_block(&self, route: &Route, deliveries: Vec<Ready<'_>>, ahead: bool) -> Result<(), MessengerError> {
-        let with_margin = |limit: u64| GasLimit::Unsimulated(limit.saturating_add(limit / 4));
-        let mut leaders = Vec::new();
-        let mut followers = Vec::new();
-        for ready in deliveries {
-            let leads = !ahead
-                && self.config.gas.simulation == Simulation::OncePerBlock
-                && ready.delivery.is_first_attempt()
-                && !leaders.iter().any(|leader: &Ready<'_>| leader.shape == ready.shape);
-            if leads {
-                leaders.push(ready)
-            } else {
-                followers.push(ready)
-            }
-        }
-        let led: Vec<Result<(B256, Option<u64>), MessengerError>> = futures::stream::iter(
-            leaders.iter().map(async |ready| Ok((ready.shape, self.submit(route, ready, GasLimit::Simulated).await?))),
-        )
-        .buffer_unordered(CONCURRENCY)
-        .collect()
-        .await;
-        let mut limits = BTreeMap::new();
-        for led in led {
-            if let (shape, Some(limit)) = led? {
-                limits.insert(shape, limit);
-            }
-        }
-        let sends = followers.iter().map(|ready| {
-            let limit = if ahead { self.learned(ready.shape) } else { limits.get(&ready.shape).copied() };
-            let gas = match limit {
-                Some(limit)
-                    if ready.delivery.is_first_attempt() && self.config.gas.simulation == Simulation::OncePerBlock =>
-                {
-                    with_margin(limit)
-                }
-                _ => GasLimit::Simulated,
-            };
-            self.submit(route, ready, gas)
-        });
-        let sent: Vec<Result<Option<u64>, MessengerError>> =
-            futures::stream::iter(sends).buffer_unordered(CONCURRENCY).collect().await;
-        sent.into_iter().try_for_each(|sent| sent.map(drop))
-    }
-
-    /// Builds a delivery's call and hands it to the destination's transaction manager, which
-    /// finds its gas limit as `gas` says and records it before broadcasting it. The gas limit it
-    /// was sent at (learned for its shape when simulated), or none when it was not sent (the
-    /// failed attempt is recorded).
-    async fn submit(&self, route: &Route, ready: &Ready<'_>, gas: GasLimit) -> Result<Option<u64>, MessengerError> {
-        let Ready { delivery, undelivered, proof, shape } = *ready;
-        let calldata = match deliver::delivery_call(route, &delivery.open_orders(), undelivered, proof) {
-            Ok(calldata) => calldata,
-            Err(failure) => return self.record_failed_attempt(route, delivery, failure, false).await.map(|()| None),
-        };
-        let (store, owner) = (&self.store, &self.lease.owner);
-        let sent = route
-            .destination
-            .transactions
-            .send(route.destination.entry.mos, calldata, gas, async |submission| {
-                store.record_submission(delivery.id, owner, submission).await
-            })
-            .await;
-        match sent {
-            Ok(submission) => {
-                tracing::info!(
-                    route = %route.id,
-                    source = %delivery.source_transaction,
-                    transaction = %submission.transaction,
-                    nonce = submission.nonce,
-                    simulated = gas == GasLimit::Simulated,
-                    "submitted"
-                );
-                let limit = decode_signed(&submission.raw).ok().map(|(_, unsigned)| unsigned.gas_limit);
-                if let (GasLimit::Simulated, Some(limit)) = (gas, limit) {
-                    if let Ok(mut limits) = self.learned_limits.lock() {
-                        limits.insert(shape, limit);
-                    }
-                }
-                return Ok(limit);
-            }
-            Err(SendError::Store(error)) => {
-                self.held(Err::<(), _>(error))?;
-            }
-            Err(error) => {
-                let failure = deliver::send_failure(error)?;
-                self.record_failed_attempt(route, delivery, failure, false).await?;
-            }
-        }
-        Ok(None)
-    }
-
-    /// Whether a write to a delivery this instance holds went through: `false` when another instance
-    /// took the delivery over (it is dropped from this round).
-    ///
-    /// # Errors
-    /// [`MessengerError::Store`] for any other store failure.
-    fn held<T>(&self, written: Result<T, StoreError>) -> Result<bool, MessengerError> {
-        match written {
-            Ok(_) => Ok(true),
-            Err(StoreError::LeaseLost(id)) => {
-                tracing::warn!(delivery = id, "another instance took the delivery over; leaving it");
-                Ok(false)
-            }
-            Err(error) => Err(error.into()),
-        }
-    }
-
-    /// Records what became of a delivery's orders, and reports it.
-    async fn settle(
-        &self,
-        route: &Route,
-        delivery: &Delivery,
-        receipt: Option<&TransactionReceipt>,
-        outcomes: Vec<Outcome>,
-    ) -> Result<(), MessengerError> {
-        let transaction = receipt.map(|receipt| receipt.transaction_hash);
-        let recorded =
-            self.store.record_outcomes(delivery.id, &self.lease.owner, &outcomes, transaction, now_ms()).await;
-        if !self.held(recorded)? {
-            return Ok(());
-        }
-        for outcome in &outcomes {
-            match outcome {
-                Outcome::Executed { order_id, result: false, reason } => tracing::warn!(
-                    route = %route.id, order = %order_id, reason = %mos_rpc::revert_reason(reason),
-                    "delivered; the target failed (the order can be retried with retryMessageIn)"
-                ),
-                outcome => {
-                    tracing::info!(route = %route.id, order = %outcome.order_id(), ?transaction, ?outcome, "delivered")
-                }
-            }
-        }
-        self.emit(Event::Delivered {
-            route: route.id.clone(),
-            source_transaction: delivery.source_transaction,
-            transaction,
-            block: receipt.and_then(|receipt| receipt.block_number),
-            outcomes,
-            latency: Duration::from_millis(now_ms().saturating_sub(delivery.found_at_ms)),
-        });
-        Ok(())
-    }
-
-    /// Records an attempt that did not deliver: tried again later (after a backoff, or the poll
-    /// interval when waiting), or failed for good when refused or out of attempts.
-    async fn record_failed_attempt(
-        &self,
-        route: &Route,
-        delivery: &Delivery,
-        failure: AttemptFailure,
-        clear_submission: bool,
-    ) -> Result<(), MessengerError> {
-        let owner = &self.lease.owner;
-        let source_transaction = delivery.source_transaction;
-        let (attempt, delay) = match failure {
-            AttemptFailure::Waiting(why) => {
-                if delivery.last_error.as_deref() != Some(&why) {
-                    tracing::info!(route = %route.id, transaction = %source_transaction, "{why}");
-                }
-                let delay = self.config.poll_interval;
-                (Attempt { attempts: delivery.attempts, not_before_ms: after_ms(delay), error: why }, None)
-            }
-            AttemptFailure::Transient(error) if delivery.attempts.saturating_add(1) < self.config.max_attempts => {
-                let attempts = delivery.attempts.saturating_add(1);
-                let delay = self.config.delay(attempts);
-                (Attempt { attempts, not_before_ms: after_ms(delay), error }, Some(delay))
-            }
-            AttemptFailure::Transient(error) => {
-                let reason = format!("gave up after {} attempts; the last: {error}", self.config.max_attempts);
-                return self.record_refusal(route, delivery, reason).await;
-            }
-            AttemptFailure::Refused(reason) => return self.record_refusal(route, delivery, reason).await,
-        };
-        if !self.held(self.store.record_attempt(delivery.id, owner, &attempt, clear_submission).await)? {
-            return Ok(());
-        }
-        if let Some(delay) = delay {
-            let (attempts, error) = (attempt.attempts, attempt.error);
-            tracing::warn!(route = %route.id, transaction = %source_transaction, attempts, ?delay, %error, "delivery failed; trying again");
-            self.emit(Event::Retrying { route: route.id.clone(), source_transaction, attempts, error, delay });
-        }
-        Ok(())
-    }
-
-    /// Records a delivery as failed for good, with its reason, and reports it.
-    async fn record_refusal(&self, route: &Route, delivery: &Delivery, reason: String) -> Result<(), MessengerError> {
-        if !self.held(self.store.record_failure(delivery.id, &self.lease.owner, &reason).await)? {
-            return Ok(());
-        }
-        tracing::error!(
-            route = %route.id,
-            transaction = %delivery.source_transaction,
-            %reason,
-            "the delivery cannot be made; recorded as failed"
-        );
-        self.emit(Event::Refused {
-            route: route.id.clone(),
-            source_transaction: delivery.source_transaction,
-            orders: delivery.open_orders(),
-            reason,
-        });
-        Ok(())
     }
 }
