@@ -97,11 +97,7 @@ pub fn delivery_call(
 pub fn shape(route: &Route, proof: &TransactionProof, undelivered: &[B256]) -> B256 {
     let destination = U256::from(route.id.to);
     let mut key = route.id.to.to_be_bytes().to_vec();
-    let messages = proof
-        .logs
-        .iter()
-        .filter(|log| log.address == route.source.entry.mos)
-        .filter_map(|log| MessageOut::decode(log.address, log.topics(), &log.data.data).ok());
+    let messages = messages_out(proof, route.source.entry.mos).map(|(_, message)| message);
     for message in messages.filter(|message| undelivered.contains(&message.order_id)) {
         key.push(u8::from(message.to_chain == destination));
         match message.message() {
@@ -136,10 +132,13 @@ pub fn send_failure(error: SendError) -> Result<AttemptFailure, StoreError> {
 
 /// The index, in the proven receipt, of the `mapMessageOut` of `order_id` emitted by `emitter`.
 fn log_index(proof: &TransactionProof, emitter: Address, order_id: B256) -> Option<usize> {
-    proof.logs.iter().position(|log| {
-        log.address == emitter
-            && MessageOut::decode(log.address, log.topics(), &log.data.data)
-                .is_ok_and(|message| message.order_id == order_id)
+    messages_out(proof, emitter).find(|(_, message)| message.order_id == order_id).map(|(index, _)| index)
+}
+
+/// The `mapMessageOut` logs `emitter` left in the proven receipt, with their indexes in it.
+fn messages_out(proof: &TransactionProof, emitter: Address) -> impl Iterator<Item = (usize, MessageOut)> + '_ {
+    proof.logs.iter().enumerate().filter(move |(_, log)| log.address == emitter).filter_map(|(index, log)| {
+        MessageOut::decode(log.address, log.topics(), &log.data.data).ok().map(|message| (index, message))
     })
 }
 

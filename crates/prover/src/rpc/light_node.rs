@@ -10,7 +10,7 @@ use light_client_iface::{
 };
 use mos_rpc::{Chain, ChainError, ChainExt, Sender};
 
-use super::{fetch_header, mined_receipt, NodeError};
+use super::{fetch_header, NodeError};
 use crate::attest::update_block_header_calldata;
 
 /// What a committee signs to attest a block to a light node, and the domain it signs under.
@@ -118,17 +118,15 @@ pub async fn submit_header(
         };
     sender.broadcast(&transaction).await?;
     let transaction_hash = transaction.hash;
-    sender.wait(transaction_hash).await?;
-    let receipt = mined_receipt(sender.chain().as_ref(), transaction_hash).await?;
+    // Our own EIP-1559 transaction: its receipt reads as a typed one on any chain.
+    let receipt = sender.wait(transaction_hash).await?;
     let block_number = receipt.block_number.unwrap_or_default();
-    if !receipt.inner.status() {
+    if !receipt.status() {
         return Err(NodeError::Reverted { transaction: transaction_hash, block: block_number });
     }
     let outcome = receipt
         .inner
-        .inner
-        .receipt
-        .logs
+        .logs()
         .iter()
         .filter(|log| log.address() == light_node)
         .find_map(|log| {
