@@ -15,6 +15,8 @@
 //!   nonces, several transactions in flight, a stuck one replaced with higher fees, a lost one
 //!   broadcast again.
 //! - [`metrics`]: the Prometheus metrics, served with `/healthz` by [`http`].
+//! - [`explorer`]: each message's journey across the chains and why one waits, as pages and a JSON
+//!   API, served by [`http`] too.
 //! - [`config`]: how it runs, and [`config_file`]: its TOML file; [`events`]: what it reports as it
 //!   goes.
 //!
@@ -41,6 +43,7 @@ pub mod deliver;
 pub mod deploy;
 pub mod deployment;
 pub mod events;
+pub mod explorer;
 pub mod file;
 pub mod http;
 #[cfg(feature = "local")]

@@ -3,7 +3,7 @@
 //! that carry them ([`messages_out`]); `mos status` reads both to follow an order ([`mos_events`]).
 
 use alloy_primitives::{Address, B256};
-use alloy_rpc_types_eth::Filter;
+use alloy_rpc_types_eth::{Filter, Log};
 use alloy_sol_types::SolEvent;
 use mos_message::{interfaces::IMOSV3, MessageOut};
 use mos_rpc::{Chain, ChainError};
@@ -84,36 +84,58 @@ pub async fn mos_events(
     to: u64,
     max_range: u64,
 ) -> Result<Vec<FoundEvent>, ScanError> {
+    let filter = Filter::new().address(mos);
+    let filter = match events {
+        Events::Out { to_chain: Some(topic) } => filter.event_signature(MessageOut::TOPIC).topic2(topic),
+        Events::Out { to_chain: None } => filter.event_signature(MessageOut::TOPIC),
+        Events::OutAndIn => filter.event_signature(vec![MessageOut::TOPIC, IMOSV3::mapMessageIn::SIGNATURE_HASH]),
+    };
+    let mut found = Vec::new();
+    for log in ranged_logs(chain, &filter, from, to, max_range).await? {
+        let (Some(transaction), Some(block), Some(block_hash)) =
+            (log.transaction_hash, log.block_number, log.block_hash)
+        else {
+            tracing::warn!(%mos, "a log without its transaction or block; skipped");
+            continue;
+        };
+        let event = if log.topic0() == Some(&IMOSV3::mapMessageIn::SIGNATURE_HASH) {
+            IMOSV3::mapMessageIn::decode_log_data(log.data()).map(MosEvent::In).map_err(|error| error.to_string())
+        } else {
+            MessageOut::decode(log.address(), log.topics(), &log.data().data)
+                .map(MosEvent::Out)
+                .map_err(|error| error.to_string())
+        };
+        match event {
+            Ok(event) => found.push(FoundEvent { event, block, block_hash, transaction, log_index: log.log_index }),
+            Err(error) => tracing::warn!(%transaction, %error, "not a MOS event; skipped"),
+        }
+    }
+    Ok(found)
+}
+
+/// The logs `filter` (its addresses and topics; its blocks are replaced) matches in blocks
+/// `from..=to`, one `eth_getLogs` per `max_range` blocks at most, in block and log order, without
+/// those a reorganisation removed.
+///
+/// # Errors
+/// [`ScanError`] naming the range whose `eth_getLogs` failed.
+pub async fn ranged_logs(
+    chain: &dyn Chain,
+    filter: &Filter,
+    from: u64,
+    to: u64,
+    max_range: u64,
+) -> Result<Vec<Log>, ScanError> {
     let mut found = Vec::new();
     let mut start = from;
     while start <= to {
         let end = to.min(start.saturating_add(max_range.max(1) - 1));
-        let filter = Filter::new().address(mos).from_block(start).to_block(end);
-        let filter = match events {
-            Events::Out { to_chain: Some(topic) } => filter.event_signature(MessageOut::TOPIC).topic2(topic),
-            Events::Out { to_chain: None } => filter.event_signature(MessageOut::TOPIC),
-            Events::OutAndIn => filter.event_signature(vec![MessageOut::TOPIC, IMOSV3::mapMessageIn::SIGNATURE_HASH]),
-        };
-        let logs = chain.logs(&filter).await.map_err(|source| ScanError { from: start, to: end, source })?;
-        for log in logs.iter().filter(|log| !log.removed) {
-            let (Some(transaction), Some(block), Some(block_hash)) =
-                (log.transaction_hash, log.block_number, log.block_hash)
-            else {
-                tracing::warn!(%mos, "a log without its transaction or block; skipped");
-                continue;
-            };
-            let event = if log.topic0() == Some(&IMOSV3::mapMessageIn::SIGNATURE_HASH) {
-                IMOSV3::mapMessageIn::decode_log_data(log.data()).map(MosEvent::In).map_err(|error| error.to_string())
-            } else {
-                MessageOut::decode(log.address(), log.topics(), &log.data().data)
-                    .map(MosEvent::Out)
-                    .map_err(|error| error.to_string())
-            };
-            match event {
-                Ok(event) => found.push(FoundEvent { event, block, block_hash, transaction, log_index: log.log_index }),
-                Err(error) => tracing::warn!(%transaction, %error, "not a MOS event; skipped"),
-            }
-        }
+        let logs = chain.logs(&filter.clone().from_block(start).to_block(end)).await.map_err(|source| ScanError {
+            from: start,
+            to: end,
+            source,
+        })?;
+        found.extend(logs.into_iter().filter(|log| !log.removed));
         start = end.saturating_add(1);
         if end == u64::MAX {
             break;

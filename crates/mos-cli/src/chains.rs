@@ -47,8 +47,6 @@ pub struct MosSpec {
     pub mos: Address,
     /// The chain id the deployment records (the node must serve it).
     pub chain_id: Option<u64>,
-    /// The block the MOS was deployed in (0 when not known).
-    deployed_block: u64,
 }
 
 /// A MOS and its chain's node, connected.
@@ -60,10 +58,6 @@ pub struct MosChain {
     pub node: Node,
     /// The MOS address dApps call.
     pub mos: Address,
-    /// The chain id the node serves.
-    pub chain_id: u64,
-    /// The block the MOS was deployed in (0 when not known).
-    pub deployed_block: u64,
 }
 
 impl MosSpec {
@@ -72,7 +66,7 @@ impl MosSpec {
     /// # Errors
     /// [`CliError::Endpoint`] when `rpc_url` is not an `http://` or `https://` URL.
     pub fn given(rpc_url: &str, mos: Address) -> Result<Self, CliError> {
-        Ok(Self { name: None, node: node("--rpc", rpc_url)?, mos, chain_id: None, deployed_block: 0 })
+        Ok(Self { name: None, node: node("--rpc", rpc_url)?, mos, chain_id: None })
     }
 
     /// The MOS of a deployment's chain.
@@ -85,17 +79,7 @@ impl MosSpec {
             node: node("the deployment's rpcUrl", &entry.rpc_url)?,
             mos: entry.mos,
             chain_id: Some(entry.chain_id),
-            deployed_block: entry.deployed_block,
         })
-    }
-
-    /// Every chain of the deployment file at `path`, in the file's order.
-    ///
-    /// # Errors
-    /// [`CliError::Deployment`] when the file cannot be read or is not a usable deployment,
-    /// [`CliError::Endpoint`] when a chain's `rpcUrl` is not an `http://` or `https://` URL.
-    pub fn all(path: &Path) -> Result<Vec<Self>, CliError> {
-        Deployment::load(path)?.chains.iter().map(Self::of).collect()
     }
 
     /// The chain called `name` in the deployment file at `path`.
@@ -138,8 +122,6 @@ impl MosSpec {
             name: self.name.clone().unwrap_or_else(|| format!("chain-{chain_id}")),
             node: self.node.clone(),
             mos: self.mos,
-            chain_id,
-            deployed_block: self.deployed_block,
         })
     }
 }

@@ -55,7 +55,8 @@ enum Command {
     Messenger(commands::messenger::Args),
     /// Send a message through a MOS (transferOut), paying the fee it quotes, and print its orderId.
     Send(commands::send::Args),
-    /// Where a message is: each chain's messageStatus of its orderId and the events naming it.
+    /// A message's journey by its orderId: each step on each chain, the hops' latency, why it
+    /// waits or why it failed.
     Status(commands::status::Args),
     /// Three local chains, the suite deployed, Echo messages carried by the messenger.
     Demo(commands::demo::Args),
@@ -161,6 +162,17 @@ enum CliError {
     /// a MOS).
     #[error("transaction {0} succeeded but emitted no mapMessageOut: is the address a MOS?")]
     NoMessageOut(alloy_primitives::B256),
+    /// A running explorer could not be asked, or did not answer a journey.
+    #[error("explorer {url}: {message}")]
+    Explorer {
+        /// Its URL.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The explorer cannot be built from the deployment (a chain's URL is not usable).
+    #[error(transparent)]
+    ExplorerSetup(#[from] mos_messenger::explorer::ExplorerError),
     /// `--order` is not 32 bytes of hex: why.
     #[error("--order: {0}")]
     OrderId(String),

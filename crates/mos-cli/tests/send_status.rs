@@ -65,7 +65,7 @@ async fn run_until_known(network: &LocalNetwork, messenger: &mut Messenger, chai
 
 /// The entry of chain `name` in a status report.
 fn chain<'a>(got: &'a Value, name: &str) -> &'a Value {
-    got["chains"].as_array().unwrap().iter().find(|chain| chain["name"] == name).unwrap()
+    got["chains"].as_array().unwrap().iter().find(|chain| chain["chain"]["name"] == name).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,18 +173,29 @@ async fn a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_fail
 
     let got = status(order_id, file).await;
     assert_eq!(got["status"], "sent");
-    assert_eq!((&got["fromChain"], &got["toChain"]), (&json!(CHAIN_A), &json!(CHAIN_B)));
+    assert_eq!(got["fromChain"], json!({ "chainId": CHAIN_A, "name": "chain-a" }));
+    assert_eq!(got["toChain"], json!({ "chainId": CHAIN_B, "name": "chain-b" }));
+    assert_eq!(got["sender"], Bytes::from(sender.to_vec()).to_string());
+    assert_eq!(got["messageData"], Bytes::from(message.encode()).to_string());
     assert_eq!(
-        chain(&got, "chain-a")["events"],
-        json!([{
-            "event": "mapMessageOut",
-            "block": receipt.block_number.unwrap(),
-            "transaction": transaction.to_string(),
-            "logIndex": 0,
-            "fromChain": CHAIN_A,
-            "toChain": CHAIN_B,
-        }])
+        (&got["message"]["type"], &got["message"]["target"], &got["message"]["gasLimit"], &got["message"]["relay"]),
+        (&json!("MESSAGE"), &json!(echo_b.to_string().to_lowercase()), &json!(500_000), &json!(false))
     );
+    assert_eq!(got["message"]["payload"], payload);
+    let steps = got["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 1, "{got:#}");
+    let number = format!("{:#x}", receipt.block_number.unwrap());
+    let block = network.node(CHAIN_A).unwrap().request("eth_getBlockByNumber", json!([number, false])).await.unwrap();
+    let timestamp = u64::from_str_radix(block["timestamp"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+    assert_eq!(
+        (&steps[0]["kind"], &steps[0]["chain"]["name"], &steps[0]["block"], &steps[0]["transaction"]),
+        (&json!("sent"), &json!("chain-a"), &json!(receipt.block_number.unwrap()), &json!(transaction.to_string()))
+    );
+    assert_eq!((&steps[0]["logIndex"], &steps[0]["time"]), (&json!(0), &json!(timestamp)));
+    assert_eq!(steps[0]["fee"]["value"], fee);
+    assert_eq!(steps[0]["fee"]["from"].as_str().unwrap().parse::<Address>().unwrap(), sender);
+    // Nothing carries it yet: its block is not attested on the relay.
+    assert_eq!(got["waiting"]["wait"]["kind"], "notAttested", "{got:#}");
     for name in ["relay", "chain-a", "chain-b"] {
         assert_eq!(chain(&got, name)["messageStatus"], "unknown", "{name}");
     }
@@ -200,18 +211,17 @@ async fn a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_fail
     let got = status(order_id, file).await;
     assert_eq!(got["status"], "relayed");
     assert_eq!(chain(&got, "relay")["messageStatus"], "delivered");
-    let forwarded = &chain(&got, "relay")["events"][0];
+    let forwarded = network.events::<IMOSV3::mapMessageOut>(RELAY).await.unwrap();
+    let (forwarding, _) = forwarded.iter().find(|(_, event)| event.orderId == order_id).unwrap();
+    let kinds: Vec<&Value> = got["steps"].as_array().unwrap().iter().map(|step| &step["kind"]).collect();
+    assert_eq!(kinds, [&json!("sent"), &json!("attested"), &json!("forwarded")], "{got:#}");
     assert_eq!(
-        (&forwarded["event"], &forwarded["fromChain"], &forwarded["toChain"]),
-        (&json!("mapMessageOut"), &json!(CHAIN_A), &json!(CHAIN_B))
+        (&got["steps"][2]["chain"]["name"], &got["steps"][2]["transaction"]),
+        (&json!("relay"), &json!(forwarding.to_string()))
     );
-    assert!(
-        got["summary"]
-            .as_str()
-            .unwrap()
-            .starts_with("on the relay: relay took it and forwarded it toward chain-b in block "),
-        "{got}"
-    );
+    assert_eq!(got["steps"][1]["attestedBlock"], receipt.block_number.unwrap());
+    assert!(got["summary"].as_str().unwrap().starts_with("on the relay: forwarded toward chain-b in block "), "{got}");
+    assert_eq!((&got["hops"][0]["from"]["name"], &got["hops"][0]["to"]["name"]), (&json!("chain-a"), &json!("relay")));
 
     // Delivered, and failed with the target's reason: the whole deployment's messenger.
     let mut messenger =
@@ -222,17 +232,39 @@ async fn a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_fail
     let got = status(order_id, file).await;
     assert_eq!(got["status"], "delivered");
     assert_eq!(chain(&got, "chain-b")["messageStatus"], "delivered");
-    let arrived = &chain(&got, "chain-b")["events"][0];
-    assert_eq!((&arrived["event"], &arrived["result"]), (&json!("mapMessageIn"), &json!(true)));
-    assert_eq!(arrived["transaction"], delivery.to_string());
+    let arrived = got["steps"].as_array().unwrap().last().unwrap();
+    assert_eq!((&arrived["kind"], &arrived["result"]), (&json!("executed"), &json!(true)));
+    assert_eq!((&arrived["chain"]["name"], &arrived["transaction"]), (&json!("chain-b"), &json!(delivery.to_string())));
     assert!(got["summary"].as_str().unwrap().starts_with("delivered on chain-b in block "), "{got}");
+    assert_eq!(got["waiting"], Value::Null);
+    assert_eq!(got["hops"].as_array().unwrap().len(), 2);
     assert_eq!(network.echo_list(CHAIN_B, "greeting").await.unwrap(), "hello from the command line");
 
     let got = status(failing, file).await;
     assert_eq!(got["status"], "failed");
     assert_eq!(got["reason"], "Echo: bad message");
     assert_eq!(chain(&got, "chain-b")["messageStatus"], "failed");
-    assert_eq!(chain(&got, "chain-b")["events"][0]["result"], false);
+    let (failed_in, event) = executed.iter().find(|(_, event)| event.orderId == failing).unwrap();
+    let last = got["steps"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (&last["kind"], &last["result"], &last["reason"]),
+        (&json!("executed"), &json!(false), &json!("Echo: bad message"))
+    );
+    assert_eq!(
+        (&last["transaction"], &last["reasonData"]),
+        (&json!(failed_in.to_string()), &json!(event.reason.to_string()))
+    );
+    assert!(got["summary"].as_str().unwrap().ends_with(&format!("mos retry --order {failing})")), "{got}");
+    // The same journey as a table.
+    let output = mos(&["status", "--order", &failing.to_string(), "--deployment", file], &[]).await;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("status: failed\nsummary: failed on chain-b in block "), "{text}");
+    assert!(text.contains("reason: Echo: bad message\n"), "{text}");
+    assert!(text.contains("route: chain-a (412346) -> chain-b (412347)\n"), "{text}");
+    let row = text.lines().find(|line| line.starts_with("  executed")).unwrap();
+    assert!(row.starts_with("  executed: target failed: Echo: bad message  chain-b"), "{text}");
+    assert!(row.ends_with(&failed_in.to_string()), "{text}");
 
     // One MOS asked alone: chain B's, by --rpc and --mos.
     let url_b = network.chain(CHAIN_B).unwrap().url.clone();
@@ -240,7 +272,8 @@ async fn a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_fail
     let alone = mos_json(&["status", "--order", &order_id.to_string(), "--rpc", &url_b, "--mos", &mos_b], &[]).await;
     assert_eq!(alone["status"], "delivered");
     assert_eq!(alone["chains"].as_array().unwrap().len(), 1);
-    assert_eq!(alone["chains"][0]["name"], format!("chain-{CHAIN_B}"));
+    assert_eq!(alone["chains"][0]["chain"]["name"], format!("chain-{CHAIN_B}"));
+    assert_eq!(alone["steps"][0]["transaction"], delivery.to_string());
 
     // An order nobody knows is an answer: unknown, exit code 0, and the text says so.
     let output = mos(&["status", "--order", &B256::repeat_byte(0x42).to_string(), "--deployment", file], &[]).await;

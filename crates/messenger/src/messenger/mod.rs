@@ -61,6 +61,7 @@ use crate::{
     deliver::{self, AttemptFailure},
     deployment::{Deployment, DeploymentError},
     events::Event,
+    explorer::{self, Explorer, ExplorerChain},
     metrics::Metrics,
     route::{self, Endpoint, Route, RouteId},
     scan,
@@ -115,6 +116,7 @@ pub enum MessengerError {
 /// The messenger of one deployment, with one key.
 pub struct Messenger {
     endpoints: Vec<Arc<Endpoint>>,
+    relay_chain_id: u64,
     routes: Vec<Route>,
     store: Arc<dyn Store>,
     config: Config,
@@ -232,6 +234,7 @@ impl Messenger {
         };
         Ok(Self {
             endpoints,
+            relay_chain_id: deployment.relay_chain_id,
             routes,
             store,
             config,
@@ -242,6 +245,29 @@ impl Messenger {
             gauges_read: std::sync::Mutex::new(None),
             learned_limits: std::sync::Mutex::default(),
         })
+    }
+
+    /// An explorer of the messenger's deployment through its own chains, with its store, its
+    /// confirmations and its accounts: what it serves next to its metrics.
+    pub fn explorer(&self, max_block_range: u64) -> Explorer {
+        let chains = self
+            .endpoints
+            .iter()
+            .map(|endpoint| ExplorerChain {
+                entry: endpoint.entry.clone(),
+                chain: Arc::clone(endpoint.sender().chain()),
+            })
+            .collect();
+        let accounts =
+            self.endpoints.iter().map(|endpoint| (endpoint.entry.chain_id, endpoint.sender().address())).collect();
+        let settings = explorer::Settings {
+            start: explorer::index::Start::Deployment,
+            max_block_range,
+            confirmations: self.config.confirmations,
+            chain_confirmations: self.config.chain_confirmations.clone(),
+            accounts,
+        };
+        Explorer::new(chains, self.relay_chain_id, Some(Arc::clone(&self.store)), settings)
     }
 
     /// A channel of what the messenger does from now on.

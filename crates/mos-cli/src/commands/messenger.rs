@@ -1,14 +1,15 @@
 //! `mos messenger`: the messenger of a deployment, running until Ctrl-C. Its logs go to stderr
 //! (`RUST_LOG` sets the level, `info` by default; `--log-format json` for one JSON object a line),
-//! with a progress line every few seconds when stderr is a terminal. With `--metrics`, it serves
-//! `/metrics` and `/healthz`. With `--status`, what its store holds.
+//! with a progress line every few seconds when stderr is a terminal. With `--http`, it serves
+//! `/metrics`, `/healthz` and the explorer (`/`, `/api/messages`). With `--status`, what its store
+//! holds.
 
 use std::{io::IsTerminal, path::PathBuf, sync::Arc, time::Duration};
 
 use mos_messenger::{
     config::DEFAULT_INSTANCE,
     config_file::{ConfigFile, Settings},
-    http::HttpServer,
+    http::{HttpServer, Served},
     store::{self, Stage},
     Config, Deployment, Messenger, MessengerError,
 };
@@ -32,7 +33,7 @@ pub struct Args {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["deployment", "instance", "lease_secs", "poll_ms", "confirmations", "max_block_range", "metrics"]
+        conflicts_with_all = ["deployment", "instance", "lease_secs", "poll_ms", "confirmations", "max_block_range", "http"]
     )]
     pub config: Option<PathBuf>,
     /// The deployment file `mos deploy` wrote.
@@ -80,10 +81,11 @@ pub struct Args {
     /// The most blocks one eth_getLogs asks for.
     #[arg(long, default_value_t = 1000)]
     pub max_block_range: u64,
-    /// Serve Prometheus metrics at http://ADDRESS/metrics and a health check at /healthz
+    /// Serve the explorer at http://ADDRESS/ (each message's journey, and why one waits; its
+    /// JSON at /api/messages), Prometheus metrics at /metrics and a health check at /healthz
     /// (for example 127.0.0.1:9090).
-    #[arg(long, value_name = "ADDRESS")]
-    pub metrics: Option<std::net::SocketAddr>,
+    #[arg(long, visible_alias = "metrics", value_name = "ADDRESS")]
+    pub http: Option<std::net::SocketAddr>,
     /// How log lines are written to stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -147,13 +149,20 @@ pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
         let instance = config.instance.clone();
         let opened = store::open(&store).await.map_err(MessengerError::from)?;
         let stale_after = (config.poll_interval * 20).max(Duration::from_secs(60));
+        let max_block_range = config.max_block_range;
         let messenger = Messenger::connect(&deployment, key, attesters, opened, config).await?;
         let _server = match metrics {
-            Some(address) => Some(
-                HttpServer::start(address, Arc::clone(messenger.metrics()), stale_after)
+            Some(address) => {
+                let served = Served {
+                    metrics: Some((Arc::clone(messenger.metrics()), stale_after)),
+                    explorer: Some(Arc::new(messenger.explorer(max_block_range))),
+                };
+                let server = HttpServer::start(address, served)
                     .await
-                    .map_err(|error| CliError::Io(format!("cannot serve metrics on {address}: {error}")))?,
-            ),
+                    .map_err(|error| CliError::Io(format!("cannot serve on {address}: {error}")))?;
+                tracing::info!("explorer at http://{}/", server.address());
+                Some(server)
+            }
             None => None,
         };
         let routes: Vec<String> = messenger.routes().iter().map(ToString::to_string).collect();
@@ -216,7 +225,7 @@ fn from_flags(args: &Args) -> Result<Settings, CliError> {
         config,
         key,
         attesters,
-        metrics: args.metrics,
+        metrics: args.http,
     })
 }
 
