@@ -58,6 +58,12 @@ enum Command {
     /// A message's journey by its orderId: each step on each chain, the hops' latency, why it
     /// waits or why it failed.
     Status(commands::status::Args),
+    /// Run a failed message again (retryMessageIn) with the fields its failure stored, read from
+    /// the chain.
+    Retry(commands::retry::Args),
+    /// Serve the explorer of a deployment (each message's journey, and why one waits) until
+    /// Ctrl-C.
+    Explorer(commands::explorer::Args),
     /// Three local chains, the suite deployed, Echo messages carried by the messenger.
     Demo(commands::demo::Args),
 }
@@ -80,7 +86,7 @@ enum CliError {
     /// The dev chain could not start, load or save.
     #[error("devnet: {0}")]
     Devnet(String),
-    /// Arguments clap cannot check together.
+    /// Arguments clap cannot check together (exit code 2, as clap's usage errors).
     #[error("{0}")]
     Usage(&'static str),
     /// A JSON-RPC endpoint on the command line is not usable.
@@ -173,6 +179,9 @@ enum CliError {
     /// The explorer cannot be built from the deployment (a chain's URL is not usable).
     #[error(transparent)]
     ExplorerSetup(#[from] mos_messenger::explorer::ExplorerError),
+    /// The message cannot be retried: why (what it is instead).
+    #[error("cannot retry: {0}")]
+    NotRetryable(String),
     /// `--order` is not 32 bytes of hex: why.
     #[error("--order: {0}")]
     OrderId(String),
@@ -191,7 +200,9 @@ fn main() -> ExitCode {
         Command::Deploy(args) => commands::deploy::run(args),
         Command::Send(args) => commands::send::run(args),
         Command::Status(args) => commands::status::run(args),
+        Command::Retry(args) => commands::retry::run(args),
         Command::Messenger(args) => return exit_code(commands::messenger::run(args, cli.json)),
+        Command::Explorer(args) => return exit_code(commands::explorer::run(args)),
         Command::Demo(args) => return exit_code(commands::demo::run(args, cli.json)),
         Command::Devnet(args) => return exit_code(commands::devnet::run(args)),
     };
@@ -211,10 +222,17 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
-        Err(error) => {
-            eprintln!("error: {}", describe(&error));
-            ExitCode::FAILURE
-        }
+        Err(error) => failure(&error),
+    }
+}
+
+/// Prints `error` and gives the exit code: 2 for a command line that does not say what to do (as
+/// clap's own usage errors), 1 for anything else.
+fn failure(error: &CliError) -> ExitCode {
+    eprintln!("error: {}", describe(error));
+    match error {
+        CliError::Usage(_) => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
     }
 }
 
@@ -238,9 +256,6 @@ fn describe(error: &dyn std::error::Error) -> String {
 fn exit_code(outcome: Result<(), CliError>) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {}", describe(&error));
-            ExitCode::FAILURE
-        }
+        Err(error) => failure(&error),
     }
 }

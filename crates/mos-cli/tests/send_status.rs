@@ -78,6 +78,7 @@ async fn send_and_status_on_the_demo_network() {
     network.deployment.save(&file).unwrap();
     // Every scenario runs on the one network: launching it is most of the test's time.
     a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_failed(&network, &dir).await;
+    a_message_that_failed_for_a_reason_since_fixed_is_run_again_with_mos_retry(&network, &dir).await;
     a_send_the_mos_refuses_gives_its_reason_and_sends_nothing(&network).await;
     a_deployment_whose_node_serves_another_chain_is_named(&network, &dir).await;
     network.stop();
@@ -266,6 +267,17 @@ async fn a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_fail
     assert!(row.starts_with("  executed: target failed: Echo: bad message  chain-b"), "{text}");
     assert!(row.ends_with(&failed_in.to_string()), "{text}");
 
+    // A retry of the failed message runs its target again, which fails again: nothing is sent.
+    // A delivered message is not retried.
+    let retry =
+        |order: B256| ["retry".to_owned(), "--order".into(), order.to_string(), "--deployment".into(), file.into()];
+    let sender_key = key(SENDER);
+    let with_key = [("MOS_SEND_KEY", sender_key.as_str())];
+    let stderr = mos_error(&retry(failing).each_ref().map(String::as_str), &with_key).await;
+    assert_eq!(stderr, "error: retryMessageIn reverts: Echo: bad message; nothing was sent\n");
+    let stderr = mos_error(&retry(order_id).each_ref().map(String::as_str), &with_key).await;
+    assert_eq!(stderr, "error: cannot retry: it was delivered: only a failed message can be retried\n");
+
     // One MOS asked alone: chain B's, by --rpc and --mos.
     let url_b = network.chain(CHAIN_B).unwrap().url.clone();
     let mos_b = network.mos(CHAIN_B).unwrap().to_string();
@@ -280,6 +292,68 @@ async fn a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_fail
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("status: unknown\n"), "{text}");
+}
+
+/// A message the Echo on B refuses (it no longer takes messages from the sender) fails; once the
+/// Echo takes them again, `mos retry` runs it with the fields of its failing `mapMessageIn`, and
+/// `mos status` shows it retried. A second retry is refused.
+async fn a_message_that_failed_for_a_reason_since_fixed_is_run_again_with_mos_retry(
+    network: &LocalNetwork,
+    dir: &Path,
+) {
+    let file = dir.join("deployment.json");
+    let file = file.to_str().unwrap();
+    let sender = dev_signer(SENDER).unwrap().address();
+    let echo_b = network.echoes[&CHAIN_B];
+    let owner_b = network.sender(CHAIN_B, local::USER).await.unwrap();
+    let correspondence =
+        |tag| IEcho::addCorrespondenceCall { fromChain: U256::from(CHAIN_A), fromAddress: sender.to_vec().into(), tag };
+    owner_b.call(echo_b, &correspondence(false)).await.unwrap();
+    let sender_key = key(SENDER);
+    let payload = echo_payload("retried", "once more");
+    let args = ["send", "--deployment", file, "--from", "chain-a", "--to-chain", "412347", "--target"];
+    let sent =
+        mos_json(&[&args[..], &[&echo_b.to_string(), "--payload", &payload, "--key", &sender_key]].concat(), &[]).await;
+    let order: B256 = sent["orderId"].as_str().unwrap().parse().unwrap();
+    let mut messenger =
+        network.messenger(&dir.join("retry.db").display().to_string(), local::messenger_config()).await.unwrap();
+    run_until_known(network, &mut messenger, CHAIN_B, [order, order]).await;
+    let got = status(order, file).await;
+    assert_eq!((&got["status"], &got["reason"]), (&json!("failed"), &json!("Echo: no permission")), "{got:#}");
+    let executed = network.events::<IMOSV3::mapMessageIn>(CHAIN_B).await.unwrap();
+    let (_, failure) = executed.iter().find(|(_, event)| event.orderId == order).unwrap();
+
+    let retry = ["retry", "--order", &order.to_string(), "--deployment", file];
+    let stderr = mos_error(&retry, &[]).await;
+    assert_eq!(
+        stderr,
+        "error: no key: give it with --key HEX, or in the MOS_SEND_KEY environment variable (kept out of the \
+         shell's history)\n"
+    );
+    owner_b.call(echo_b, &correspondence(true)).await.unwrap();
+    let retried = mos_json(&[&retry[..], &["--key", &sender_key]].concat(), &[]).await;
+    assert_eq!(retried["messageStatus"], "retried", "{retried:#}");
+    assert_eq!(
+        retried["retried"],
+        json!({
+            "fromChain": CHAIN_A.to_string(),
+            "toChain": CHAIN_B.to_string(),
+            "fromAddress": failure.fromAddrss.to_string(),
+            "messageData": failure.callData.to_string(),
+        })
+    );
+    assert_eq!(network.message_status(CHAIN_B, order).await.unwrap(), MessageStatus::Retried);
+    assert_eq!(network.echo_list(CHAIN_B, "retried").await.unwrap(), "once more");
+    let transaction: B256 = retried["transactionHash"].as_str().unwrap().parse().unwrap();
+    let got = status(order, file).await;
+    assert_eq!(got["status"], "retried");
+    let last = got["steps"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (&last["kind"], &last["result"], &last["transaction"]),
+        (&json!("retried"), &json!(true), &json!(transaction.to_string()))
+    );
+    let stderr = mos_error(&[&retry[..], &["--key", &sender_key]].concat(), &[]).await;
+    assert_eq!(stderr, "error: cannot retry: it was already retried: a message runs again at most once\n");
 }
 
 /// Sends the MOS refuses (an unknown destination, a value, too little gas) give its reason, and

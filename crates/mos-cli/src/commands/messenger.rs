@@ -235,12 +235,7 @@ const LISTED: u32 = 100;
 /// What the store holds: each route's summary, then the failed deliveries (with their reason) and
 /// the pending ones (with their last error), newest first.
 async fn status(store: &str) -> Result<Report, CliError> {
-    let is_file = !store.contains("://") || store.starts_with("sqlite://");
-    let path = store.strip_prefix("sqlite://").unwrap_or(store);
-    if is_file && !std::path::Path::new(path).exists() {
-        return Err(CliError::Io(format!("{path}: no such store (the messenger creates it when it first runs)")));
-    }
-    let store = store::open(store).await.map_err(MessengerError::from)?;
+    let store = open_existing(store).await?;
     let routes: serde_json::Map<String, serde_json::Value> = store
         .summary()
         .await
@@ -251,4 +246,19 @@ async fn status(store: &str) -> Result<Report, CliError> {
     let failed = store.deliveries(None, Some(Stage::Failed), LISTED).await.map_err(MessengerError::from)?;
     let pending = store.deliveries(None, Some(Stage::Pending), LISTED).await.map_err(MessengerError::from)?;
     Ok(Report::new(json!({ "routes": routes, "failed": failed, "pending": pending })))
+}
+
+/// The messenger's store at `url`, which must exist: a command that only reads it does not create
+/// an empty one where a path is mistyped.
+///
+/// # Errors
+/// [`CliError::Io`] for a SQLite file that does not exist; [`CliError::Messenger`] when the store
+/// cannot be opened.
+pub async fn open_existing(url: &str) -> Result<Arc<dyn store::Store>, CliError> {
+    let is_file = !url.contains("://") || url.starts_with("sqlite://");
+    let path = url.strip_prefix("sqlite://").unwrap_or(url);
+    if is_file && !std::path::Path::new(path).exists() {
+        return Err(CliError::Io(format!("{path}: no such store (the messenger creates it when it first runs)")));
+    }
+    Ok(store::open(url).await.map_err(MessengerError::from)?)
 }

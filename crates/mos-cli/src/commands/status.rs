@@ -18,7 +18,7 @@ use hyper::body::Bytes;
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use mos_messenger::{
     explorer::{index::Start, journey::Journey, page::utc, Explorer, ExplorerChain, Settings},
-    store, ChainEntry, Committee, Deployment, MessengerError, Role,
+    ChainEntry, Committee, Deployment, Role,
 };
 use mos_rpc::Chain;
 
@@ -34,19 +34,27 @@ pub struct Args {
     /// `mapMessageOut` carries.
     #[arg(long, value_name = "ORDER_ID")]
     pub order: String,
-    /// The deployment file `mos deploy` wrote: every chain of it is asked.
-    #[arg(long, value_name = "FILE", required_unless_present_any = ["rpc", "explorer"])]
-    pub deployment: Option<PathBuf>,
-    /// JSON-RPC endpoint (http://) of one MOS's chain (with --mos), instead of --deployment.
-    #[arg(long, value_name = "URL", requires = "mos", conflicts_with = "deployment")]
-    pub rpc: Option<String>,
-    /// The MOS to ask (with --rpc).
-    #[arg(long, value_name = "ADDRESS", requires = "rpc", value_parser = crate::input::address)]
-    pub mos: Option<Address>,
+    /// The chains to read.
+    #[command(flatten)]
+    pub chains: ChainsArgs,
     /// Ask a running explorer (`mos explorer`, `mos messenger --http`) at this URL instead of the
     /// chains, for example http://127.0.0.1:8080.
     #[arg(long, value_name = "URL", conflicts_with_all = ["deployment", "rpc", "store", "from_block"])]
     pub explorer: Option<String>,
+}
+
+/// The chains a journey is read from: a deployment's, or one MOS's; and how.
+#[derive(Debug, clap::Args)]
+pub struct ChainsArgs {
+    /// The deployment file `mos deploy` wrote: every chain of it is read.
+    #[arg(long, value_name = "FILE")]
+    pub deployment: Option<PathBuf>,
+    /// JSON-RPC endpoint (http://) of one MOS's chain (with --mos), instead of --deployment.
+    #[arg(long, value_name = "URL", requires = "mos", conflicts_with = "deployment")]
+    pub rpc: Option<String>,
+    /// The MOS to read (with --rpc).
+    #[arg(long, value_name = "ADDRESS", requires = "rpc", value_parser = crate::input::address)]
+    pub mos: Option<Address>,
     /// The messenger's store (a SQLite file or postgres://…): what it has done with the message.
     #[arg(long, value_name = "URL")]
     pub store: Option<String>,
@@ -71,7 +79,8 @@ pub struct Args {
 /// # Errors
 /// [`CliError::OrderId`] when `--order` is not 32 bytes of hex; [`CliError::Deployment`] for an
 /// unusable deployment file; [`CliError::Endpoint`] for a URL that is not `http://`, or a
-/// `--rpc` node that does not answer; [`CliError::Messenger`] for a store that cannot be opened;
+/// `--rpc` node that does not answer; [`CliError::Io`] or [`CliError::Messenger`] for a store that
+/// does not exist or cannot be opened;
 /// [`CliError::Explorer`] when the explorer cannot be asked. A chain that cannot be read is not
 /// an error of the command: it is reported in its entry and as a problem (exit code 1).
 pub fn run(args: &Args) -> Result<Report, CliError> {
@@ -79,7 +88,7 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
     let journey = rpc::block_on(async {
         match &args.explorer {
             Some(url) => ask_explorer(url, order_id).await,
-            None => Ok(explorer(args).await?.journey(order_id).await),
+            None => Ok(explorer(&args.chains).await?.journey(order_id).await),
         }
     })?;
     let json = serde_json::to_value(&journey).map_err(|error| CliError::Io(error.to_string()))?;
@@ -90,12 +99,21 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
 }
 
 /// `text` as an orderId.
-fn parse_order_id(text: &str) -> Result<B256, CliError> {
+///
+/// # Errors
+/// [`CliError::OrderId`] saying what is wrong with it.
+pub fn parse_order_id(text: &str) -> Result<B256, CliError> {
     crate::input::hash32(text).map_err(CliError::OrderId)
 }
 
 /// The explorer of the chains the arguments name.
-async fn explorer(args: &Args) -> Result<Explorer, CliError> {
+///
+/// # Errors
+/// [`CliError::Usage`] when they name none; [`CliError::Deployment`] for an unusable deployment
+/// file; [`CliError::Endpoint`] for a URL that is not `http://` or a `--rpc` node that does not
+/// answer; [`CliError::Io`] or [`CliError::Messenger`] for a store that does not exist or cannot
+/// be opened.
+pub async fn explorer(args: &ChainsArgs) -> Result<Explorer, CliError> {
     let settings = Settings {
         start: args.from_block.map_or(Start::Recent(args.blocks), Start::Block),
         max_block_range: args.max_block_range.max(1),
@@ -103,7 +121,7 @@ async fn explorer(args: &Args) -> Result<Explorer, CliError> {
         ..Settings::default()
     };
     let store = match &args.store {
-        Some(url) => Some(store::open(url).await.map_err(MessengerError::from)?),
+        Some(url) => Some(crate::commands::messenger::open_existing(url).await?),
         None => None,
     };
     if let Some((url, mos)) = args.rpc.as_deref().zip(args.mos) {
