@@ -38,11 +38,13 @@ test: setup test-sol test-unit test-e2e-devnets test-no-std
 # One throwaway PostgreSQL for the whole run (scripts/postgres.sh: Debian's postgresql, installed
 # once; a cluster under target/postgres on 127.0.0.1), for the store tests and the messenger
 # instances sharing it; stopped at the end whatever the tests did. The e2e tests run on the devnets
-# they start here, whatever nodes the environment names for `make e2e-external`.
+# they start here, whatever nodes the environment names for `make e2e-external`. The explorer's
+# browser test drives headless Chromium (scripts/chromium.sh: Debian's chromium, installed once).
 test-unit:
-	@url=$$(scripts/postgres.sh start) || exit 1; \
+	@chrome=$$(scripts/chromium.sh) || exit 1; \
+	url=$$(scripts/postgres.sh start) || exit 1; \
 	env -u MOS_E2E_RELAY_URL -u MOS_E2E_CHAIN_A_URL -u MOS_E2E_CHAIN_B_URL \
-	  MOS_TEST_POSTGRES_URL=$$url $(CARGO) test --workspace; status=$$?; \
+	  MOS_TEST_CHROMIUM=$$chrome MOS_TEST_POSTGRES_URL=$$url $(CARGO) test --workspace; status=$$?; \
 	scripts/postgres.sh stop; exit $$status
 
 # The end-to-end scenarios on nodes the harness did not start (docs/e2e.md): three Nitro devnodes,
@@ -103,7 +105,8 @@ demo: setup
 # The end-to-end tests alone (make test runs them too): three devnet chains, the suite deployed
 # over JSON-RPC, the messenger delivering, killed and restarted, refused and retried.
 e2e: setup
-	env -u MOS_E2E_RELAY_URL -u MOS_E2E_CHAIN_A_URL -u MOS_E2E_CHAIN_B_URL $(CARGO) test -p mos-e2e
+	@chrome=$$(scripts/chromium.sh) || exit 1; \
+	env -u MOS_E2E_RELAY_URL -u MOS_E2E_CHAIN_A_URL -u MOS_E2E_CHAIN_B_URL MOS_TEST_CHROMIUM=$$chrome $(CARGO) test -p mos-e2e
 
 # Foundry's cast against the devnet: every answer checked (scripts/cast-check.sh). Needs npm and
 # jq; not part of `make test`, which must not need the network.

@@ -8,8 +8,10 @@
 //! Programs are built in process by `stylus-build` (once per test process, cached in
 //! `target/stylus`), so `cargo test` needs nothing built beforehand.
 //!
-//! [`faults`] puts chains that fail on purpose in front of the nodes the messenger uses.
+//! [`faults`] puts chains that fail on purpose in front of the nodes the messenger uses;
+//! [`browser`] opens the explorer's pages in headless Chromium.
 
+pub mod browser;
 pub mod faults;
 
 use std::{

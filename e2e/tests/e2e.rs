@@ -3,6 +3,7 @@
 
 mod e2e {
     mod batch;
+    mod explorer;
     mod failures;
     mod faults;
     mod flow;

@@ -205,11 +205,20 @@ impl Explorer {
         index.refresh(&self.chains, self.settings.start, self.settings.max_block_range).await;
         let stages = self.delivery_stages().await;
         let chain = filter.chain.as_deref().and_then(|chain| self.chain_named(chain));
+        // Every message, the newest sent first (by its source block's time, then as read).
+        let mut all: Vec<(MessageSummary, &[Sighting])> = index
+            .arrival
+            .iter()
+            .rev()
+            .filter_map(|order_id| {
+                let sightings = index.orders.get(order_id)?;
+                Some((self.summarise(&index, *order_id, sightings, &stages)?, sightings.as_slice()))
+            })
+            .collect();
+        all.sort_by_key(|(summary, _)| std::cmp::Reverse(summary.time));
         let mut messages = Vec::new();
         let mut matching = 0;
-        for order_id in index.arrival.iter().rev() {
-            let Some(sightings) = index.orders.get(order_id) else { continue };
-            let Some(summary) = self.summarise(&index, *order_id, sightings, &stages) else { continue };
+        for (summary, sightings) in all {
             let keep = filter.chain.is_none()
                 || chain.is_some_and(|c| c == summary.from_chain.chain_id || c == summary.to_chain.chain_id);
             let keep = keep
@@ -217,7 +226,7 @@ impl Explorer {
                 && filter.sender.as_ref().is_none_or(|sender| *sender == summary.sender)
                 && filter.target.as_ref().is_none_or(|target| Some(target) == summary.target.as_ref())
                 && filter.search.is_none_or(|search| {
-                    search == *order_id || sightings.iter().any(|seen| seen.transaction == search)
+                    search == summary.order_id || sightings.iter().any(|seen| seen.transaction == search)
                 });
             if keep {
                 matching += 1;

@@ -1,6 +1,8 @@
 //! `mos demo`: three devnet chains in this process (A, the relay, B), the MOS suite deployed on them
-//! over JSON-RPC, the Echo dApp on each, messages A → B, B → A and A → relay, and the messenger
-//! carrying them; each message's journey, and what its target stores at the end.
+//! over JSON-RPC, the Echo dApp on each, messages A → B, B → A and A → relay, one B → relay that
+//! the relay's Echo refuses (it no longer takes messages from B's), and the messenger carrying
+//! them; each message's journey, and what its target stores at the end. Then the explorer is
+//! served, and the chains and the messenger run on, until Ctrl-C (`--exit` stops at once).
 
 use std::{
     collections::BTreeMap,
@@ -8,10 +10,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use alloy_primitives::B256;
+use alloy_primitives::{Bytes, B256, U256};
+use mos_message::interfaces::IMOSExtensions::MessageStatus;
 use mos_messenger::{
     deploy::Programs,
-    local::{self, Dapp, EchoKind, LocalNetwork, Sent, CHAIN_A, CHAIN_B, RELAY},
+    http::{HttpServer, Served},
+    local::{self, Dapp, EchoKind, IEcho, LocalNetwork, Sent, CHAIN_A, CHAIN_B, RELAY},
     Deployment, Event, Outcome, Role,
 };
 use mos_rpc::revert_reason;
@@ -29,6 +33,13 @@ pub struct Args {
     /// Seconds the messages have to arrive.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub timeout: u64,
+    /// Where the explorer is served once the messages arrived (another free port when this one
+    /// is taken).
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1:8080")]
+    pub explorer: std::net::SocketAddr,
+    /// Stop once the messages arrived, instead of serving the explorer until Ctrl-C.
+    #[arg(long)]
+    pub exit: bool,
 }
 
 /// A message of the demo and where it has been.
@@ -38,11 +49,20 @@ struct Journey {
     hops: Vec<(String, String, B256)>,
     /// What the target's Echo holds for the key at the end.
     stored: String,
+    /// Whether its target is meant to refuse it.
+    refused: bool,
+    /// Its destination MOS's `messageStatus`.
+    status: MessageStatus,
 }
 
 impl Journey {
+    /// It reached its target: stored there, or (when the target refuses it) failed there.
     fn arrived(&self) -> bool {
-        self.stored == self.sent.value
+        if self.refused {
+            self.status == MessageStatus::Failed
+        } else {
+            self.stored == self.sent.value
+        }
     }
 }
 
@@ -56,10 +76,11 @@ impl Journey {
 pub fn run(args: &Args, json: bool) -> Result<(), CliError> {
     let programs = Programs::load_dir(&args.programs, &local::packages())?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(CliError::Runtime)?;
-    runtime.block_on(demo(&programs, Duration::from_secs(args.timeout), json))
+    runtime.block_on(demo(&programs, args, json))
 }
 
-async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), CliError> {
+async fn demo(programs: &Programs, args: &Args, json: bool) -> Result<(), CliError> {
+    let timeout = Duration::from_secs(args.timeout);
     let say = |line: String| {
         if !json {
             println!("{line}");
@@ -83,19 +104,32 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
     say(format!("Deployed in {:.1} s.", started.elapsed().as_secs_f64()));
 
     say(format!("Sending from the Echo dApps (dev account {}):", local::dev_key(local::USER)?.address()));
+    // The relay's Echo no longer takes messages from B's: the last message fails there.
+    let revoke = IEcho::addCorrespondenceCall {
+        fromChain: U256::from(CHAIN_B),
+        fromAddress: Bytes::copy_from_slice(network.echoes[&CHAIN_B].as_slice()),
+        tag: false,
+    };
+    network
+        .sender(RELAY, local::USER)
+        .await?
+        .call(network.echoes[&RELAY], &revoke)
+        .await
+        .map_err(|source| CliError::Chain { what: "the relay's Echo: addCorrespondence".into(), source })?;
     let messages = [
-        (CHAIN_A, CHAIN_B, EchoKind::Calldata, "greeting", "hello from chain-a"),
-        (CHAIN_B, CHAIN_A, EchoKind::Message, "reply", "hello from chain-b"),
-        (CHAIN_A, RELAY, EchoKind::Message, "note", "hello relay"),
+        (CHAIN_A, CHAIN_B, EchoKind::Calldata, "greeting", "hello from chain-a", false),
+        (CHAIN_B, CHAIN_A, EchoKind::Message, "reply", "hello from chain-b", false),
+        (CHAIN_A, RELAY, EchoKind::Message, "note", "hello relay", false),
+        (CHAIN_B, RELAY, EchoKind::Message, "refused", "the relay's Echo refuses this", true),
     ];
     let mut journeys = Vec::new();
-    for (number, (from, to, kind, key, value)) in messages.into_iter().enumerate() {
+    for (number, (from, to, kind, key, value, refused)) in messages.into_iter().enumerate() {
         let sent = network.send(from, to, kind, key, value).await?;
         let route = format!("{} → {}", name(from), name(to));
         say(format!("  {}. {route:<18} {:<8}  {key} = \"{value}\"", number + 1, kind_name(kind)));
         say(format!("     order {}  transferOut tx {}", sent.order_id, sent.transaction));
         let hops = vec![(name(from), "transferOut".to_owned(), sent.transaction)];
-        journeys.push(Journey { sent, hops, stored: String::new() });
+        journeys.push(Journey { sent, hops, stored: String::new(), refused, status: MessageStatus::Unknown });
     }
 
     let store = std::env::temp_dir().join(format!("mos-demo-{}.db", std::process::id()));
@@ -118,13 +152,12 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
             }
             for journey in &mut journeys {
                 journey.stored = network.echo_list(journey.sent.to_chain, &journey.sent.key).await?;
+                journey.status = network.message_status(journey.sent.to_chain, journey.sent.order_id).await?;
             }
             Ok::<_, CliError>(journeys.iter().all(Journey::arrived))
         })
         .await?;
     let elapsed = delivering.elapsed();
-    drop(messenger);
-    mos_messenger::store::remove_sqlite(&store);
 
     let arrived = journeys.iter().filter(|journey| journey.arrived()).count();
     if json {
@@ -136,7 +169,11 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
             for (chain, what, transaction) in &journey.hops {
                 println!("    {chain:<8} {what:<40} tx {transaction}");
             }
-            let mark = if journey.arrived() { "arrived" } else { "NOT ARRIVED" };
+            let mark = match (journey.arrived(), journey.refused) {
+                (true, false) => "arrived",
+                (true, true) => "failed, as meant: the Echo refuses it",
+                (false, _) => "NOT ARRIVED",
+            };
             println!(
                 "    {:<8} Echo.echoList(\"{}\") = \"{}\"  {mark}",
                 name(journey.sent.to_chain),
@@ -146,6 +183,11 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
         }
         println!("{arrived} of {} messages arrived in {:.1} s.", journeys.len(), elapsed.as_secs_f64());
     }
+    if arrived == journeys.len() && !args.exit {
+        serve(&messenger, args.explorer, &journeys, json).await?;
+    }
+    drop(messenger);
+    mos_messenger::store::remove_sqlite(&store);
     network.stop();
     if arrived < journeys.len() {
         return Err(CliError::Demo(format!(
@@ -155,6 +197,45 @@ async fn demo(programs: &Programs, timeout: Duration, json: bool) -> Result<(), 
             timeout.as_secs()
         )));
     }
+    Ok(())
+}
+
+/// Serves the explorer of the demo's chains at `address` (or a free port when it is taken), with
+/// the chains and the messenger running on, until Ctrl-C.
+async fn serve(
+    messenger: &mos_messenger::Messenger,
+    address: std::net::SocketAddr,
+    journeys: &[Journey],
+    json: bool,
+) -> Result<(), CliError> {
+    let served = || Served { metrics: None, explorer: Some(std::sync::Arc::new(messenger.explorer(1000))) };
+    let server = match HttpServer::start(address, served()).await {
+        Ok(server) => server,
+        Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
+            HttpServer::start(std::net::SocketAddr::new(address.ip(), 0), served())
+                .await
+                .map_err(|error| CliError::Io(format!("cannot serve the explorer: {error}")))?
+        }
+        Err(error) => return Err(CliError::Io(format!("cannot serve the explorer on {address}: {error}"))),
+    };
+    let url = format!("http://{}/", server.address());
+    if json {
+        eprintln!("explorer at {url} (Ctrl-C stops the demo)");
+    } else {
+        println!();
+        println!("Explorer: {url}  (Ctrl-C stops the demo)");
+        for journey in journeys {
+            println!("  {url}messages/{}", journey.sent.order_id);
+        }
+        println!("The chains and the messenger run on: send more with `mos send --rpc URL --mos ADDRESS ...`");
+        println!("(the chains' URLs and MOS addresses are above), or follow one with `mos status --explorer {url} --order ID`.");
+    }
+    messenger
+        .run(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    server.stop();
     Ok(())
 }
 
@@ -228,6 +309,7 @@ fn report(deployment: &Deployment, journeys: &[Journey], elapsed: Duration) -> V
                 "value": journey.sent.value,
                 "hops": hops,
                 "stored": journey.stored,
+                "messageStatus": mos_messenger::explorer::status_name(journey.status),
                 "arrived": journey.arrived(),
             })
         })
