@@ -1,6 +1,7 @@
 //! Reading a MOS's events: `mapMessageOut` and `mapMessageIn` logs, decoded, with where they are.
 //! The one log scan of the tools: the messenger reads `mapMessageOut` into the source transactions
-//! that carry them ([`messages_out`]); `mos status` reads both to follow an order ([`mos_events`]).
+//! that carry them ([`messages_out`]); the explorer (and so `mos status`)
+//! reads both to follow each order ([`mos_events`], and [`ranged_logs`] for other logs).
 
 use alloy_primitives::{Address, B256};
 use alloy_rpc_types_eth::{Filter, Log};

@@ -86,9 +86,12 @@ enum CliError {
     /// The dev chain could not start, load or save.
     #[error("devnet: {0}")]
     Devnet(String),
-    /// Arguments clap cannot check together (exit code 2, as clap's usage errors).
+    /// Arguments clap cannot check together.
     #[error("{0}")]
     Usage(&'static str),
+    /// The command line does not name what to work on (exit code 2, as clap's usage errors).
+    #[error("{0}")]
+    MissingArguments(&'static str),
     /// A JSON-RPC endpoint on the command line is not usable.
     #[error("{flag}: {message}")]
     Endpoint {
@@ -227,11 +230,11 @@ fn main() -> ExitCode {
 }
 
 /// Prints `error` and gives the exit code: 2 for a command line that does not say what to do (as
-/// clap's own usage errors), 1 for anything else.
+/// clap's own usage errors do), 1 for anything else.
 fn failure(error: &CliError) -> ExitCode {
     eprintln!("error: {}", describe(error));
     match error {
-        CliError::Usage(_) => ExitCode::from(2),
+        CliError::MissingArguments(_) => ExitCode::from(2),
         _ => ExitCode::FAILURE,
     }
 }

@@ -273,19 +273,13 @@ pub struct Waiting {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChainView {
-    /// The chain.
-    pub chain: ChainRef,
+    /// The chain, and how far it has been read.
+    #[serde(flatten)]
+    pub read: super::ChainProgress,
     /// Its MOS.
     pub mos: Address,
     /// Its MOS's `messageStatus(orderId)`, when read.
     pub message_status: Option<String>,
-    /// The first block read for events.
-    pub from_block: Option<u64>,
-    /// The last block read.
-    pub to_block: Option<u64>,
-    /// Why it could not be (fully) read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
 }
 
 /// A message's whole journey: the answer of `/api/messages/{orderId}` and of `mos status`.

@@ -246,15 +246,13 @@ impl Explorer {
         let sightings = index.orders.get(&order_id).cloned().unwrap_or_default();
         let route = route_of(&sightings);
         let assembled = route.map(|route| steps(&index, &self.chains, self.relay, &sightings, route));
-        let (cursors, errors) = (index.cursors.clone(), index.errors.clone());
+        let (cursors, progress) = (index.cursors.clone(), self.progress(&index));
         drop(index);
 
         let mut chains = Vec::new();
         let mut statuses = BTreeMap::new();
-        for chain in &self.chains {
-            let cursor = cursors.get(&chain.entry.chain_id);
+        for (chain, mut read) in self.chains.iter().zip(progress) {
             let status = chain.chain.view(chain.entry.mos, &messageStatusCall { orderId: order_id }).await;
-            let mut error = errors.get(&chain.entry.chain_id).cloned();
             let status = match status {
                 Ok(status) => {
                     statuses.insert(chain.entry.chain_id, status);
@@ -262,18 +260,12 @@ impl Explorer {
                 }
                 Err(failure) => {
                     let failure = format!("{}: messageStatus: {failure}", chain.entry.name);
-                    error = Some(error.map_or_else(|| failure.clone(), |first| format!("{first}; {failure}")));
+                    read.error =
+                        Some(read.error.map_or_else(|| failure.clone(), |first| format!("{first}; {failure}")));
                     None
                 }
             };
-            chains.push(ChainView {
-                chain: chain_ref(&self.chains, chain.entry.chain_id),
-                mos: chain.entry.mos,
-                message_status: status,
-                from_block: cursor.map(|cursor| cursor.first_block),
-                to_block: cursor.and_then(|cursor| cursor.next_block.checked_sub(1)),
-                error,
-            });
+            chains.push(ChainView { read, mos: chain.entry.mos, message_status: status });
         }
         let source = journey::source(&sightings);
         let message_data = source.map(|(_, out)| out.message_data.clone()).or_else(|| {

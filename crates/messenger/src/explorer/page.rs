@@ -8,7 +8,7 @@ use alloy_primitives::Bytes;
 
 use super::{
     journey::{Journey, MessageSummary, Status, Step},
-    MessageFilter, MessageList,
+    ChainProgress, MessageFilter, MessageList,
 };
 
 /// Seconds between reloads of a page that shows a message under way.
@@ -136,20 +136,13 @@ pub fn list(list: &MessageList, filter: &MessageFilter, chain_names: &[String]) 
     }
     body.push_str("</table><h2>Chains</h2><table><tr><th>chain</th><th>RPC</th><th>blocks read</th></tr>");
     for chain in &list.chains {
-        let read = match (chain.from_block, chain.to_block) {
-            (Some(from), Some(to)) => format!("{from} to {to}"),
-            _ => "none yet".to_owned(),
-        };
-        let error = chain
-            .error
-            .as_ref()
-            .map_or_else(String::new, |error| format!(" <span class=\"error\">{}</span>", escape(error)));
         let _ = write!(
             body,
-            "<tr><td>{} ({})</td><td><code>{}</code></td><td>{read}{error}</td></tr>",
+            "<tr><td>{} ({})</td><td><code>{}</code></td><td>{}</td></tr>",
             escape(&chain.chain.name),
             chain.chain.chain_id,
-            escape(&chain.rpc_url)
+            escape(&chain.rpc_url),
+            blocks_read(chain)
         );
     }
     body.push_str("</table>");
@@ -248,24 +241,29 @@ pub fn message(journey: &Journey) -> String {
                    <th>blocks read</th></tr>",
     );
     for chain in &journey.chains {
-        let read = match (chain.from_block, chain.to_block) {
-            (Some(from), Some(to)) => format!("{from} to {to}"),
-            _ => "none".to_owned(),
-        };
-        let error = chain
-            .error
-            .as_ref()
-            .map_or_else(String::new, |error| format!(" <span class=\"error\">{}</span>", escape(error)));
         let _ = write!(
             body,
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{read}{error}</td></tr>",
-            escape(&chain.chain.name),
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            escape(&chain.read.chain.name),
             chain.mos,
             chain.message_status.as_deref().map_or("–", |status| status),
+            blocks_read(&chain.read),
         );
     }
     let _ = write!(body, "</table><p><a href=\"/api/messages/{}\">JSON</a></p>", journey.order_id);
     document(&format!("MOS message {}", journey.order_id), !journey.status.is_final(), &body)
+}
+
+/// The blocks of a chain read, and why it could not be read.
+fn blocks_read(chain: &ChainProgress) -> String {
+    let read = match (chain.from_block, chain.to_block) {
+        (Some(from), Some(to)) => format!("{from} to {to}"),
+        _ => "none yet".to_owned(),
+    };
+    match &chain.error {
+        Some(error) => format!("{read} <span class=\"error\">{}</span>", escape(error)),
+        None => read,
+    }
 }
 
 fn step_row(step: &Step) -> String {

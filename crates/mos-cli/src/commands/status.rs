@@ -94,7 +94,7 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
     let json = serde_json::to_value(&journey).map_err(|error| CliError::Io(error.to_string()))?;
     let mut report = Report::new(json);
     report.text = table(&journey);
-    report.problems = journey.chains.iter().filter_map(|chain| chain.error.clone()).collect();
+    report.problems = journey.chains.iter().filter_map(|chain| chain.read.error.clone()).collect();
     Ok(report)
 }
 
@@ -109,7 +109,7 @@ pub fn parse_order_id(text: &str) -> Result<B256, CliError> {
 /// The explorer of the chains the arguments name.
 ///
 /// # Errors
-/// [`CliError::Usage`] when they name none; [`CliError::Deployment`] for an unusable deployment
+/// [`CliError::MissingArguments`] when they name none; [`CliError::Deployment`] for an unusable deployment
 /// file; [`CliError::Endpoint`] for a URL that is not `http://` or a `--rpc` node that does not
 /// answer; [`CliError::Io`] or [`CliError::Messenger`] for a store that does not exist or cannot
 /// be opened.
@@ -130,8 +130,10 @@ pub async fn explorer(args: &ChainsArgs) -> Result<Explorer, CliError> {
         return Ok(Explorer::new(vec![chain], relay, store, settings));
     }
     // clap requires one of --deployment, --rpc or --explorer.
-    let path =
-        args.deployment.as_deref().ok_or(CliError::Usage("give --deployment, --rpc and --mos, or --explorer"))?;
+    let path = args
+        .deployment
+        .as_deref()
+        .ok_or(CliError::MissingArguments("give --deployment FILE, or --rpc URL and --mos ADDRESS"))?;
     Ok(Explorer::connect(&Deployment::load(path)?, store, settings)?)
 }
 
@@ -270,12 +272,12 @@ fn table(journey: &Journey) -> String {
     }
     let _ = writeln!(out, "chains:");
     for seen in &journey.chains {
-        let read = match (seen.from_block, seen.to_block) {
+        let read = match (seen.read.from_block, seen.read.to_block) {
             (Some(from), Some(to)) => format!("blocks {from}..={to} read"),
             _ => "not read".to_owned(),
         };
         let status = seen.message_status.as_deref().unwrap_or("?");
-        let _ = writeln!(out, "  {}: messageStatus {status}, {read}", seen.chain.name);
+        let _ = writeln!(out, "  {}: messageStatus {status}, {read}", seen.read.chain.name);
     }
     out
 }
