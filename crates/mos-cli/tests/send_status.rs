@@ -79,6 +79,7 @@ async fn send_and_status_on_the_demo_network() {
     // Every scenario runs on the one network: launching it is most of the test's time.
     a_message_sent_with_mos_send_is_followed_from_sent_to_delivered_or_failed(&network, &dir).await;
     a_message_that_failed_for_a_reason_since_fixed_is_run_again_with_mos_retry(&network, &dir).await;
+    a_running_explorer_answers_as_the_chains_do_for_every_message(&network, &dir).await;
     a_send_the_mos_refuses_gives_its_reason_and_sends_nothing(&network).await;
     a_deployment_whose_node_serves_another_chain_is_named(&network, &dir).await;
     network.stop();
@@ -354,6 +355,59 @@ async fn a_message_that_failed_for_a_reason_since_fixed_is_run_again_with_mos_re
     );
     let stderr = mos_error(&[&retry[..], &["--key", &sender_key]].concat(), &[]).await;
     assert_eq!(stderr, "error: cannot retry: it was already retried: a message runs again at most once\n");
+}
+
+/// `mos explorer` on the deployment, and `mos status --explorer` of every message the run sent:
+/// the same journey as `mos status` reading the chains, each starting with the source's
+/// `mapMessageOut` and ending with the destination's `mapMessageIn`.
+async fn a_running_explorer_answers_as_the_chains_do_for_every_message(network: &LocalNetwork, dir: &Path) {
+    let file = dir.join("deployment.json");
+    let file = file.to_str().unwrap().to_owned();
+    let mut explorer = std::process::Command::new(env!("CARGO_BIN_EXE_mos"))
+        .args(["explorer", "--deployment", &file, "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = explorer.stdout.take().unwrap();
+    let first = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let url =
+        first.strip_prefix("explorer at ").and_then(|rest| rest.split(' ').next()).unwrap_or_else(|| panic!("{first}"));
+    let mut orders = Vec::new();
+    for source in [CHAIN_A, RELAY, CHAIN_B] {
+        for (transaction, out) in network.events::<IMOSV3::mapMessageOut>(source).await.unwrap() {
+            if out.fromChain == U256::from(source) {
+                orders.push((out.orderId, transaction, out.toChain.to::<u64>()));
+            }
+        }
+    }
+    assert!(orders.len() >= 3, "{orders:?}");
+    for (order, sent_in, to) in orders {
+        let from_chains = status(order, &file).await;
+        let asked = mos_json(&["status", "--order", &order.to_string(), "--explorer", url], &[]).await;
+        for field in ["status", "reason", "fromChain", "toChain", "sender", "message", "steps", "hops", "waiting"] {
+            assert_eq!(asked[field], from_chains[field], "{order}: {field}");
+        }
+        let steps = asked["steps"].as_array().unwrap();
+        assert_eq!((&steps[0]["kind"], &steps[0]["transaction"]), (&json!("sent"), &json!(sent_in.to_string())));
+        let executed = network.events::<IMOSV3::mapMessageIn>(to).await.unwrap();
+        let arrivals: Vec<String> =
+            executed.iter().filter(|(_, event)| event.orderId == order).map(|(tx, _)| tx.to_string()).collect();
+        let shown: Vec<String> = steps
+            .iter()
+            .filter(|step| step["kind"] == "executed" || step["kind"] == "retried")
+            .map(|step| step["transaction"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(shown, arrivals, "{order}: {asked:#}");
+    }
+    explorer.kill().unwrap();
+    explorer.wait().unwrap();
 }
 
 /// Sends the MOS refuses (an unknown destination, a value, too little gas) give its reason, and
