@@ -9,10 +9,13 @@
 //! `target/stylus`), so `cargo test` needs nothing built beforehand.
 //!
 //! [`faults`] puts chains that fail on purpose in front of the nodes the messenger uses;
-//! [`browser`] opens the explorer's pages in headless Chromium.
+//! [`browser`] opens the explorer's pages in headless Chromium; [`journeys`] checks, at the end
+//! of each test ([`Harness::finish`]), that the explorer tells every message's journey as the
+//! chains' events do.
 
 pub mod browser;
 pub mod faults;
+pub mod journeys;
 
 use std::{
     collections::BTreeMap,
@@ -238,6 +241,16 @@ impl Harness {
             }
         }
         true
+    }
+
+    /// Checks that the explorer tells every message of the run as the chains' events do
+    /// ([`journeys::assert_explorer_agrees`]), then stops the chains and removes the store.
+    ///
+    /// # Panics
+    /// When a journey differs from the events.
+    pub async fn finish(self) {
+        journeys::assert_explorer_agrees(&self).await;
+        self.stop();
     }
 
     /// Stops the chains and removes the store.

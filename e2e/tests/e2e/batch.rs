@@ -156,7 +156,7 @@ async fn two_messages_of_one_transaction_travel_together_or_alone_when_one_has_a
     let on_b = harness.events::<IMOSV3::mapMessageIn>(chain_b).await;
     assert_eq!(count(on_b.iter().map(|(_, event)| &event.orderId)), count(&[first_orders[0], second_orders[0]]));
     assert!(harness.transactions_from(relay, account).await.iter().all(|sent| sent.success));
-    harness.stop();
+    harness.finish().await;
 }
 
 /// Proves the log of `order_id` in `transaction` (chain A) to the relay with

@@ -195,5 +195,5 @@ async fn the_explorer_shows_each_message_as_the_chains_do_in_a_browser() {
 
     server.stop();
     drop(messenger);
-    harness.stop();
+    harness.finish().await;
 }

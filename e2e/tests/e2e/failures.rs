@@ -83,7 +83,7 @@ async fn a_message_whose_target_fails_is_delivered_as_failed_and_stays_retryable
     network.sender(chain_b, local::USER).await.unwrap().call(harness.mos(chain_b), &retry).await.unwrap();
     assert_eq!(message_status(&harness, chain_b, sent.order_id).await, RETRIED);
     assert_eq!(network.echo_list(chain_b, "k").await.unwrap(), "v");
-    harness.stop();
+    harness.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -137,5 +137,5 @@ async fn a_delivery_the_destination_refuses_is_recorded_with_its_reason_and_trie
     assert!(harness.deliveries(&messenger, route, Stage::Failed).await.is_empty());
     assert_eq!(message_status(&harness, chain_b, sent.order_id).await, 1);
     assert!(harness.transactions_from(chain_b, messenger_account).await.iter().all(|sent| sent.success));
-    harness.stop();
+    harness.finish().await;
 }

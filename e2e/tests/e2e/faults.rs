@@ -61,5 +61,5 @@ async fn behind_failing_and_lying_chains_every_message_is_delivered_exactly_once
     // a broadcast it heard fail was found in the pool or on chain, never sent again as another.
     harness.assert_messenger_transactions(&[(relay, 5), (chain_a, 1), (chain_b, 2)]).await;
     assert_eq!(harness.settled_deliveries(&messenger).await, 8);
-    harness.stop();
+    harness.finish().await;
 }

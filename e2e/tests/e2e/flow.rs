@@ -132,5 +132,5 @@ async fn echo_messages_cross_the_relay_and_arrive_once_with_their_exact_events(d
     )));
     let delivered = harness.settled_deliveries(&messenger).await;
     assert_eq!(delivered, 9, "five source transactions to the relay, four from it");
-    harness.stop();
+    harness.finish().await;
 }

@@ -67,5 +67,5 @@ async fn a_target_that_delivers_another_proof_from_inside_its_delivery_fails_wit
     assert_eq!(deliveries.len(), 2);
     assert!(deliveries.iter().all(|(_, event)| event.from == messenger_account));
     harness.settled_deliveries(&messenger).await;
-    harness.stop();
+    harness.finish().await;
 }

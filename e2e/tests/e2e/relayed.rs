@@ -76,5 +76,5 @@ async fn a_relayed_message_runs_on_the_relay_and_its_next_hop_arrives_from_the_r
     assert_eq!(network.echo_list(chain_b, "relayed").await.unwrap(), "by way of the relay");
     assert_eq!(message_status(&harness, chain_b, sent.order_id).await, 1);
     harness.settled_deliveries(&messenger).await;
-    harness.stop();
+    harness.finish().await;
 }

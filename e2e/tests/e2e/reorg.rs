@@ -107,5 +107,5 @@ async fn a_message_reorganised_away_is_never_delivered_and_one_re_included_is_de
     );
     assert!(store.delivery(route, dropped.transaction).await.unwrap().is_none());
     assert_eq!(harness.settled_deliveries(&messenger).await, 1);
-    harness.stop();
+    harness.finish().await;
 }

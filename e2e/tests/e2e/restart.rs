@@ -46,7 +46,7 @@ async fn a_messenger_killed_at_any_point_and_restarted_loses_nothing_and_deliver
     // source transactions: a restart found what it had sent, or sent the same bytes again.
     harness.assert_messenger_transactions(&[(relay, 4), (chain_a, 2), (chain_b, 1)]).await;
     assert_eq!(harness.settled_deliveries(&messenger).await, 7);
-    harness.stop();
+    harness.finish().await;
 }
 
 /// The three moments a crash can leave a delivery transaction in, each written to the store as the
@@ -128,5 +128,5 @@ async fn a_restart_resumes_each_recorded_delivery_transaction_as_the_crash_left_
     let transfers = transactions.iter().filter(|sent| sent.selector == IMOSV3::transferInCall::SELECTOR).count();
     assert_eq!(transfers, 3);
     assert_eq!(harness.settled_deliveries(&resumed).await, 3);
-    harness.stop();
+    harness.finish().await;
 }

@@ -100,7 +100,7 @@ async fn the_deliveries_of_one_block_are_simulated_once_and_the_others_sent_at_i
     // Two estimates: the attestation's and the first delivery's; the other calls are reads.
     assert_eq!(requests["eth_estimateGas"], 2, "{requests:?}");
     assert_eq!(requests["eth_call"], 2, "{requests:?}");
-    harness.stop();
+    harness.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -116,7 +116,7 @@ async fn with_every_delivery_simulated_each_is_sent_at_a_limit_it_simulated_at()
     assert_eq!(requests["eth_estimateGas"], 6, "{requests:?}");
     assert_eq!(requests["eth_call"], 2, "{requests:?}");
     assert!(deliveries.iter().all(|&(limit, _)| limit.abs_diff(deliveries[0].0) < deliveries[0].0 / 100));
-    harness.stop();
+    harness.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -137,5 +137,5 @@ async fn an_unsimulated_delivery_that_fails_on_chain_is_tried_again_simulated_an
     let first = deliveries[0].0;
     assert_eq!(deliveries, [(first, true), (first + first / 4, false)], "the second reverted on chain");
     assert_eq!(harness.network.echo_list(relay, "key-1").await.unwrap(), sent[1].value);
-    harness.stop();
+    harness.finish().await;
 }
