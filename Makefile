@@ -12,7 +12,7 @@ help:
 	@echo "make test    run every test (what CI runs)"
 	@echo "make lint    rustfmt check and clippy with warnings denied"
 	@echo "make wasm    build the Stylus programs to wasm32 and check Nitro's limits"
-	@echo "make demo    three local chains, the suite deployed, the messenger delivering"
+	@echo "make demo    three local chains, the suite deployed, the messenger delivering, the explorer"
 	@echo "make e2e     the end-to-end tests: three chains, the deployed suite, the messenger"
 	@echo "make e2e-external  the end-to-end scenarios on three running nodes (MOS_E2E_*_URL, MOS_E2E_FUNDED_KEY; docs/e2e.md)"
 	@echo "make bench   devnet throughput, the devnet against anvil, messenger speed, written to docs/benchmarks.md"
@@ -95,7 +95,8 @@ sol:
 
 # The programs the demo deploys, built to deployable bytes in target/stylus/programs (a no-op when
 # they are up to date), then the demo: three devnet chains in one process, the suite deployed over
-# JSON-RPC, Echo messages carried by the messenger. Exits non-zero unless every message arrives.
+# JSON-RPC, Echo messages carried by the messenger; then the explorer, served until Ctrl-C. Exits
+# non-zero unless every message arrives.
 DEMO_PROGRAMS := mos-dest mos-relay fee-service mos-light-node mos-light-client-manager mos-echo
 demo: setup
 	@echo "Building the programs ($(DEMO_PROGRAMS))..."

@@ -170,7 +170,7 @@ async fn ask_explorer(url: &str, order_id: B256) -> Result<Journey, CliError> {
     let uri: hyper::Uri =
         format!("{base}/api/messages/{order_id}").parse().map_err(|error| failed(format!("{error}")))?;
     let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
-    let response = client.get(uri).await.map_err(|error| failed(describe(&error)))?;
+    let response = client.get(uri).await.map_err(|error| failed(crate::describe(&error)))?;
     let status = response.status();
     let body = response.into_body().collect().await.map_err(|error| failed(error.to_string()))?.to_bytes();
     // An order the explorer does not know is answered 404 with its (unknown) journey.
@@ -178,17 +178,6 @@ async fn ask_explorer(url: &str, order_id: B256) -> Result<Journey, CliError> {
         let text = String::from_utf8_lossy(&body);
         failed(format!("answered {status}, not a journey ({error}): {}", text.chars().take(200).collect::<String>()))
     })
-}
-
-/// An error and its causes, in one line.
-fn describe(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        let _ = write!(text, ": {inner}");
-        cause = inner.source();
-    }
-    text
 }
 
 /// The journey for a terminal: the message, then a table of its steps, its hops, and what it
