@@ -11,6 +11,7 @@ use mos_e2e::{
     message_status, Dapp, Harness,
 };
 use mos_message::interfaces::IMOSV3;
+use mos_messenger::Chain;
 use mos_messenger::{
     http::{HttpServer, Served},
     local::{self, ChainIds, EchoKind, IEcho},
@@ -185,6 +186,26 @@ async fn the_explorer_shows_each_message_as_the_chains_do_in_a_browser() {
         "{waiting}"
     );
     browser.screenshot(&page(stuck.order_id), &screenshots().join("stuck.png"), (1280, 1000)).unwrap();
+
+    // A message sent once the messenger stopped reading chain A: not picked up, and the page says
+    // how far the messenger read.
+    let late = network.send(chain_a, relay, EchoKind::Message, "late", "after the messenger").await.unwrap();
+    let late_block = harness.node(chain_a).receipt(late.transaction).await.unwrap().unwrap().block_number.unwrap();
+    let journey = get_json(address, &format!("/api/messages/{}", late.order_id)).await;
+    assert_eq!((&journey["status"], &journey["waiting"]["wait"]["kind"]), (&"sent".into(), &"notPickedUp".into()));
+    assert_eq!(journey["waiting"]["wait"]["block"], late_block, "{journey:#}");
+    let scanned_to = journey["waiting"]["wait"]["scannedTo"].as_u64().unwrap();
+    assert!(scanned_to <= late_block, "{journey:#}");
+    let dom = browser.dom(&page(late.order_id)).unwrap();
+    let waiting = text(element(&dom, "id=\"waiting\"").unwrap());
+    assert_eq!(
+        waiting,
+        format!(
+            "Waiting: chain-a → relay. not picked up yet: the messenger has read chain-a up to block {}, and the \
+             message is in block {late_block} (toward relay)",
+            scanned_to - 1
+        )
+    );
 
     // An order nobody knows: the page says so, and the API answers 404.
     let unknown = B256::repeat_byte(0x42);
