@@ -154,6 +154,11 @@ pub enum ExplorerError {
 /// work. What the destination's blocks leave for a target is their gas limit less this.
 pub const DELIVERY_GAS: u64 = 2_000_000;
 
+/// Gas a delivery spends at least besides its target's call (a receipt proof verified, the MOS's
+/// bookkeeping): with the target's `gasLimit`, the least a delivery costs, which an account must
+/// hold before the explorer says the messenger can pay.
+pub const LEAST_DELIVERY_GAS: u64 = 500_000;
+
 /// The explorer of one deployment.
 #[derive(Debug)]
 pub struct Explorer {
@@ -407,7 +412,7 @@ impl Explorer {
         }
         if let Some(account) = account {
             if let (Ok(balance), Ok(base_fee)) = (node.balance(account).await, node.base_fee().await) {
-                let gas = gas_limit.saturating_add(U256::from(DELIVERY_GAS / 4));
+                let gas = gas_limit.saturating_add(U256::from(LEAST_DELIVERY_GAS));
                 facts.funds = Some((account, balance, gas.saturating_mul(U256::from(base_fee))));
             }
         }
