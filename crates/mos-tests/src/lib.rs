@@ -23,6 +23,7 @@ use mos_message::interfaces::{IFeeService, IMOSAdmin, IMOSRelay, IMOSV3};
 use mos_message::{MessageData, MessageType};
 
 pub mod light_client;
+pub mod state;
 
 sol! {
     /// `mos-test-light-node` (see its crate docs).
@@ -467,6 +468,23 @@ const GAS_METER: [u8; 36] = [
 /// What the meter's own instructions between its two `GAS` add to a call: `PUSH0` ×4, `DUP` ×2,
 /// `GAS` ×2.
 const GAS_METER_OVERHEAD: u64 = 4 * 2 + 2 * 3 + 2 * 2;
+
+/// EVM code that, called by `mos`, stores the gas it was given in slot 0 (the gas left after
+/// `GAS` itself, 2 gas, so the call's gas minus 2), whatever the calldata; called by anyone else,
+/// calls `mos` with its calldata (so it can allow a remote caller).
+pub fn gas_recorder(mos: Address) -> Vec<u8> {
+    let mut code = vec![0x5a, 0x33, 0x73]; // GAS CALLER PUSH20 mos
+    code.extend_from_slice(mos.as_slice());
+    code.extend_from_slice(&[0x14, 0x60, 67, 0x57]); // EQ PUSH1 record JUMPI
+    code.extend_from_slice(&[0x36, 0x5f, 0x5f, 0x37]); // calldatacopy(0, 0, calldatasize)
+    code.extend_from_slice(&[0x5f, 0x5f, 0x36, 0x5f, 0x5f, 0x73]); // call(gas, mos, 0, 0, size, 0, 0)
+    code.extend_from_slice(mos.as_slice());
+    code.extend_from_slice(&[0x5a, 0xf1, 0x60, 65, 0x57, 0x5f, 0x5f, 0xfd]); // revert unless it succeeded
+    code.extend_from_slice(&[0x5b, 0x00]); // 65: JUMPDEST STOP
+    code.extend_from_slice(&[0x5b, 0x5f, 0x55, 0x00]); // 67 record: JUMPDEST PUSH0 SSTORE STOP
+    assert_eq!(code.len(), 71);
+    code
+}
 
 /// A `MessageData` with `value` 0.
 pub fn message(relay: bool, msg_type: MessageType, target: &[u8], payload: &[u8], gas_limit: u64) -> MessageData {

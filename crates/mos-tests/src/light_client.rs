@@ -10,22 +10,23 @@
 //! - On a [`Suite`]: deploying the programs as their deployer ([`Suite::deploy_light_node`],
 //!   [`Suite::deploy_manager`]), an initialised light node ([`Suite::committee_light_node`]),
 //!   attesting a block ([`Suite::attest`]), and a suite whose MOS verifies through them
-//!   ([`Suite::with_committee`]).
+//!   ([`Suite::with_committee`]), with its source chain ([`CommitteeSuite`]).
 
 use alloy_primitives::{Address, Log, TxKind, B256, U256};
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
-use alloy_sol_types::SolValue;
+use alloy_sol_types::{SolCall, SolValue};
 use devnet::block::{Block, TxReceipt};
 use devnet::{BlockId, Chain, ChainConfig};
 use light_client_iface::attestation::{self, CommitteeRotation, HeaderAttestation, SignedHeader, SignedRotation};
 use light_client_iface::interfaces::{ICommitteeLightNode, ILightClientManagerAdmin, ILightNode};
 use light_client_iface::{Receipt, ReceiptProof};
 use mos_message::interfaces::{IMOSRelay, IMOSV3};
+use mos_message::{MessageData, MessageType};
 
 use crate::{
-    account, activate, deploy, program, send, Role, Suite, ADMIN, OTHER_CHAIN, OTHER_MOS, SELF_CHAIN, STRANGER,
-    TARGET_DEPLOYER, TX_GAS, USER,
+    account, activate, deploy, program, send, Role, Suite, ADMIN, MESSENGER, OTHER_CHAIN, OTHER_MOS, SELF_CHAIN,
+    STRANGER, TARGET_DEPLOYER, TX_GAS, USER,
 };
 
 /// Where `mos-light-node` and `mos-light-client-manager` expect their init code to record the
@@ -103,7 +104,18 @@ impl SourceChain {
 
     /// Emits `logs` from [`OTHER_MOS`] in a block of its own; `(block number, receipt index)`.
     pub fn emit(&mut self, logs: &[Log]) -> (u64, u64) {
-        let receipt = send(&mut self.chain, USER, TxKind::Call(OTHER_MOS), U256::ZERO, emitter_input(logs), TX_GAS);
+        self.emit_at(OTHER_MOS, logs)
+    }
+
+    /// Another log emitter on this chain (as another MOS deployment would be); its address.
+    pub fn deploy_emitter(&mut self) -> Address {
+        deploy(&mut self.chain, TARGET_DEPLOYER, stylus_wasm::deploy::init_code(&LOG_EMITTER))
+    }
+
+    /// Emits `logs` (each from `emitter`) by the emitter at `emitter`, in a block of its own;
+    /// `(block number, receipt index)`.
+    pub fn emit_at(&mut self, emitter: Address, logs: &[Log]) -> (u64, u64) {
+        let receipt = send(&mut self.chain, USER, TxKind::Call(emitter), U256::ZERO, emitter_input(logs), TX_GAS);
         assert!(receipt.receipt.success, "the emitter failed");
         assert_eq!(receipt.receipt.logs.as_slice(), logs);
         (self.chain.latest().number(), 0)
@@ -238,19 +250,20 @@ pub fn verify_call(proof: &[u8]) -> ILightNode::verifyProofDataCall {
 impl Suite {
     /// Deploys `mos-light-node` from [`ADMIN`], recorded as its deployer; not initialised.
     pub fn deploy_light_node(&mut self) -> Address {
-        self.deploy_recording_deployer("mos-light-node")
+        self.deploy_recording_deployer(ADMIN, "mos-light-node")
     }
 
     /// Deploys `mos-light-client-manager` from [`ADMIN`], its admin.
     pub fn deploy_manager(&mut self) -> Address {
-        self.deploy_recording_deployer("mos-light-client-manager")
+        self.deploy_recording_deployer(ADMIN, "mos-light-client-manager")
     }
 
-    /// Deploys and activates workspace program `package` from [`ADMIN`], with init code that
-    /// records [`ADMIN`] at [`RECORDED_DEPLOYER_SLOT`].
-    fn deploy_recording_deployer(&mut self, package: &str) -> Address {
+    /// Deploys and activates workspace program `package` from dev account `from`, with init code
+    /// that records `from` at [`RECORDED_DEPLOYER_SLOT`] (where the light node, the manager and
+    /// the Stylus Echo look for their deployer).
+    pub fn deploy_recording_deployer(&mut self, from: u32, package: &str) -> Address {
         let init = stylus_wasm::deploy::init_code_recording_deployer(&program(package), RECORDED_DEPLOYER_SLOT);
-        let address = deploy(&mut self.chain, ADMIN, init);
+        let address = deploy(&mut self.chain, from, init);
         activate(&mut self.chain, address);
         address
     }
@@ -299,5 +312,60 @@ impl Suite {
             }
         };
         (suite, node)
+    }
+}
+
+/// A suite whose MOS verifies through a committee light node ([`Suite::with_committee`]), with
+/// the source chain whose blocks the committee attests; the target lets [`USER`] of
+/// [`OTHER_CHAIN`] call it.
+pub struct CommitteeSuite {
+    /// The MOS and everything around it.
+    pub suite: Suite,
+    /// The committee light node.
+    pub node: Address,
+    /// Its committee (epoch 1).
+    pub committee: Committee,
+    /// The chain whose receipts it proves.
+    pub source: SourceChain,
+}
+
+impl CommitteeSuite {
+    /// `role`'s MOS verifying through a light node of `committee`.
+    pub fn new(role: Role, committee: Committee) -> Self {
+        let (mut suite, node) = Suite::with_committee(role, &committee);
+        suite.allow_remote_caller(account(USER));
+        Self { suite, node, committee, source: SourceChain::new() }
+    }
+
+    /// `setList(key, val)` on the target, sent by [`USER`] on the source chain to `to_chain` as
+    /// order `order` (see [`crate::order`]): its `MessageData` and its `mapMessageOut`.
+    pub fn message(&self, order: u64, to_chain: u64, key: &str, val: &str) -> (MessageData, Log) {
+        let payload = crate::IMosTestTarget::setListCall { key: key.into(), val: val.into() }.abi_encode();
+        let data = crate::message(false, MessageType::Calldata, self.suite.target.as_slice(), &payload, 200_000);
+        let log = self.suite.incoming(crate::order(order), to_chain, account(USER), &data);
+        (data, log)
+    }
+
+    /// Emits `logs` on the source chain, in a block of three receipts (the second), and returns
+    /// the proof; the block is attested when `attest`.
+    pub fn prove(&mut self, logs: &[Log], attest: bool) -> ReceiptProof {
+        let (number, index) = self.source.emit_in_block(logs, 3, 1);
+        if attest {
+            let block = self.source.block(number).clone();
+            self.suite.attest(self.node, &self.committee, 1, &block);
+        }
+        self.source.proof(number, index)
+    }
+
+    /// `transferIn(OTHER_CHAIN, proof)` from [`MESSENGER`]; the receipt, whatever happened.
+    pub fn transfer_in(&mut self, proof: &[u8]) -> TxReceipt {
+        let call = IMOSV3::transferInCall { chainId: U256::from(OTHER_CHAIN), receiptProof: proof.to_vec().into() };
+        let mos = self.suite.mos;
+        self.suite.send(MESSENGER, mos, call)
+    }
+
+    /// What the target stored for `key`.
+    pub fn echo_list(&mut self, key: &str) -> String {
+        self.suite.echo_list(key)
     }
 }

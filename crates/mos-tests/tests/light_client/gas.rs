@@ -16,7 +16,6 @@ use mos_message::MessageType;
 use mos_tests::light_client::*;
 use mos_tests::*;
 
-use super::mos::Delivery;
 use super::{fixture, logs, proven, Fixture};
 
 /// Intrinsic gas of a call transaction with `input` (EIP-2028).
@@ -184,9 +183,9 @@ fn verify_proof_data_gas() {
 
 #[test]
 fn transfer_in_through_the_committee_light_node_gas() {
-    let delivery = Delivery::new(Role::Chain);
+    let delivery = CommitteeSuite::new(Role::Chain, super::committee());
     let (_, log) = delivery.message(1, SELF_CHAIN, "hello", "world");
-    let Delivery { mut suite, node, committee, mut source } = delivery;
+    let CommitteeSuite { mut suite, node, committee, mut source } = delivery;
     let (number, index) = source.emit_in_block(&[log], 100, 50);
     let block = source.block(number).clone();
     suite.attest(node, &committee, 1, &block);

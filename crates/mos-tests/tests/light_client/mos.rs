@@ -2,62 +2,14 @@
 //! by a receipt of a real block that the committee attested, and refusing every forgery with the
 //! light node's reason.
 
-use alloy_primitives::{Address, Bytes, Log, U256};
-use alloy_sol_types::SolCall;
+use alloy_primitives::{Bytes, U256};
 use light_client_iface::ReceiptProof;
 use mos_message::interfaces::IMOSV3;
-use mos_message::{MessageData, MessageType};
+use mos_message::MessageData;
 use mos_tests::light_client::*;
 use mos_tests::*;
 
 use super::committee;
-
-/// A chain's MOS (or the relay's) verifying through the committee, and the source chain; the
-/// target lets [`USER`] of [`OTHER_CHAIN`] call it.
-pub(super) struct Delivery {
-    pub(super) suite: Suite,
-    pub(super) node: Address,
-    pub(super) committee: Committee,
-    pub(super) source: SourceChain,
-}
-
-impl Delivery {
-    pub(super) fn new(role: Role) -> Self {
-        let committee = committee();
-        let (mut suite, node) = Suite::with_committee(role, &committee);
-        suite.allow_remote_caller(account(USER));
-        Self { suite, node, committee, source: SourceChain::new() }
-    }
-
-    /// `setList(key, val)` on the target, sent by [`USER`] on the source chain to `to_chain`.
-    pub(super) fn message(&self, order: u64, to_chain: u64, key: &str, val: &str) -> (MessageData, Log) {
-        let payload = IMosTestTarget::setListCall { key: key.into(), val: val.into() }.abi_encode();
-        let data = message(false, MessageType::Calldata, self.suite.target.as_slice(), &payload, 200_000);
-        let log = self.suite.incoming(order_id(order), to_chain, account(USER), &data);
-        (data, log)
-    }
-
-    /// Emits `logs` on the source chain, in a block of three receipts (the second), and returns
-    /// the proof; the block is attested when `attest`.
-    fn prove(&mut self, logs: &[Log], attest: bool) -> ReceiptProof {
-        let (number, index) = self.source.emit_in_block(logs, 3, 1);
-        if attest {
-            let block = self.source.block(number).clone();
-            self.suite.attest(self.node, &self.committee, 1, &block);
-        }
-        self.source.proof(number, index)
-    }
-
-    fn transfer_in(&mut self, proof: &[u8]) -> devnet::block::TxReceipt {
-        let call = IMOSV3::transferInCall { chainId: U256::from(OTHER_CHAIN), receiptProof: proof.to_vec().into() };
-        let mos = self.suite.mos;
-        self.suite.send(MESSENGER, mos, call)
-    }
-
-    fn echo_list(&mut self, key: &str) -> String {
-        self.suite.echo_list(key)
-    }
-}
 
 fn order_id(n: u64) -> alloy_primitives::B256 {
     order(n)
@@ -77,7 +29,7 @@ fn message_in(order: u64, to_chain: u64, data: &MessageData) -> IMOSV3::mapMessa
 
 /// Delivers `setList(key, val)` as order `order` from a proof of an attested block, then asserts
 /// that the same proof again is refused.
-fn delivered_once(delivery: &mut Delivery, order: u64, key: &str, val: &str) {
+fn delivered_once(delivery: &mut CommitteeSuite, order: u64, key: &str, val: &str) {
     let (data, log) = delivery.message(order, SELF_CHAIN, key, val);
     let proof = delivery.prove(&[log], true).encode();
     let receipt = delivery.transfer_in(&proof);
@@ -92,12 +44,12 @@ fn delivered_once(delivery: &mut Delivery, order: u64, key: &str, val: &str) {
 
 #[test]
 fn a_message_in_an_attested_block_is_delivered_once() {
-    delivered_once(&mut Delivery::new(Role::Chain), 1, "hello", "committee");
+    delivered_once(&mut CommitteeSuite::new(Role::Chain, committee()), 1, "hello", "committee");
 }
 
 #[test]
 fn transfer_in_with_index_delivers_one_log_through_the_cache() {
-    let mut delivery = Delivery::new(Role::Chain);
+    let mut delivery = CommitteeSuite::new(Role::Chain, committee());
     let (first_data, first) = delivery.message(1, SELF_CHAIN, "first", "one");
     let (second_data, second) = delivery.message(2, SELF_CHAIN, "second", "two");
     let proof: Bytes = delivery.prove(&[first, second], true).encode().into();
@@ -127,7 +79,7 @@ fn every_forgery_is_refused_through_the_manager_on_the_relay() {
 /// Every tampering of a proof of an attested block reverts the delivery with the light node's
 /// reason and executes nothing; the genuine proof then delivers.
 fn refuses_every_forgery(role: Role) {
-    let mut delivery = Delivery::new(role);
+    let mut delivery = CommitteeSuite::new(role, committee());
     let (_, log) = delivery.message(1, SELF_CHAIN, "hello", "forged");
     let unattested = delivery.prove(std::slice::from_ref(&log), false);
     let proof = delivery.prove(&[log], true);
@@ -173,11 +125,11 @@ fn refuses_every_forgery(role: Role) {
 
 #[test]
 fn get_order_status_reports_the_light_nodes_view_of_the_block() {
-    let mut delivery = Delivery::new(Role::Chain);
+    let mut delivery = CommitteeSuite::new(Role::Chain, committee());
     let (_, log) = delivery.message(5, SELF_CHAIN, "status", "seen");
     let (number, index) = delivery.source.emit_in_block(&[log], 3, 1);
     let mos = delivery.suite.mos;
-    let status = |delivery: &mut Delivery| {
+    let status = |delivery: &mut CommitteeSuite| {
         let call = IMOSV3::getOrderStatusCall {
             chainId: U256::from(OTHER_CHAIN),
             blockNum: U256::from(number),
@@ -198,7 +150,7 @@ fn get_order_status_reports_the_light_nodes_view_of_the_block() {
 
 #[test]
 fn the_relay_mos_delivers_through_the_manager() {
-    let mut delivery = Delivery::new(Role::Relay);
+    let mut delivery = CommitteeSuite::new(Role::Relay, committee());
     let (_, log) = delivery.message(3, SELF_CHAIN, "relay", "unattested");
     let unattested = delivery.prove(&[log], false).encode();
     let receipt = delivery.transfer_in(&unattested);

@@ -337,23 +337,6 @@ fn a_paused_mos_delivers_nothing() {
     suite.ok(ADMIN, mos, IMOSV3::setUnpauseCall {});
 }
 
-/// EVM code that, called by `mos`, stores the gas it was given in slot 0 (the gas left after
-/// `GAS` itself, 2 gas, so the call's gas minus 2), whatever the calldata; called by anyone else,
-/// calls `mos` with its calldata (so it can allow a remote caller).
-fn gas_recorder(mos: Address) -> Vec<u8> {
-    let mut code = vec![0x5a, 0x33, 0x73]; // GAS CALLER PUSH20 mos
-    code.extend_from_slice(mos.as_slice());
-    code.extend_from_slice(&[0x14, 0x60, 67, 0x57]); // EQ PUSH1 record JUMPI
-    code.extend_from_slice(&[0x36, 0x5f, 0x5f, 0x37]); // calldatacopy(0, 0, calldatasize)
-    code.extend_from_slice(&[0x5f, 0x5f, 0x36, 0x5f, 0x5f, 0x73]); // call(gas, mos, 0, 0, size, 0, 0)
-    code.extend_from_slice(mos.as_slice());
-    code.extend_from_slice(&[0x5a, 0xf1, 0x60, 65, 0x57, 0x5f, 0x5f, 0xfd]); // revert unless it succeeded
-    code.extend_from_slice(&[0x5b, 0x00]); // 65: JUMPDEST STOP
-    code.extend_from_slice(&[0x5b, 0x5f, 0x55, 0x00]); // 67 record: JUMPDEST PUSH0 SSTORE STOP
-    assert_eq!(code.len(), 71);
-    code
-}
-
 #[test]
 fn a_relayer_who_sends_too_little_gas_cannot_make_the_message_fail_whatever_the_payload_size() {
     let mut suite = Suite::chain();

@@ -5,7 +5,6 @@
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{sol, SolCall, SolValue};
-use devnet::exec::{ArbWasm, ARB_WASM};
 use mos_message::interfaces::IMOSV3;
 use mos_message::{MessageData, MessageType};
 use mos_tests::*;
@@ -51,14 +50,7 @@ for_both_echoes!(
 /// Solidity one: its constructor) and points it at the suite's MOS.
 fn deploy_echo(suite: &mut Suite, owner: u32, dapp: Dapp) -> Address {
     let echo = match dapp {
-        Dapp::Stylus => {
-            let code = program("mos-echo");
-            let echo = suite.deploy(owner, stylus_wasm::deploy::init_code_recording_deployer(&code, [0; 32]));
-            let activate = ArbWasm::activateProgramCall { program: echo }.abi_encode();
-            let receipt = suite.send_raw(owner, ARB_WASM, U256::from(10u64).pow(U256::from(17)), activate, TX_GAS);
-            assert!(receipt.receipt.success, "activation failed");
-            echo
-        }
+        Dapp::Stylus => suite.deploy_recording_deployer(owner, "mos-echo"),
         Dapp::Solidity => suite.deploy(owner, SolidityContract::Echo.creation_code().unwrap()),
     };
     let mos = suite.mos;
