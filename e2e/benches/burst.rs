@@ -22,12 +22,12 @@ use std::{
 
 use alloy_primitives::{Bytes, B256};
 use alloy_provider::Provider;
-use mos_e2e::Harness;
+use mos_e2e::{mining::MinedAt, Harness};
 use mos_messenger::{
     local::{self, EchoKind, LocalNetwork, Sent, CHAIN_A, CHAIN_B, RELAY},
     Chain, ChainExt, Event, Messenger, MessengerError, Outcome,
 };
-use tokio::{sync::mpsc::UnboundedReceiver, task::JoinHandle};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Messages in the burst.
 const MESSAGES: usize = 1000;
@@ -39,32 +39,6 @@ const TRICKLE_GAP: Duration = Duration::from_secs(1);
 const BLOCK_TIME: Duration = Duration::from_millis(250);
 /// How long the burst may take before the benchmark gives up.
 const TIMEOUT: Duration = Duration::from_secs(900);
-
-/// When each block of each chain was mined: `(chain id, block number)`.
-type MinedAt = Arc<Mutex<BTreeMap<(u64, u64), Instant>>>;
-
-/// Turns every chain of `network` to mining a block every [`BLOCK_TIME`], recording when.
-fn mine_every_block_time(network: &LocalNetwork, mined_at: &MinedAt) -> Vec<JoinHandle<()>> {
-    network
-        .chains
-        .iter()
-        .map(|chain| {
-            chain.devnet().unwrap().lock().unwrap().set_auto_mine(false);
-            let (handle, chain_id, mined_at) =
-                (Arc::clone(chain.devnet().unwrap()), chain.chain_id, Arc::clone(mined_at));
-            tokio::spawn(async move {
-                let mut ticker = tokio::time::interval(BLOCK_TIME);
-                loop {
-                    ticker.tick().await;
-                    // Recorded before anyone can see the block.
-                    let mut chain = handle.lock().unwrap();
-                    let number = chain.mine();
-                    mined_at.lock().unwrap().insert((chain_id, number), Instant::now());
-                }
-            })
-        })
-        .collect()
-}
 
 /// The `p`-th percentile (0–100) of `values`, sorted.
 fn percentile(values: &[Duration], p: usize) -> Duration {
@@ -199,7 +173,7 @@ async fn bench() {
     let harness = Harness { network, store };
     let network = &harness.network;
     let mined_at: MinedAt = Arc::default();
-    let miners = mine_every_block_time(network, &mined_at);
+    let miners = mos_e2e::mining::mine_every(network, BLOCK_TIME, &mined_at);
 
     // A trickle first: one message at a time, each alone on the chains, for the latency of a hop
     // below the chains' capacity.

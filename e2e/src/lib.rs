@@ -11,11 +11,12 @@
 //! [`faults`] puts chains that fail on purpose in front of the nodes the messenger uses;
 //! [`browser`] opens the explorer's pages in headless Chromium; [`journeys`] checks, at the end
 //! of each test ([`Harness::finish`]), that the explorer tells every message's journey as the
-//! chains' events do.
+//! chains' events do. [`mining`] gives the devnets a block time, for the benchmarks.
 
 pub mod browser;
 pub mod faults;
 pub mod journeys;
+pub mod mining;
 
 use std::{
     collections::BTreeMap,
