@@ -75,6 +75,9 @@ fn a_token_the_caller_names_but_the_fee_service_does_not_price_pays_nothing() {
     let mos = suite.mos;
     suite.ok(USER, own_token, IMosTestToken::approveCall { spender: mos, amount: U256::from(10_000_000) });
     send_refused(&mut suite, own_token, U256::ZERO, "MOSV3: Not support fee token");
+    // Nor code that answers nothing to everything (`STOP`), as a `permit` fallback did.
+    let silent = suite.deploy(ADMIN, stylus_wasm::deploy::init_code(&[0x00]));
+    send_refused(&mut suite, silent, U256::ZERO, "MOSV3: Not support fee token");
     // Value alongside a token is refused too: it would be kept without paying anything.
     let token = suite.token;
     send_refused(&mut suite, token, U256::from(1), "MOSV3: Msg value with token fee");

@@ -58,6 +58,10 @@ fn on_the_relay_only_the_light_node_the_managers_admin_registered_is_asked() {
     let receipt =
         route.suite.assert_unchanged_by(STRANGER, "swapping the manager", |suite| suite.send(STRANGER, mos, swap));
     refused(&receipt, "MOSV3: Only admin", "swapping the manager");
+    // A manager address without code answers nothing, which is no verdict.
+    route.suite.ok(ADMIN, mos, IMOSRelay::setLightClientManagerCall { managerAddress: account(STRANGER) });
+    transfer_in_refused(&mut route.suite, MESSENGER, &proof, "0x", "a manager without code");
+    route.suite.ok(ADMIN, mos, IMOSRelay::setLightClientManagerCall { managerAddress: manager });
     // A chain the manager has no light node for proves nothing.
     let call = IMOSV3::transferInCall { chainId: U256::from(FEE_CHAIN), receiptProof: proof.into() };
     let receipt = route
