@@ -32,6 +32,16 @@ fn route(role: Role) -> CommitteeSuite {
     CommitteeSuite::new(role, committee())
 }
 
+/// The proof of `setList(key, val)` (order 1, to this chain) in a block of its own that
+/// `committee` attested to `node`: what a rogue committee and its light node prove.
+fn attested_by(route: &mut CommitteeSuite, node: Address, committee: &Committee, key: &str, val: &str) -> Vec<u8> {
+    let (_, log) = route.message(1, SELF_CHAIN, key, val);
+    let (number, index) = route.source.emit_in_block(&[log], 1, 0);
+    let block = route.source.block(number).clone();
+    route.suite.attest(node, committee, 1, &block);
+    route.source.proof(number, index).encode()
+}
+
 /// Sends `transferIn(OTHER_CHAIN, proof)` from `from` and asserts it reverted with `reason` and
 /// changed nothing but `from`'s gas.
 fn transfer_in_refused(suite: &mut Suite, from: u32, proof: &[u8], reason: &str, what: &str) {

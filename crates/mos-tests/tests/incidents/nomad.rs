@@ -9,7 +9,7 @@ use mos_message::interfaces::{IMOSAdmin, IMOSV3};
 use mos_tests::light_client::*;
 use mos_tests::*;
 
-use super::{committee, refused, route, transfer_in_refused, verdict};
+use super::{attested_by, committee, refused, route, transfer_in_refused, verdict};
 
 #[test]
 fn an_attestation_of_the_zero_hash_is_refused_and_stores_nothing() {
@@ -135,11 +135,7 @@ fn nothing_is_initialised_twice_and_an_upgrade_does_not_reopen_initialisation() 
     assert_eq!(route.suite.view(mos, IMOSV3::lightNodeCall {}), node);
 
     // What the rogue committee attests proves nothing to the upgraded MOS.
-    let (_, log) = route.message(1, SELF_CHAIN, "nomad", "after the upgrade");
-    let (number, index) = route.source.emit_in_block(&[log], 1, 0);
-    let block = route.source.block(number).clone();
-    route.suite.attest(rogue_node, &rogue, 1, &block);
-    let proof = route.source.proof(number, index).encode();
+    let proof = attested_by(&mut route, rogue_node, &rogue, "nomad", "after the upgrade");
     transfer_in_refused(&mut route.suite, MESSENGER, &proof, "block not attested", "a rogue committee's block");
 }
 

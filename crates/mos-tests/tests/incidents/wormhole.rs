@@ -11,7 +11,7 @@ use mos_message::interfaces::{IMOSRelay, IMOSV3};
 use mos_tests::light_client::*;
 use mos_tests::*;
 
-use super::{committee, refused, route, transfer_in_refused, verdict};
+use super::{attested_by, committee, refused, route, transfer_in_refused, verdict};
 
 #[test]
 fn a_block_attested_by_a_light_node_the_mos_does_not_use_proves_nothing() {
@@ -19,11 +19,7 @@ fn a_block_attested_by_a_light_node_the_mos_does_not_use_proves_nothing() {
     let mut route = route(Role::Chain);
     let rogue = Committee::new(0x6000, 1, 1);
     let rogue_node = route.suite.committee_light_node(&rogue);
-    let (_, log) = route.message(1, SELF_CHAIN, "wormhole", "forged");
-    let (number, index) = route.source.emit_in_block(&[log], 1, 0);
-    let block = route.source.block(number).clone();
-    route.suite.attest(rogue_node, &rogue, 1, &block);
-    let proof = route.source.proof(number, index).encode();
+    let proof = attested_by(&mut route, rogue_node, &rogue, "wormhole", "forged");
     assert_eq!(verdict(&mut route.suite, rogue_node, &proof), (true, String::new()), "the rogue node proves it");
     transfer_in_refused(&mut route.suite, MESSENGER, &proof, "block not attested", "a proof of a rogue light node");
     let mos = route.suite.mos;
@@ -41,11 +37,7 @@ fn on_the_relay_only_the_light_node_the_managers_admin_registered_is_asked() {
     let manager = route.suite.light_client;
     let rogue = Committee::new(0x6000, 1, 1);
     let rogue_node = route.suite.committee_light_node(&rogue);
-    let (_, log) = route.message(1, SELF_CHAIN, "wormhole", "forged");
-    let (number, index) = route.source.emit_in_block(&[log], 1, 0);
-    let block = route.source.block(number).clone();
-    route.suite.attest(rogue_node, &rogue, 1, &block);
-    let proof = route.source.proof(number, index).encode();
+    let proof = attested_by(&mut route, rogue_node, &rogue, "wormhole", "forged");
     transfer_in_refused(&mut route.suite, MESSENGER, &proof, "block not attested", "a rogue node's block on the relay");
     let register =
         ILightClientManagerAdmin::registerLightNodeCall { chainId: U256::from(OTHER_CHAIN), lightNode: rogue_node };
