@@ -16,9 +16,10 @@ mod wormhole;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
 use devnet::block::TxReceipt;
+use light_client_iface::attestation::HeaderAttestation;
 use light_client_iface::interfaces::ILightNode;
 use mos_message::interfaces::IMOSV3;
-use mos_tests::light_client::{Committee, CommitteeSuite};
+use mos_tests::light_client::{self, Committee, CommitteeSuite};
 use mos_tests::*;
 
 /// The committee of every route here: three members, two of whom must sign.
@@ -49,6 +50,20 @@ fn transfer_in_refused(suite: &mut Suite, from: u32, proof: &[u8], reason: &str,
     let mos = suite.mos;
     let receipt = suite.assert_unchanged_by(from, what, |suite| suite.send(from, mos, call));
     refused(&receipt, reason, what);
+}
+
+/// Submits `attestation` with `signatures` to the light node at `node` from [`STRANGER`];
+/// asserts it reverts with `reason` and changes nothing.
+fn attestation_refused(
+    suite: &mut Suite,
+    node: Address,
+    attestation: HeaderAttestation,
+    signatures: Vec<u8>,
+    reason: &str,
+) {
+    let call = light_client::update_block_header(attestation, signatures);
+    let receipt = suite.assert_unchanged_by(STRANGER, reason, |suite| suite.send(STRANGER, node, call));
+    refused(&receipt, reason, reason);
 }
 
 /// Asserts `receipt` is of a reverted transaction with revert reason `reason`.

@@ -9,7 +9,7 @@ use mos_message::interfaces::{IMOSAdmin, IMOSV3};
 use mos_tests::light_client::*;
 use mos_tests::*;
 
-use super::{attested_by, committee, refused, route, transfer_in_refused, verdict};
+use super::{attestation_refused, attested_by, committee, refused, route, transfer_in_refused, verdict};
 
 #[test]
 fn an_attestation_of_the_zero_hash_is_refused_and_stores_nothing() {
@@ -19,11 +19,7 @@ fn an_attestation_of_the_zero_hash_is_refused_and_stores_nothing() {
     let block = route.source.block(number).clone();
     let attestation = HeaderAttestation { blockHash: B256::ZERO, ..attestation(&block, 1) };
     let signatures = route.committee.sign_threshold(header_digest(route.node, &attestation));
-    let node = route.node;
-    let receipt = route.suite.assert_unchanged_by(STRANGER, "a zero-hash attestation", |suite| {
-        suite.send(STRANGER, node, update_block_header(attestation, signatures))
-    });
-    refused(&receipt, "LightNode: zero block hash", "a zero-hash attestation");
+    attestation_refused(&mut route.suite, route.node, attestation, signatures, "LightNode: zero block hash");
 }
 
 #[test]
@@ -49,11 +45,8 @@ fn an_uninitialised_light_node_verifies_nothing_and_takes_no_attestation() {
         let attestation = attestation(&block, epoch);
         // No signature at all: a zero threshold of an empty committee would accept it.
         for signatures in [Vec::new(), route.committee.sign_threshold(header_digest(fresh, &attestation))] {
-            let call = update_block_header(attestation.clone(), signatures);
-            let receipt = route.suite.assert_unchanged_by(STRANGER, "an attestation before initialize", |suite| {
-                suite.send(STRANGER, fresh, call)
-            });
-            refused(&receipt, "LightNode: not initialized", "an attestation before initialize");
+            let reason = "LightNode: not initialized";
+            attestation_refused(&mut route.suite, fresh, attestation.clone(), signatures, reason);
         }
     }
     let proof = route.source.proof(number, 0).encode();
@@ -96,11 +89,7 @@ fn a_signature_that_recovers_no_address_is_refused() {
     zero_r[32] = 1;
     zero_r[64] = 27;
     let signatures = [zero_r.to_vec(), route.committee.sign(digest, [0])].concat();
-    let node = route.node;
-    let receipt = route.suite.assert_unchanged_by(STRANGER, "an unrecoverable signature", |suite| {
-        suite.send(STRANGER, node, update_block_header(attestation, signatures))
-    });
-    refused(&receipt, "LightNode: invalid signature", "an unrecoverable signature");
+    attestation_refused(&mut route.suite, route.node, attestation, signatures, "LightNode: invalid signature");
 }
 
 #[test]

@@ -13,7 +13,7 @@ use mos_message::{MessageData, MessageType};
 use mos_tests::light_client::*;
 use mos_tests::*;
 
-use super::{committee, failed_with, order_slot, refused, route, transfer_in_refused};
+use super::{attestation_refused, committee, failed_with, order_slot, refused, route, transfer_in_refused};
 
 sol!("../../examples/echo/IEcho.sol");
 
@@ -92,11 +92,7 @@ fn an_attestation_for_one_chain_is_refused_by_another_chains_light_node() {
     let (number, _) = route.source.emit(&[]);
     let attestation = attestation(route.source.block(number), 1);
     let signatures = committee.sign_threshold(header_digest(other_chains_node, &attestation));
-    let call = update_block_header(attestation, signatures);
-    let receipt = route.suite.assert_unchanged_by(STRANGER, "an attestation for another chain", |suite| {
-        suite.send(STRANGER, other_chains_node, call)
-    });
-    refused(&receipt, "LightNode: wrong chain id", "an attestation for another chain");
+    attestation_refused(&mut route.suite, other_chains_node, attestation, signatures, "LightNode: wrong chain id");
 }
 
 #[test]

@@ -10,16 +10,7 @@ use light_client_iface::interfaces::ICommitteeLightNode;
 use mos_tests::light_client::*;
 use mos_tests::*;
 
-use super::{committee, refused, route, transfer_in_refused};
-
-/// Submits `attestation` with `signatures` to the route's light node; asserts it reverts with
-/// `reason` and changes nothing.
-fn attestation_refused(route: &mut CommitteeSuite, attestation: HeaderAttestation, signatures: Vec<u8>, reason: &str) {
-    let node = route.node;
-    let call = update_block_header(attestation, signatures);
-    let receipt = route.suite.assert_unchanged_by(STRANGER, reason, |suite| suite.send(STRANGER, node, call));
-    refused(&receipt, reason, reason);
-}
+use super::{attestation_refused, committee, refused, route, transfer_in_refused};
 
 /// Submits `rotation` with `signatures`; asserts it reverts with `reason` and changes nothing.
 fn rotation_refused(route: &mut CommitteeSuite, rotation: CommitteeRotation, signatures: Vec<u8>, reason: &str) {
@@ -53,7 +44,13 @@ fn fewer_keys_than_the_threshold_attest_nothing() {
     let digest = header_digest(route.node, &attestation);
     for which in [vec![], vec![0], vec![2]] {
         let signatures = route.committee.sign(digest, which);
-        attestation_refused(&mut route, attestation.clone(), signatures, "LightNode: not enough signatures");
+        attestation_refused(
+            &mut route.suite,
+            route.node,
+            attestation.clone(),
+            signatures,
+            "LightNode: not enough signatures",
+        );
     }
 }
 
@@ -63,7 +60,7 @@ fn one_key_counted_twice_is_refused() {
     let mut route = route(Role::Chain);
     let attestation = new_block(&mut route, 1);
     let signatures = route.committee.sign(header_digest(route.node, &attestation), [1, 1]);
-    attestation_refused(&mut route, attestation, signatures, "LightNode: duplicate signer");
+    attestation_refused(&mut route.suite, route.node, attestation, signatures, "LightNode: duplicate signer");
 }
 
 #[test]
@@ -74,7 +71,7 @@ fn keys_outside_the_committee_count_for_nothing() {
     let digest = header_digest(route.node, &attestation);
     let outsiders = Committee::new(0x6000, 5, 5);
     let signatures = [route.committee.sign(digest, [0]), outsiders.sign(digest, 0..5)].concat();
-    attestation_refused(&mut route, attestation, signatures, "LightNode: unknown signer");
+    attestation_refused(&mut route.suite, route.node, attestation, signatures, "LightNode: unknown signer");
     // A forged block they "attested" proves nothing to the MOS.
     let (_, log) = route.message(1, SELF_CHAIN, "ronin", "forged");
     let proof = route.prove(&[log], false).encode();
@@ -112,10 +109,10 @@ fn after_a_rotation_the_old_committee_and_its_epoch_are_stale() {
     rotation_refused(&mut route, handover, signatures, "LightNode: wrong epoch");
     let stale = new_block(&mut route, 1);
     let signatures = route.committee.sign_threshold(header_digest(node, &stale));
-    attestation_refused(&mut route, stale, signatures, "LightNode: wrong epoch");
+    attestation_refused(&mut route.suite, route.node, stale, signatures, "LightNode: wrong epoch");
     let current = new_block(&mut route, 2);
     let signatures = route.committee.sign_threshold(header_digest(node, &current));
-    attestation_refused(&mut route, current.clone(), signatures, "LightNode: unknown signer");
+    attestation_refused(&mut route.suite, route.node, current.clone(), signatures, "LightNode: unknown signer");
     let back = rotation(&committee(), 3);
     let signatures = route.committee.sign_threshold(rotation_digest(node, &back));
     rotation_refused(&mut route, back, signatures, "LightNode: unknown signer");

@@ -11,7 +11,7 @@ use mos_message::interfaces::{IMOSRelay, IMOSV3};
 use mos_tests::light_client::*;
 use mos_tests::*;
 
-use super::{attested_by, committee, refused, route, transfer_in_refused, verdict};
+use super::{attestation_refused, attested_by, committee, refused, route, transfer_in_refused, verdict};
 
 #[test]
 fn a_block_attested_by_a_light_node_the_mos_does_not_use_proves_nothing() {
@@ -94,17 +94,9 @@ fn signatures_for_another_light_node_with_the_same_committee_are_refused() {
     let attestation = attestation(&block, 1);
     let for_twin = route.committee.sign_threshold(header_digest(twin, &attestation));
     let node = route.node;
-    let call = update_block_header(attestation.clone(), for_twin);
-    let receipt = route
-        .suite
-        .assert_unchanged_by(STRANGER, "signatures for a twin node", |suite| suite.send(STRANGER, node, call));
-    refused(&receipt, "LightNode: unknown signer", "signatures for a twin node");
+    attestation_refused(&mut route.suite, node, attestation.clone(), for_twin, "LightNode: unknown signer");
     // Signed for this node's address on another chain.
     let other_domain = attestation::domain(SELF_CHAIN + 1, node);
     let signatures = route.committee.sign_threshold(attestation::header_digest(&other_domain, &attestation));
-    let call = update_block_header(attestation, signatures);
-    let receipt = route
-        .suite
-        .assert_unchanged_by(STRANGER, "signatures for another chain", |suite| suite.send(STRANGER, node, call));
-    refused(&receipt, "LightNode: unknown signer", "signatures for another chain");
+    attestation_refused(&mut route.suite, node, attestation, signatures, "LightNode: unknown signer");
 }
