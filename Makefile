@@ -18,7 +18,7 @@ help:
 	@echo "make bench   devnet throughput, the devnet against anvil, messenger speed, written to docs/benchmarks.md"
 	@echo "make abi     Solidity interfaces and JSON ABIs for dApp developers, in abi/"
 	@echo "make sol     compile the Solidity Echo and abi/*.sol with solc (npm, pinned); artifacts in examples/solidity-echo/out"
-	@echo "make fuzz    run the decoder fuzz targets (needs cargo-fuzz and nightly)"
+	@echo "make fuzz    the decoder fuzz targets, FUZZ_SECONDS each (installs nightly and cargo-fuzz once; docs/fuzzing.md)"
 	@echo "make cast-check  drive the devnet with foundry's cast (installs cast from npm once)"
 	@echo "make cargo-stylus  cargo stylus check, deploy and export-abi on every program crate, against a devnet (needs cargo-stylus)"
 
@@ -176,9 +176,20 @@ bench: setup
 	} > docs/benchmarks.md
 	@cat docs/benchmarks.md
 
+# The cargo-fuzz targets (fuzz/, one per decoder; docs/fuzzing.md), each for FUZZ_SECONDS, from
+# the seeds `fuzz-seeds` writes into fuzz/corpus (MAP's vectors, devnet blocks) and what earlier
+# runs kept there. A heap allocation over FUZZ_MALLOC_MB in one go is a failure: no length
+# prefix may make a decoder allocate what its input does not hold. Installs nightly and
+# cargo-fuzz once. The same checks run on stable in `make test` (crates/mos-tests/tests/decoders).
+FUZZ_SECONDS ?= 60
+FUZZ_MALLOC_MB ?= 128
 fuzz:
-	@command -v cargo-fuzz >/dev/null || { echo "install cargo-fuzz: cargo install cargo-fuzz" >&2; exit 1; }
-	cd fuzz && for target in $$(cargo +nightly fuzz list); do cargo +nightly fuzz run $$target -- -max_total_time=60 || exit 1; done
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal || { echo "rustup could not install nightly (cargo-fuzz needs it)" >&2; exit 1; }
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked || { echo "could not install cargo-fuzz from crates.io" >&2; exit 1; }
+	$(CARGO) run -q -p mos-tests --bin fuzz-seeds -- fuzz/corpus
+	cd fuzz && for target in $$(cargo +nightly fuzz list); do \
+	  cargo +nightly fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS) -malloc_limit_mb=$(FUZZ_MALLOC_MB) -rss_limit_mb=2048 || exit 1; \
+	done
 
 clean:
 	$(CARGO) clean

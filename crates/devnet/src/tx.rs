@@ -125,13 +125,22 @@ pub enum TxError {
 
 /// Decodes an EIP-2718 transaction and recovers its sender.
 ///
+/// Only the canonical encoding is accepted: the transaction's hash is keccak of its canonical
+/// encoding, so other bytes that alloy's decoder reads as the same transaction (the decoder
+/// property test found one: an EIP-2930 transaction whose type byte 0x01 is written 0x81) would be
+/// mined under a hash other than the one their sender computed from them.
+///
 /// # Errors
-/// [`TxError::Decode`], [`TxError::UnsupportedType`] or [`TxError::InvalidSignature`].
+/// [`TxError::Decode`] (also for a non-canonical encoding), [`TxError::UnsupportedType`] or
+/// [`TxError::InvalidSignature`].
 pub fn decode_raw(raw: &[u8]) -> Result<(TxEnvelope, Address), TxError> {
     let mut buf = raw;
     let envelope = TxEnvelope::decode_2718(&mut buf).map_err(|e| TxError::Decode(e.to_string()))?;
     if !buf.is_empty() {
         return Err(TxError::Decode(format!("{} bytes after the transaction", buf.len())));
+    }
+    if envelope.encoded_2718() != raw {
+        return Err(TxError::Decode("not the transaction's canonical encoding".into()));
     }
     recover(envelope)
 }

@@ -2,10 +2,15 @@
 
 mod common;
 
-use alloy_consensus::{TxEip1559, TypedTransaction};
-use alloy_primitives::{keccak256, Address, Bytes, TxKind, U256};
+use alloy_consensus::{SignableTransaction, TxEip1559, TxEip2930, TxEnvelope, TypedTransaction};
+use alloy_eips::{
+    eip2718::Encodable2718,
+    eip2930::{AccessList, AccessListItem},
+};
+use alloy_primitives::{keccak256, Address, Bytes, TxKind, B256, U256};
+use alloy_signer::SignerSync;
 use common::{Dev, GAS_PRICE};
-use devnet::{tx::TxError, BlockId, Chain, ChainConfig, ChainError, DevAccounts};
+use devnet::{dev_accounts::dev_signer, tx::TxError, BlockId, Chain, ChainConfig, ChainError, DevAccounts};
 
 #[test]
 fn genesis_funds_the_ten_dev_accounts_and_hashes_its_header() {
@@ -93,6 +98,25 @@ fn refused_transactions_change_nothing_and_say_why() {
         .unwrap_err()
         .to_string()
         .starts_with("insufficient funds for gas * price + value"));
+    // An EIP-2930 transaction with its type byte written 0x81: alloy's decoder reads the same
+    // transaction, whose hash (of the canonical bytes) is not the one its sender computed.
+    let access_list = AccessList(vec![AccessListItem { address: Dev::address(2), storage_keys: vec![B256::ZERO] }]);
+    let eip2930 = TxEip2930 {
+        chain_id: dev.chain.config().chain_id,
+        nonce: 1,
+        gas_price: GAS_PRICE,
+        gas_limit: 30_000,
+        to,
+        access_list,
+        ..TxEip2930::default()
+    };
+    let signature = dev_signer(1).unwrap().sign_hash_sync(&eip2930.signature_hash()).unwrap();
+    let mut high_type = TxEnvelope::from(eip2930.into_signed(signature)).encoded_2718();
+    high_type[0] = 0x81;
+    assert_eq!(
+        dev.chain.send_raw_transaction(&high_type).unwrap_err().to_string(),
+        "transaction could not be decoded: not the transaction's canonical encoding"
+    );
     assert!(dev
         .chain
         .send_raw_transaction(&[0x02, 0xc0])

@@ -63,7 +63,7 @@
 
 extern crate alloc;
 
-mod abi;
+pub mod abi;
 mod committee;
 pub mod eip712;
 pub mod reason;
