@@ -17,6 +17,8 @@ pub mod browser;
 pub mod faults;
 pub mod journeys;
 pub mod mining;
+pub mod proxied;
+pub mod rpc_proxy;
 
 use std::{
     collections::BTreeMap,

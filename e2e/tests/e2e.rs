@@ -7,6 +7,7 @@ mod e2e {
     mod failures;
     mod faults;
     mod flow;
+    mod proxy;
     mod reentry;
     mod relayed;
     mod reorg;

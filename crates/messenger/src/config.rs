@@ -28,6 +28,10 @@ pub struct Config {
     /// bytes broadcast again (the node may have lost it), or, when it holds up the account's
     /// nonces, replaced by the same transaction with higher fees.
     pub transaction_timeout: Duration,
+    /// How long a JSON-RPC request waits for the node's answer before it fails (and is counted
+    /// as failed): a node, or a gateway in front of it, that takes a request and never answers
+    /// would otherwise hold up its route for good.
+    pub request_timeout: Duration,
     /// The first retry's delay; each later one doubles it.
     pub backoff: Duration,
     /// The longest delay between two retries.
@@ -95,6 +99,7 @@ impl Default for Config {
             chain_confirmations: BTreeMap::new(),
             max_block_range: 1000,
             transaction_timeout: Duration::from_secs(120),
+            request_timeout: Duration::from_secs(30),
             backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(60),
             max_attempts: 25,

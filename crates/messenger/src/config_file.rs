@@ -73,6 +73,8 @@ pub struct ConfigFile {
     /// Seconds a delivery transaction may go unmined, holding up the account's nonces, before it
     /// is replaced with higher fees.
     pub transaction_timeout_secs: Option<u64>,
+    /// Seconds a JSON-RPC request waits for the node's answer before it fails.
+    pub request_timeout_secs: Option<u64>,
     /// Attempts that fail for a reason that may pass before a delivery is recorded as failed.
     pub max_attempts: Option<u32>,
     /// Where `/metrics` and `/healthz` are served (`host:port`); none: not served.
@@ -217,6 +219,12 @@ impl ConfigFile {
         config.max_block_range = self.max_block_range.unwrap_or(config.max_block_range).max(1);
         if let Some(secs) = self.transaction_timeout_secs {
             config.transaction_timeout = Duration::from_secs(secs);
+        }
+        if let Some(secs) = self.request_timeout_secs {
+            if secs == 0 {
+                return Err(field("request_timeout_secs", "must be at least 1".into()));
+            }
+            config.request_timeout = Duration::from_secs(secs);
         }
         config.max_attempts = self.max_attempts.unwrap_or(config.max_attempts).max(1);
         config.gas = self.gas.policy().map_err(|(name, message)| field(&format!("gas.{name}"), message))?;
@@ -371,6 +379,7 @@ mod tests {
             confirmations = 3
             max_block_range = 50
             transaction_timeout_secs = 30
+            request_timeout_secs = 7
             max_attempts = 4
             metrics = "127.0.0.1:9464"
 
@@ -394,8 +403,8 @@ mod tests {
             ("east", Duration::from_millis(250), Duration::from_secs(5))
         );
         assert_eq!(
-            (config.max_block_range, config.transaction_timeout, config.max_attempts),
-            (50, Duration::from_secs(30), 4)
+            (config.max_block_range, config.transaction_timeout, config.request_timeout, config.max_attempts),
+            (50, Duration::from_secs(30), Duration::from_secs(7), 4)
         );
         assert_eq!((config.confirmations_of(412_346), config.confirmations_of(22_776)), (0, 3));
         assert_eq!(settings.deployment.chain(412_346).unwrap().rpc_url, "http://127.0.0.1:8647");
@@ -449,6 +458,10 @@ mod tests {
         assert_eq!(
             error(&format!("{with_key}lease_secs = 0"), &env),
             format!("{file}: lease_secs: must be at least 1")
+        );
+        assert_eq!(
+            error(&format!("{with_key}request_timeout_secs = 0"), &env),
+            format!("{file}: request_timeout_secs: must be at least 1")
         );
         assert!(
             error("deployment = \"missing.json\"\nkey_env = \"K\"", &env).starts_with(&format!("{file}: deployment: "))

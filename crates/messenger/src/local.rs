@@ -15,7 +15,7 @@ use std::{
     collections::BTreeMap,
     net::SocketAddr,
     path::Path,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::Duration,
 };
 
@@ -134,6 +134,14 @@ pub enum LocalError {
     /// The messenger could not connect, or failed.
     #[error(transparent)]
     Messenger(#[from] MessengerError),
+    /// A devnet's saved state could not be written or loaded.
+    #[error("the state of the devnet {chain}: {reason}")]
+    State {
+        /// The chain.
+        chain: &'static str,
+        /// What failed.
+        reason: String,
+    },
 }
 
 /// The key of dev account `index`.
@@ -217,7 +225,15 @@ pub struct LocalChain {
 /// A devnet this process serves.
 struct ServedDevnet {
     chain: Arc<Mutex<Chain>>,
-    server: RpcServer,
+    /// Its server, while it serves ([`LocalNetwork::stop_devnet`] takes it).
+    server: Mutex<Option<RpcServer>>,
+    /// Where it serves, and serves again after a stop.
+    address: SocketAddr,
+}
+
+/// `mutex` locked, whether or not a holder panicked.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl LocalChain {
@@ -314,8 +330,9 @@ impl LocalNetwork {
             let server = RpcServer::start(Arc::clone(&chain), SocketAddr::from(([127, 0, 0, 1], 0)), None)
                 .await
                 .map_err(|source| LocalError::Listen { chain: name, source })?;
-            let (url, first_block) = (server.url(), 0);
-            chains.push(LocalChain { name, chain_id, url, first_block, served: Some(ServedDevnet { chain, server }) });
+            let (url, first_block, address) = (server.url(), 0, server.address());
+            let served = ServedDevnet { chain, server: Mutex::new(Some(server)), address };
+            chains.push(LocalChain { name, chain_id, url, first_block, served: Some(served) });
         }
         Self::deploy(chains, programs, dapp).await
     }
@@ -645,8 +662,66 @@ impl LocalNetwork {
     /// Stops serving the chains this process serves.
     pub fn stop(self) {
         for served in self.chains.into_iter().filter_map(|chain| chain.served) {
-            served.server.stop();
+            if let Some(server) = lock(&served.server).take() {
+                server.stop();
+            }
         }
+    }
+
+    /// The devnet this process serves for chain `chain_id`, with the chain.
+    fn served(&self, chain_id: u64) -> Result<(&LocalChain, &ServedDevnet), LocalError> {
+        let chain = self.known_chain(chain_id)?;
+        let served = chain.served.as_ref().ok_or_else(|| LocalError::Unknown(format!("devnet for {}", chain.name)))?;
+        Ok((chain, served))
+    }
+
+    /// Stops the devnet of chain `chain_id` as `mos devnet --state FILE` stops: it no longer
+    /// accepts connections, and its chain is saved to `state` ([`devnet::persist`]). Until
+    /// [`LocalNetwork::start_devnet`], its URL refuses connections (those accepted before are
+    /// still served, as the devnet's server does).
+    ///
+    /// # Errors
+    /// [`LocalError::Unknown`] when the network serves no devnet for the chain,
+    /// [`LocalError::State`] when the state cannot be written.
+    pub fn stop_devnet(&self, chain_id: u64, state: &Path) -> Result<(), LocalError> {
+        let (chain, served) = self.served(chain_id)?;
+        if let Some(server) = lock(&served.server).take() {
+            server.stop();
+        }
+        let saved = lock(&served.chain).to_saved();
+        devnet::persist::save(&saved, state).map_err(|e| LocalError::State { chain: chain.name, reason: e.to_string() })?;
+        tracing::info!(chain = chain.name, state = %state.display(), "devnet stopped, its chain saved");
+        Ok(())
+    }
+
+    /// Starts the devnet of chain `chain_id` again as `mos devnet --state FILE` starts: its chain
+    /// loaded from `state` (what the file does not keep is gone: compiled programs, snapshots,
+    /// transactions waiting to be mined), served on the port it had, so its URL is the same.
+    ///
+    /// # Errors
+    /// [`LocalError::Unknown`] when the network serves no devnet for the chain,
+    /// [`LocalError::State`] when the state cannot be loaded, [`LocalError::Listen`] when the port
+    /// cannot be bound again.
+    pub async fn start_devnet(&self, chain_id: u64, state: &Path) -> Result<(), LocalError> {
+        let (chain, served) = self.served(chain_id)?;
+        let unreadable = |reason: String| LocalError::State { chain: chain.name, reason };
+        let saved = devnet::persist::load(state).map_err(|e| unreadable(e.to_string()))?;
+        // The connections the stopped server still serves see the restarted chain too.
+        *lock(&served.chain) = Chain::from_saved(saved).map_err(unreadable)?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let server = loop {
+            match RpcServer::start(Arc::clone(&served.chain), served.address, None).await {
+                Ok(server) => break server,
+                // The stopped server's socket is closed once its task is gone.
+                Err(error) if error.kind() == std::io::ErrorKind::AddrInUse && tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                Err(source) => return Err(LocalError::Listen { chain: chain.name, source }),
+            }
+        };
+        *lock(&served.server) = Some(server);
+        tracing::info!(chain = chain.name, url = %chain.url, "devnet started again from its saved state");
+        Ok(())
     }
 }
 

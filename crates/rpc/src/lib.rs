@@ -12,6 +12,7 @@ mod error;
 mod node;
 mod observe;
 mod sender;
+mod timeout;
 
 pub use chain::{Chain, ChainExt};
 pub use error::{endpoint, revert_reason, ChainError, Refusal, UrlError};

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::{
     endpoint,
     observe::{ObserveLayer, RpcObserver},
+    timeout::TimeoutLayer,
     Chain, ChainError, Fees, UrlError,
 };
 
@@ -32,12 +33,21 @@ impl Node {
         Ok(Self { url: url.into(), provider, poll_interval: Duration::from_millis(500) })
     }
 
-    /// The node at `url`, telling `observer` of every request made to it.
+    /// The node at `url`, telling `observer` of every request made to it, each failing when not
+    /// answered within `request_timeout` (what a long-running caller needs: a node that takes a
+    /// request and never answers would hold it forever; the observer counts it as failed).
     ///
     /// # Errors
     /// [`UrlError`] when `url` is not an `http://` or `https://` URL.
-    pub fn connect_observed(url: &str, observer: Arc<dyn RpcObserver>) -> Result<Self, UrlError> {
-        let client = ClientBuilder::default().layer(ObserveLayer { observer }).hyper_http(endpoint(url)?);
+    pub fn connect_observed(
+        url: &str,
+        observer: Arc<dyn RpcObserver>,
+        request_timeout: Duration,
+    ) -> Result<Self, UrlError> {
+        let client = ClientBuilder::default()
+            .layer(ObserveLayer { observer })
+            .layer(TimeoutLayer { timeout: request_timeout })
+            .hyper_http(endpoint(url)?);
         let provider = ProviderBuilder::default().connect_client(client);
         Ok(Self { url: url.into(), provider, poll_interval: Duration::from_millis(500) })
     }
@@ -130,5 +140,44 @@ impl Chain for Node {
 
     async fn request(&self, method: &'static str, params: Value) -> Result<Value, ChainError> {
         self.provider.raw_request(method.into(), params).await.map_err(ChainError::rpc(method))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use crate::RpcOutcome;
+
+    use super::*;
+
+    #[derive(Debug, Default)]
+    struct Outcomes(Mutex<Vec<(String, RpcOutcome)>>);
+
+    impl RpcObserver for Outcomes {
+        fn observe(&self, method: &str, outcome: RpcOutcome, _: Duration) {
+            self.0.lock().unwrap().push((method.to_owned(), outcome));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_never_answered_fails_after_the_timeout_and_is_observed_as_failed() {
+        // A server that takes connections and reads requests, and never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let silent = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                held.push(stream);
+            }
+        });
+        let outcomes = Arc::new(Outcomes::default());
+        let node = Node::connect_observed(&url, outcomes.clone(), Duration::from_millis(300)).unwrap();
+        let started = std::time::Instant::now();
+        let failed = node.block_number().await.unwrap_err();
+        assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+        assert!(failed.to_string().contains("no answer within 300 ms"), "{failed}");
+        assert_eq!(*outcomes.0.lock().unwrap(), [("eth_blockNumber".to_owned(), RpcOutcome::Failed)]);
+        silent.abort();
     }
 }

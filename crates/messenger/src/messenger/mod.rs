@@ -199,7 +199,8 @@ impl Messenger {
         let metrics = Arc::new(Metrics::new());
         let mut endpoints = Vec::new();
         for entry in &deployment.chains {
-            let node = Node::connect_observed(&entry.rpc_url, metrics.rpc_observer(&entry.name))
+            let observer = metrics.rpc_observer(&entry.name);
+            let node = Node::connect_observed(&entry.rpc_url, observer, config.request_timeout)
                 .map_err(|source| MessengerError::Url { chain: entry.name.clone(), source })?
                 .with_poll_interval(config.poll_interval);
             let connect =
