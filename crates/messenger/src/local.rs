@@ -689,7 +689,8 @@ impl LocalNetwork {
             server.stop();
         }
         let saved = lock(&served.chain).to_saved();
-        devnet::persist::save(&saved, state).map_err(|e| LocalError::State { chain: chain.name, reason: e.to_string() })?;
+        devnet::persist::save(&saved, state)
+            .map_err(|e| LocalError::State { chain: chain.name, reason: e.to_string() })?;
         tracing::info!(chain = chain.name, state = %state.display(), "devnet stopped, its chain saved");
         Ok(())
     }
@@ -713,7 +714,9 @@ impl LocalNetwork {
             match RpcServer::start(Arc::clone(&served.chain), served.address, None).await {
                 Ok(server) => break server,
                 // The stopped server's socket is closed once its task is gone.
-                Err(error) if error.kind() == std::io::ErrorKind::AddrInUse && tokio::time::Instant::now() < deadline => {
+                Err(error)
+                    if error.kind() == std::io::ErrorKind::AddrInUse && tokio::time::Instant::now() < deadline =>
+                {
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
                 Err(source) => return Err(LocalError::Listen { chain: chain.name, source }),

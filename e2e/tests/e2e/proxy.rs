@@ -28,7 +28,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(1);
 /// and a broadcast whose receipt never comes is looked at as stuck (broadcast again, its nonce
 /// moved) after 1 s.
 fn config() -> Config {
-    Config { transaction_timeout: Duration::from_secs(1), request_timeout: REQUEST_TIMEOUT, ..local::messenger_config() }
+    Config {
+        transaction_timeout: Duration::from_secs(1),
+        request_timeout: REQUEST_TIMEOUT,
+        ..local::messenger_config()
+    }
 }
 
 /// One stretch of a run under one fault plan.
@@ -98,7 +102,8 @@ async fn deliver_through(test: &str, stretches: Vec<Stretch>) -> (Harness, Messe
 fn deliveries(harness: &Harness, sent: &[Sent]) -> [(u64, usize); 3] {
     let ChainIds { a, relay, b } = harness.network.ids;
     [relay, a, b].map(|chain| {
-        let into = |message: &&Sent| if chain == relay { message.from_chain != relay } else { message.to_chain == chain };
+        let into =
+            |message: &&Sent| if chain == relay { message.from_chain != relay } else { message.to_chain == chain };
         (chain, sent.iter().filter(into).count())
     })
 }
@@ -150,7 +155,8 @@ async fn answers_delayed_duplicated_and_reordered_at_random_change_nothing() {
     }];
     let (harness, messenger, _) = deliver_through("proxy-slow", stretches).await;
     // Nothing was lost on the way: the messenger never missed an answer.
-    let unanswered: u64 = rpc_requests(&messenger).iter().filter(|((.., outcome), _)| outcome == "failed").map(|(_, n)| n).sum();
+    let unanswered: u64 =
+        rpc_requests(&messenger).iter().filter(|((.., outcome), _)| outcome == "failed").map(|(_, n)| n).sum();
     assert_eq!(unanswered, 0);
     harness.finish().await;
 }
@@ -230,7 +236,9 @@ async fn a_node_stopped_and_started_again_mid_run_loses_nothing_and_leaves_no_no
     // still to go.
     let delivered_to_relay = async || {
         let summary = messenger.summary().await?;
-        Ok::<_, MessengerError>(summary.iter().any(|(route, stages)| route.ends_with(&format!("->{relay}")) && stages.delivered > 0))
+        Ok::<_, MessengerError>(
+            summary.iter().any(|(route, stages)| route.ends_with(&format!("->{relay}")) && stages.delivered > 0),
+        )
     };
     assert!(messenger.run_until(TIMEOUT, delivered_to_relay).await.unwrap(), "nothing delivered to the relay");
     let state = std::env::temp_dir().join(format!("mos-e2e-node-restart-{}.json", std::process::id()));
