@@ -9,7 +9,7 @@ use mos_prover::rpc::{fetch_header, HeaderToAttest};
 use mos_rpc::ChainExt;
 
 use crate::{
-    deliver::{transient, AttemptFailure},
+    deliver::{chain_failure, node_failure, AttemptFailure},
     events::Event,
     route::Route,
     transactions::{GasLimit, SendError},
@@ -33,8 +33,9 @@ pub enum Attestation {
 /// # Errors
 /// [`AttemptFailure::Waiting`] when the block is not attested and the messenger cannot attest it
 /// (too few of the committee's keys); [`AttemptFailure::Refused`] when the light node holds another
-/// hash for the block or refuses the attestation; [`AttemptFailure::Transient`] when a node fails,
-/// or the source's block is no longer `block_hash` (a reorganisation).
+/// hash for the block or refuses the attestation; [`AttemptFailure::Unavailable`] when a node
+/// fails; [`AttemptFailure::Transient`] when the source's block is no longer `block_hash` (a
+/// reorganisation).
 pub async fn attest(
     route: &Route,
     block: u64,
@@ -47,7 +48,7 @@ pub async fn attest(
         .chain()
         .view(light_node, &ICommitteeLightNode::attestedHashCall { blockNumber: U256::from(block) })
         .await
-        .map_err(transient)?;
+        .map_err(chain_failure)?;
     if attested == block_hash {
         return Ok(Attestation::Held);
     }
@@ -71,8 +72,9 @@ pub async fn attest(
         )));
     }
     // The chain ids and the committee are the deployment's; the epoch is the light node's now.
-    let epoch = destination.chain().view(light_node, &ICommitteeLightNode::epochCall {}).await.map_err(transient)?;
-    let source_header = fetch_header(route.source.chain(), BlockId::number(block)).await.map_err(transient)?;
+    let epoch =
+        destination.chain().view(light_node, &ICommitteeLightNode::epochCall {}).await.map_err(chain_failure)?;
+    let source_header = fetch_header(route.source.chain(), BlockId::number(block)).await.map_err(node_failure)?;
     let header = HeaderToAttest::new(route.id.from, &source_header, route.id.to, light_node, epoch);
     if header.attestation.blockHash != block_hash {
         return Err(AttemptFailure::Transient(format!(
@@ -91,7 +93,8 @@ pub async fn attest(
                 SendError::Reverted(reason) => {
                     AttemptFailure::Refused(format!("the light node {light_node} refuses the attestation: {reason}"))
                 }
-                error => transient(error),
+                SendError::Chain(error) => chain_failure(error),
+                error => AttemptFailure::Transient(error.to_string()),
             },
         )?;
     Ok(Attestation::Sent(sent.transaction))
@@ -101,9 +104,10 @@ pub async fn attest(
 /// mined: the [`Event::Attested`] to report.
 ///
 /// # Errors
-/// [`AttemptFailure::Transient`] when it is not mined in time, or fails.
+/// [`AttemptFailure::Unavailable`] when it is not mined in time, [`AttemptFailure::Transient`]
+/// when it fails.
 pub async fn confirm(route: &Route, block: u64, transaction: B256) -> Result<Event, AttemptFailure> {
-    let receipt = route.destination.sender().wait(transaction).await.map_err(transient)?;
+    let receipt = route.destination.sender().wait(transaction).await.map_err(chain_failure)?;
     if !receipt.status() {
         return Err(AttemptFailure::Transient(format!("the attestation {transaction} failed")));
     }

@@ -37,7 +37,8 @@ pub struct Config {
     /// The longest delay between two retries.
     pub max_backoff: Duration,
     /// Attempts that fail for a reason that may pass before a delivery is recorded as failed,
-    /// with its last error.
+    /// with its last error. A node that does not answer is not such a reason: it is waited out
+    /// however long it takes ([`crate::deliver::AttemptFailure::Unavailable`]).
     pub max_attempts: u32,
     /// Try the deliveries recorded as failed again (once, at start).
     pub retry_failed: bool,

@@ -9,8 +9,8 @@ use mos_message::{
     interfaces::{IMOSExtensions, IMOSV3},
     MessageOut,
 };
-use mos_prover::rpc::TransactionProof;
-use mos_rpc::ChainExt;
+use mos_prover::rpc::{NodeError, TransactionProof};
+use mos_rpc::{ChainError, ChainExt};
 
 use crate::{
     route::Route,
@@ -21,8 +21,14 @@ use crate::{
 /// Why an attempt did not deliver.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttemptFailure {
-    /// May pass (a node error, a transaction lost, a proof the source cannot give yet): tried again
-    /// after a backoff.
+    /// A node did not answer, answered an error that is not about the request (a transport
+    /// failure, an HTTP error status, a JSON-RPC server error), or did not mine a transaction in
+    /// time: tried again after the backoff of the attempts so far, however many times, and not
+    /// counted as an attempt. The message is not at fault, and a node down for an hour must not
+    /// make the messenger give it up.
+    Unavailable(String),
+    /// May pass (a transaction lost or failed, a proof the source cannot give yet, a block
+    /// reorganised away): tried again after a backoff, at most `max_attempts` times in all.
     Transient(String),
     /// Not possible yet (the block is not attested): looked at again after the poll interval.
     Waiting(String),
@@ -35,13 +41,34 @@ pub fn transient(error: impl std::fmt::Display) -> AttemptFailure {
     AttemptFailure::Transient(error.to_string())
 }
 
+/// The failure a node's error makes: [`AttemptFailure::Unavailable`] when it is the node's (no
+/// answer, an error answer, a transaction not mined in time), [`AttemptFailure::Transient`]
+/// otherwise (a call that reverts, a transaction mined and failed, an answer that is not what the
+/// method returns).
+pub fn chain_failure(error: ChainError) -> AttemptFailure {
+    match error {
+        ChainError::Rpc { .. } | ChainError::Unconfirmed { .. } => AttemptFailure::Unavailable(error.to_string()),
+        error => transient(error),
+    }
+}
+
+/// The failure a node's answers make when they give no proof or header: as [`chain_failure`] for
+/// a failed request, [`AttemptFailure::Transient`] for answers that contradict the request (a
+/// block or transaction it does not know, or not where it said).
+pub fn node_failure(error: NodeError) -> AttemptFailure {
+    match error {
+        NodeError::Chain(error) => chain_failure(error),
+        error => transient(error),
+    }
+}
+
 /// What the MOS answers a delivery of an order it has.
 pub const ORDER_EXISTS: &str = "MOSV3: Order exist";
 
 /// The orders of `orders` the route's destination does not have yet (`messageStatus` unknown).
 ///
 /// # Errors
-/// [`AttemptFailure::Transient`] when the destination cannot be asked.
+/// [`AttemptFailure::Unavailable`] when the destination cannot be asked.
 pub async fn undelivered(route: &Route, orders: &[B256]) -> Result<Vec<B256>, AttemptFailure> {
     let destination = &route.destination;
     let mut undelivered = Vec::new();
@@ -50,7 +77,7 @@ pub async fn undelivered(route: &Route, orders: &[B256]) -> Result<Vec<B256>, At
             .chain()
             .view(destination.entry.mos, &IMOSExtensions::messageStatusCall { orderId: order_id })
             .await
-            .map_err(transient)?;
+            .map_err(chain_failure)?;
         if status == IMOSExtensions::MessageStatus::Unknown {
             undelivered.push(order_id);
         }
@@ -116,7 +143,7 @@ pub fn shape(route: &Route, proof: &TransactionProof, undelivered: &[B256]) -> B
 /// What a delivery transaction that was not sent means for the delivery: a refusal when the
 /// destination's simulation reverts (transient when it reverts with [`ORDER_EXISTS`]: someone
 /// delivered since the status was read, and the next attempt finds it), waiting when the chain's
-/// fee is above the cap, transient when a node fails.
+/// fee is above the cap, as [`chain_failure`] when a node fails.
 ///
 /// # Errors
 /// The [`StoreError`] when the transaction could not be recorded: the messenger stops.
@@ -125,7 +152,7 @@ pub fn send_failure(error: SendError) -> Result<AttemptFailure, StoreError> {
         SendError::Reverted(reason) if reason == ORDER_EXISTS => AttemptFailure::Transient(reason),
         SendError::Reverted(reason) => AttemptFailure::Refused(reason),
         error @ SendError::FeeAboveCap { .. } => AttemptFailure::Waiting(error.to_string()),
-        SendError::Chain(error) => transient(error),
+        SendError::Chain(error) => chain_failure(error),
         SendError::Store(error) => return Err(error),
     })
 }

@@ -25,7 +25,8 @@
 //!   A nonce that does not move while later ones wait ([`TransactionManager::fill_gap`]) gets the
 //!   manager's own transaction for it broadcast again when the node lost it (an attestation,
 //!   which is not recorded, included); one it has no transaction for (forgotten across a restart)
-//!   is filled by a transfer of nothing to the account itself.
+//!   is filled by a transfer of nothing to the account itself; and so is every nonce above it the
+//!   node lacks, in the same look.
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -129,6 +130,10 @@ struct Nonces {
     /// not recorded).
     broadcast: BTreeMap<u64, SignedTransaction>,
 }
+
+/// The most nonces [`TransactionManager::fill_gap`] moves in one call: a longer run goes on at the
+/// next call, so that one look at a chain never holds its nonces for long.
+pub const MAX_MOVED_PER_LOOK: usize = 64;
 
 /// What [`TransactionManager::fill_gap`] did for a stuck nonce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,47 +302,70 @@ impl TransactionManager {
     }
 
     /// Moves the account's lowest open nonce when it has not moved for twice the stuck timeout
-    /// while this manager has signed past it (every later transaction waits behind it): the
-    /// transaction this manager broadcast at it is broadcast again when the node lost it;
-    /// otherwise the nonce is filled with a transfer of nothing to the account itself (a delivery
-    /// whose transaction it displaces finds it lost, and is delivered again). What was done, if
-    /// anything.
+    /// while this manager has signed past it (every later transaction waits behind it), and with
+    /// it every nonce above it up to the next one to sign that the node does not hold: once the
+    /// lowest is stuck, nothing else moves those (transactions lost with a killed process or a
+    /// node's pool leave runs of them), and filling one per timeout would leave the account stuck
+    /// for as many timeouts. Each is moved as [`TransactionManager::move_nonce`] says, at most
+    /// [`MAX_MOVED_PER_LOOK`] per call. What was done, lowest nonce first; nothing when no nonce
+    /// was stuck.
     ///
     /// # Errors
     /// [`SendError::Chain`] when the node cannot be asked or refuses the transfer,
     /// [`SendError::FeeAboveCap`].
-    pub async fn fill_gap(&self) -> Result<Option<Unstuck>, SendError> {
+    pub async fn fill_gap(&self) -> Result<Vec<Unstuck>, SendError> {
         let mined_nonce = self.sender.chain().mined_nonce(self.sender.address()).await?;
         let now = now_ms();
         let mut nonces = self.nonces.lock().await;
-        let Some(next) = nonces.next else { return Ok(None) };
+        let Some(next) = nonces.next else { return Ok(Vec::new()) };
         nonces.held_back.retain(|&nonce, _| nonce >= mined_nonce);
         nonces.broadcast.retain(|&nonce, _| nonce >= mined_nonce);
         if mined_nonce >= next {
             nonces.head = None;
-            return Ok(None);
+            return Ok(Vec::new());
         }
         let since = match nonces.head {
             Some((nonce, since)) if nonce == mined_nonce => since,
             _ => {
                 nonces.head = Some((mined_nonce, now));
-                return Ok(None);
+                return Ok(Vec::new());
             }
         };
         if now.saturating_sub(since) < millis(self.stuck_after).saturating_mul(2) {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         nonces.head = Some((mined_nonce, now));
-        if let Some(signed) = nonces.broadcast.get(&mined_nonce).cloned() {
-            match self.broadcast(&mut nonces, &signed).await {
+        let mut moved = Vec::new();
+        let mut nonce = mined_nonce;
+        while nonce < next && moved.len() < MAX_MOVED_PER_LOOK {
+            moved.push(self.move_nonce(&mut nonces, nonce).await?);
+            // The node's count with its pool: past this nonce, and past what was held back behind
+            // it and went out with it. Where it stops is the next nonce the node lacks.
+            let pending = self.sender.pending_nonce().await?;
+            if pending <= nonce {
+                break;
+            }
+            nonce = pending;
+        }
+        Ok(moved)
+    }
+
+    /// Moves stuck nonce `nonce`: the transaction this manager broadcast at it is broadcast again
+    /// when the node lost it; otherwise (this manager holds none, it was started since, or the
+    /// node holds one that does not move) the nonce is filled with a transfer of nothing to the
+    /// account itself, at fees raised by the policy's bump (a delivery whose transaction it
+    /// displaces finds it lost, and is delivered again).
+    async fn move_nonce(&self, nonces: &mut Nonces, nonce: u64) -> Result<Unstuck, SendError> {
+        if let Some(signed) = nonces.broadcast.get(&nonce).cloned() {
+            match self.broadcast(nonces, &signed).await {
                 Ok(Broadcast::Sent | Broadcast::HeldBack) => {
                     tracing::warn!(
                         chain = self.sender.chain_id(),
-                        nonce = mined_nonce,
+                        nonce,
                         transaction = %signed.hash,
                         "nonce stuck: the node had lost its transaction; broadcast it again"
                     );
-                    return Ok(Some(Unstuck::Again(signed.hash)));
+                    return Ok(Unstuck::Again(signed.hash));
                 }
                 // In the pool and not moving: filled below.
                 Ok(Broadcast::Known) => {}
@@ -349,7 +377,7 @@ impl TransactionManager {
             to: TxKind::Call(self.sender.address()),
             input: Bytes::new(),
             value: U256::ZERO,
-            nonce: mined_nonce,
+            nonce,
             gas_limit: 21_000,
             fees,
         };
@@ -357,12 +385,12 @@ impl TransactionManager {
         tracing::warn!(
             chain = self.sender.chain_id(),
             account = %self.sender.address(),
-            nonce = mined_nonce,
+            nonce,
             transaction = %signed.hash,
             "nonce stuck with nothing to fill it; filling it with a transfer to the account itself"
         );
-        self.broadcast(&mut nonces, &signed).await?;
-        Ok(Some(Unstuck::Filled(signed.hash)))
+        self.broadcast(nonces, &signed).await?;
+        Ok(Unstuck::Filled(signed.hash))
     }
 
     /// `submission` signed again with higher fees, recorded, then broadcast.

@@ -107,12 +107,14 @@ async fn send_recorded(manager: &TransactionManager, store: &Arc<dyn Store>, del
     manager.send(Address::repeat_byte(0x42), Bytes::new(), GasLimit::Simulated, record).await.unwrap()
 }
 
-/// Has `manager` move its stuck lowest nonce ([`TransactionManager::fill_gap`]) once it counts as
-/// stuck (not before): what it did.
-async fn unstick(manager: &TransactionManager, stuck_after: Duration) -> Unstuck {
-    assert_eq!(manager.fill_gap().await.unwrap(), None, "not stuck for long yet");
+/// Has `manager` move its stuck nonces ([`TransactionManager::fill_gap`]) once the lowest counts
+/// as stuck (not before): what it did, nonce by nonce.
+async fn unstick(manager: &TransactionManager, stuck_after: Duration) -> Vec<Unstuck> {
+    assert_eq!(manager.fill_gap().await.unwrap(), [], "not stuck for long yet");
     tokio::time::sleep(stuck_after * 3).await;
-    manager.fill_gap().await.unwrap().expect("the stuck nonce is moved")
+    let moved = manager.fill_gap().await.unwrap();
+    assert!(!moved.is_empty(), "the stuck nonce is moved");
+    moved
 }
 
 /// Mines the pool in one block, and checks that it held three transactions, that each of
@@ -122,7 +124,7 @@ async fn mine_all(setup: &Setup, manager: &TransactionManager, submissions: &[&S
     for submission in submissions {
         assert!(matches!(resolve(manager, submission).await, TransactionState::Mined(_)));
     }
-    assert_eq!(manager.fill_gap().await.unwrap(), None, "nothing open");
+    assert_eq!(manager.fill_gap().await.unwrap(), [], "nothing open");
 }
 
 async fn resolve(manager: &TransactionManager, submission: &Submission) -> TransactionState {
@@ -259,7 +261,7 @@ async fn a_stuck_nonce_whose_transaction_the_node_lost_gets_the_same_bytes_again
     for submission in &sent[1..] {
         assert!(matches!(resolve(&manager, submission).await, TransactionState::InFlight(Resent::Nothing)));
     }
-    assert_eq!(unstick(&manager, stuck_after).await, Unstuck::Again(sent[0].transaction));
+    assert_eq!(unstick(&manager, stuck_after).await, [Unstuck::Again(sent[0].transaction)]);
     let expected: Vec<B256> = sent.iter().map(|s| s.transaction).collect();
     assert_eq!(setup.pending(), expected, "the same transaction, then the held-back ones");
     mine_all(&setup, &manager, &sent.iter().collect::<Vec<_>>()).await;
@@ -284,9 +286,51 @@ async fn a_lost_nonce_a_restarted_manager_has_no_transaction_for_is_filled_by_a_
     let next = send_recorded(&manager, store, &deliveries[1]).await;
     assert_eq!((recorded.nonce, next.nonce), (1, 2));
     assert!(setup.pending().is_empty(), "both wait for nonce 0");
-    let Unstuck::Filled(filler) = unstick(&manager, stuck_after).await else { panic!("the gap is not filled") };
+    let [Unstuck::Filled(filler)] = unstick(&manager, stuck_after).await[..] else { panic!("the gap is not filled") };
     assert_eq!(setup.pending(), [filler, recorded.transaction, next.transaction], "the filler, then the others");
     mine_all(&setup, &manager, &[&recorded, &next]).await;
+    setup.server.stop();
+}
+
+#[tokio::test]
+async fn runs_of_nonces_a_restart_lost_are_filled_in_one_look_and_the_recorded_ones_between_go_out() {
+    let setup = Setup::new("gap-runs").await;
+    let store = &setup.store;
+    let (_, deliveries) = deliveries(store, 3).await;
+    let stuck_after = Duration::from_millis(100);
+    // Nonces 0, 1, 3 and 4 not recorded (attestations), 2 and 5 recorded; then the pool is lost
+    // and the messenger restarted (as a killed process is).
+    let first = setup.manager(GasPolicy::default(), stuck_after);
+    send(&first, 2, &Mutex::new(Vec::new())).await;
+    let second = send_recorded(&first, store, &deliveries[0]).await;
+    send(&first, 2, &Mutex::new(Vec::new())).await;
+    let fifth = send_recorded(&first, store, &deliveries[1]).await;
+    drop(first);
+    setup.chain.lock().unwrap().drop_pending();
+    let manager = setup.manager(GasPolicy::default(), stuck_after);
+    for recorded in [&second, &fifth] {
+        assert!(matches!(resolve(&manager, recorded).await, TransactionState::InFlight(Resent::Nothing)));
+    }
+    let sixth = send_recorded(&manager, store, &deliveries[2]).await;
+    assert_eq!((second.nonce, fifth.nonce, sixth.nonce), (2, 5, 6));
+    assert!(setup.pending().is_empty(), "everything waits for nonce 0");
+    let moved = unstick(&manager, stuck_after).await;
+    let fillers: Vec<B256> = moved
+        .iter()
+        .map(|unstuck| match unstuck {
+            Unstuck::Filled(filler) => *filler,
+            Unstuck::Again(again) => panic!("{again} broadcast again: this manager sent nothing at the lost nonces"),
+        })
+        .collect();
+    assert_eq!(fillers.len(), 4, "nonces 0, 1, 3 and 4 filled in one look");
+    let expected =
+        [fillers[0], fillers[1], second.transaction, fillers[2], fillers[3], fifth.transaction, sixth.transaction];
+    assert_eq!(setup.pending(), expected, "every nonce, in order");
+    assert_eq!(setup.mine(), 7);
+    for recorded in [&second, &fifth, &sixth] {
+        assert!(matches!(resolve(&manager, recorded).await, TransactionState::Mined(_)));
+    }
+    assert_eq!(manager.fill_gap().await.unwrap(), [], "nothing open");
     setup.server.stop();
 }
 

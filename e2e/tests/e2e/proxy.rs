@@ -265,3 +265,35 @@ async fn a_node_stopped_and_started_again_mid_run_loses_nothing_and_leaves_no_no
     harness.assert_messenger_transactions(&deliveries(&harness, &sent)).await;
     harness.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_down_for_longer_than_every_attempt_allows_gives_up_nothing() {
+    let harness = Harness::launch("proxy-outage", Dapp::Stylus).await;
+    let ChainIds { a: chain_a, relay, b: chain_b } = harness.network.ids;
+    // Two attempts at most: the relay's node is down for more failures than that, which are the
+    // node's and must not count.
+    let (messenger, proxies) = harness.messenger_behind_proxies(Config { max_attempts: 2, ..config() }).await;
+    let sent = vec![harness.network.send(chain_a, chain_b, EchoKind::Message, "through", "an outage").await.unwrap()];
+    let relay_proxy = proxies.of(relay);
+    relay_proxy.go_down().await;
+    let relay_failures = |messenger: &Messenger| {
+        let failed = rpc_requests(messenger)
+            .into_iter()
+            .filter(|((chain, _, outcome), _)| chain == "relay" && outcome == "failed");
+        failed.map(|(_, n)| n).sum::<u64>()
+    };
+    // More retries than attempts allowed: each of them would have counted before.
+    let retries = |messenger: &Messenger| {
+        let metrics = messenger.metrics().encode();
+        let samples = metrics.lines().filter(|line| line.starts_with("mos_messenger_delivery_retries_total"));
+        samples.filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok()).sum::<f64>()
+    };
+    let retried = async || Ok::<_, MessengerError>(relay_failures(&messenger) >= 30 && retries(&messenger) > 4.0);
+    assert!(messenger.run_until(TIMEOUT, retried).await.unwrap(), "the messenger stopped trying the relay");
+    relay_proxy.come_up().unwrap();
+    harness.run_until(&messenger, TIMEOUT, || harness.arrived(&sent)).await;
+    harness.assert_each_executed_once(&sent).await;
+    let summary = messenger.summary().await.unwrap();
+    assert!(summary.iter().all(|(_, stages)| stages.failed == 0), "a delivery given up: {summary:?}");
+    harness.finish().await;
+}

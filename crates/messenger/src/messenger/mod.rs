@@ -416,8 +416,11 @@ impl Messenger {
     async fn look_after_chains(&self) -> Result<(), MessengerError> {
         for endpoint in &self.endpoints {
             match endpoint.transactions.fill_gap().await {
-                Ok(Some(Unstuck::Filled(_))) => self.metrics.gap_filled(&endpoint.entry.name),
-                Ok(Some(Unstuck::Again(_)) | None) => {}
+                Ok(moved) => {
+                    for _ in moved.iter().filter(|unstuck| matches!(unstuck, Unstuck::Filled(_))) {
+                        self.metrics.gap_filled(&endpoint.entry.name);
+                    }
+                }
                 Err(error) => tracing::warn!(chain = %endpoint.entry.name, %error, "cannot look for a stuck nonce"),
             }
         }

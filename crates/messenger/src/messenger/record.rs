@@ -84,6 +84,10 @@ impl Messenger {
                 let delay = self.config.poll_interval;
                 (Attempt { attempts: delivery.attempts, not_before_ms: after_ms(delay), error: why }, None)
             }
+            AttemptFailure::Unavailable(error) => {
+                let delay = self.config.delay(delivery.attempts.saturating_add(1));
+                (Attempt { attempts: delivery.attempts, not_before_ms: after_ms(delay), error }, Some(delay))
+            }
             AttemptFailure::Transient(error) if delivery.attempts.saturating_add(1) < self.config.max_attempts => {
                 let attempts = delivery.attempts.saturating_add(1);
                 let delay = self.config.delay(attempts);

@@ -63,7 +63,7 @@ impl Messenger {
         let transactions: Vec<B256> = open.iter().map(|(delivery, _)| delivery.source_transaction).collect();
         let proven = mos_prover::rpc::prove_transactions_in_block(route.source.chain(), block_hash, &transactions)
             .await
-            .map_err(deliver::transient);
+            .map_err(deliver::node_failure);
         let attested = match proven {
             Ok(proofs) => attest::attest(route, block, block_hash, &self.attesters).await.map(|sent| (proofs, sent)),
             Err(failure) => Err(failure),
