@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 # Crates that must build without std, as the Stylus programs use them.
-NO_STD_CRATES := -p mos-message -p light-client-iface
+NO_STD_CRATES := -p mos-message -p light-client-iface -p map-ibft
 
 .PHONY: help setup build test test-unit test-no-std test-sol test-e2e-devnets lint fmt wasm abi sol demo e2e e2e-external bench fuzz clean cast-check cargo-stylus
 
@@ -15,7 +15,7 @@ help:
 	@echo "make demo    three local chains, the suite deployed, the messenger delivering, the explorer"
 	@echo "make e2e     the end-to-end tests: three chains, the deployed suite, the messenger"
 	@echo "make e2e-external  the end-to-end scenarios on three running nodes (MOS_E2E_*_URL, MOS_E2E_FUNDED_KEY; docs/e2e.md)"
-	@echo "make bench   devnet throughput, the devnet against anvil, messenger speed, written to docs/benchmarks.md"
+	@echo "make bench   devnet throughput, the devnet against anvil, messenger speed, the soak, written to docs/benchmarks.md"
 	@echo "make abi     Solidity interfaces and JSON ABIs for dApp developers, in abi/"
 	@echo "make sol     compile the Solidity Echo and abi/*.sol with solc (npm, pinned); artifacts in examples/solidity-echo/out"
 	@echo "make fuzz    the decoder fuzz targets, FUZZ_SECONDS each (installs nightly and cargo-fuzz once; docs/fuzzing.md)"
@@ -130,6 +130,8 @@ bench: setup
 	$(CARGO) bench -p devnet --bench vs_anvil --no-run
 	$(CARGO) bench -p mos-e2e --bench messenger --no-run
 	$(CARGO) bench -p mos-e2e --bench burst --no-run
+	$(CARGO) bench -p mos-e2e --bench soak --no-run
+	$(CARGO) build --release -p mos-cli
 	@scripts/foundry-tool.sh anvil $(ANVIL_VERSION) >/dev/null
 	@{ \
 	  echo "# Benchmarks"; echo; \
@@ -172,6 +174,18 @@ bench: setup
 	  echo "A trickle of messages one at a time runs before the burst, for a hop's latency below capacity."; \
 	  echo "messages/s is 1 000 over the time."; echo; \
 	  $(CARGO) bench -q -p mos-e2e --bench burst || exit 1; echo; \
+	  echo "## Soak: 10 000 messages through faulty nodes, the messenger killed at random"; echo; \
+	  echo "The same network, every chain mining a block every 250 ms. Echo messages go out in waves of 200 on"; \
+	  echo "a route drawn at random (A → B, B → A, A → relay, relay → B) while a \`mos messenger --config\` process"; \
+	  echo "(the release binary, its SQLite store on disk) reaches each chain through a JSON-RPC fault proxy"; \
+	  echo "(\`mos_e2e::rpc_proxy\`): every 4 s one fault plan, drawn at random, applies on all three proxies"; \
+	  echo "(none, answers dropped, delayed, reordered, requests duplicated, JSON-RPC errors, HTTP 503, stale heads,"; \
+	  echo "broadcasts swallowed, nodes down and up). The process is killed with SIGKILL after 4 to 25 s, at"; \
+	  echo "random, and started again after up to 2 s. The soak ends when every message arrived (or fails after"; \
+	  echo "45 minutes), then checks each chain's events and the messenger's transactions. Memory is the"; \
+	  echo "process's resident set (\`VmRSS\`) at each sample, store size the database and its write-ahead log."; \
+	  echo "\`MOS_SOAK_MESSAGES\` and \`MOS_SOAK_SEED\` (default 2026: the same faults and kills) change the run."; echo; \
+	  MOS_BIN=$(CURDIR)/target/release/mos $(CARGO) bench -q -p mos-e2e --bench soak || exit 1; echo; \
 	  cat docs/benchmarks-notes.md; \
 	} > docs/benchmarks.md
 	@cat docs/benchmarks.md

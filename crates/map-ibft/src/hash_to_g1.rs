@@ -1,0 +1,148 @@
+//! BN254 hash-to-G1 as Atlas signs with it (MadNet's `HashToG1`, which mapprotocol/atlas imports
+//! from `github.com/MadBase/MadNet` v0.5.0) and MAP's `BGLS.hashToG1` verifies it: Fouque and
+//! Tibouchi's map applied to two field elements, each made of two keccak256 hashes of the
+//! message, and the two points added. The sign of y follows Wahby and Boneh's `sign0` of the
+//! field element (y negated above (p − 1)/2), as MAP's Solidity library does.
+
+use alloy_primitives::{keccak256, uint, U256};
+
+/// The BN254 base field's modulus p.
+pub const FIELD_MODULUS: U256 =
+    uint!(21888242871839275222246405745257275088696311157297823662689037894645226208583_U256);
+
+const P: U256 = FIELD_MODULUS;
+/// 2^256 mod p.
+const TWO_256_MOD_P: U256 = uint!(6350874878119819312338956282401532409788428879151445726012394534686998597021_U256);
+/// (−1 + √−3) / 2 mod p.
+const C1: U256 = uint!(2203960485148121921418603742825762020974279258880205651966_U256);
+/// √−3 mod p.
+const C2: U256 = uint!(4407920970296243842837207485651524041948558517760411303933_U256);
+/// 1/3 mod p.
+const C3: U256 = uint!(14592161914559516814830937163504850059130874104865215775126025263096817472389_U256);
+/// The curve's b: y² = x³ + 3.
+const CURVE_B: U256 = uint!(3_U256);
+
+/// A point of BN254's G1 in affine coordinates, as the `0x06`–`0x08` precompiles take it (the
+/// point at infinity is (0, 0)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct G1Point {
+    /// x.
+    pub x: U256,
+    /// y.
+    pub y: U256,
+}
+
+impl G1Point {
+    /// The point at infinity.
+    pub const INFINITY: Self = Self { x: U256::ZERO, y: U256::ZERO };
+
+    /// `x ‖ y`, 32 bytes each, big-endian.
+    pub fn to_bytes(&self) -> [u8; 64] {
+        let mut out = [0u8; 64];
+        out[..32].copy_from_slice(&self.x.to_be_bytes::<32>());
+        out[32..].copy_from_slice(&self.y.to_be_bytes::<32>());
+        out
+    }
+
+    /// Whether the point is on the curve (y² = x³ + 3), or at infinity.
+    pub fn is_on_curve(&self) -> bool {
+        *self == Self::INFINITY || (self.x < P && self.y < P && mul(self.y, self.y) == curve(self.x))
+    }
+
+    /// The sum of two points of the curve.
+    fn add(self, other: Self) -> Self {
+        if self == Self::INFINITY {
+            return other;
+        }
+        if other == Self::INFINITY {
+            return self;
+        }
+        let slope = if self.x == other.x {
+            if self.y != other.y || self.y.is_zero() {
+                return Self::INFINITY;
+            }
+            // The tangent: 3x² / 2y.
+            mul(mul(uint!(3_U256), mul(self.x, self.x)), invert(self.y.add_mod(self.y, P)))
+        } else {
+            mul(sub(other.y, self.y), invert(sub(other.x, self.x)))
+        };
+        let x = sub(sub(mul(slope, slope), self.x), other.x);
+        let y = sub(mul(slope, sub(self.x, x)), self.y);
+        Self { x, y }
+    }
+}
+
+/// `message` hashed to a point of G1.
+pub fn hash_to_g1(message: &[u8]) -> G1Point {
+    let first = base_to_g1(hash_to_base(message, 0x00, 0x01));
+    let second = base_to_g1(hash_to_base(message, 0x02, 0x03));
+    first.add(second)
+}
+
+/// A field element from two domain-separated keccak256 hashes of `message`, read as one 512-bit
+/// number `s0 · 2^256 + s1` reduced mod p.
+fn hash_to_base(message: &[u8], c0: u8, c1: u8) -> U256 {
+    let hash = |prefix: u8| {
+        let mut preimage = alloc::vec::Vec::with_capacity(1 + message.len());
+        preimage.push(prefix);
+        preimage.extend_from_slice(message);
+        U256::from_be_bytes(keccak256(preimage).0)
+    };
+    mul(hash(c0).reduce_mod(P), TWO_256_MOD_P).add_mod(hash(c1), P)
+}
+
+/// Fouque and Tibouchi's map of a field element to a point of the curve.
+fn base_to_g1(t: U256) -> G1Point {
+    let t2 = mul(t, t);
+    let t2_plus_4 = t2.add_mod(uint!(4_U256), P);
+    // 1 / (t² (t² + 4)); 0 for t = 0, as inversion by exponentiation gives.
+    let alpha = invert(mul(t2, t2_plus_4));
+    let x1 = sub(C1, mul(mul(C2, mul(t2, t2)), alpha));
+    let x2 = sub(P - uint!(1_U256), x1);
+    let x3 = sub(uint!(1_U256), mul(mul(C3, mul(mul(t2_plus_4, t2_plus_4), t2_plus_4)), alpha));
+    let (r1, r2) = (i32::from(legendre(curve(x1))), i32::from(legendre(curve(x2))));
+    // x1 when x1³ + 3 is a square, else x2 when x2³ + 3 is, else x3; the index as MAP computes
+    // it (truncating division, as Solidity's), so that the cases of a residue 0 agree too.
+    let x = match (r1 - 1) * (r2 - 3) / 4 + 1 {
+        1 => x1,
+        2 => x2,
+        _ => x3,
+    };
+    let y = sqrt(curve(x));
+    let y = if t > (P - uint!(1_U256)) >> 1 { sub(U256::ZERO, y) } else { y };
+    G1Point { x, y }
+}
+
+/// x³ + 3.
+fn curve(x: U256) -> U256 {
+    mul(mul(x, x), x).add_mod(CURVE_B, P)
+}
+
+fn mul(a: U256, b: U256) -> U256 {
+    a.mul_mod(b, P)
+}
+
+/// a − b mod p, for a and b below p.
+fn sub(a: U256, b: U256) -> U256 {
+    a.add_mod(P - b.reduce_mod(P), P)
+}
+
+fn invert(a: U256) -> U256 {
+    a.pow_mod(P - uint!(2_U256), P)
+}
+
+fn sqrt(a: U256) -> U256 {
+    a.pow_mod((P + uint!(1_U256)) >> 2, P)
+}
+
+/// 1 when `a` is a non-zero square mod p, −1 when it is not a square, 0 for 0.
+fn legendre(a: U256) -> i8 {
+    let s = a.pow_mod((P - uint!(1_U256)) >> 1, P);
+    if s.is_zero() {
+        0
+    } else if s == uint!(1_U256) {
+        1
+    } else {
+        -1
+    }
+}
