@@ -22,11 +22,14 @@ pub fn is_last_of_epoch(number: u64, epoch_size: u64) -> bool {
     number.checked_rem(epoch_size) == Some(0)
 }
 
-/// How many of `validators` must sign a block: `n − ⌊n/3⌋`, which is Atlas's `⌈2n/3⌉`
-/// (`MinQuorumSize`) and MAP's light node's threshold. More than two thirds for every `n` that
-/// is not a multiple of 3; for a multiple of 3, exactly two thirds (MAP's rule, kept).
+/// How many of `validators` must sign a block: more than two thirds, `⌊2n/3⌋ + 1`.
+///
+/// MAP's light node and Atlas (`MinQuorumSize`, `⌈2n/3⌉`) take `n − ⌊n/3⌋`, the same number
+/// unless `n` is a multiple of 3, where theirs is exactly two thirds and ours one more: a block
+/// signed by exactly two thirds of a set of 3, 6, 9… validators is refused here (the safer side; it
+/// costs liveness only while a third of the validators do not sign).
 pub fn quorum(validators: usize) -> usize {
-    validators - validators / 3
+    validators * 2 / 3 + 1
 }
 
 /// An epoch's validators, in their order (bit i of a bitmap is validator i).

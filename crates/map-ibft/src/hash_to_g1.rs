@@ -44,10 +44,22 @@ impl G1Point {
         out
     }
 
+    /// The point `x ‖ y` (32 bytes each, big-endian); `None` unless both are below p and the
+    /// point is on the curve or at infinity ((0, 0)). G1 has no cofactor: a point of the curve is
+    /// a point of G1.
+    pub fn from_bytes(bytes: &[u8; 64]) -> Option<Self> {
+        let point = Self { x: U256::from_be_slice(&bytes[..32]), y: U256::from_be_slice(&bytes[32..]) };
+        point.is_on_curve().then_some(point)
+    }
+
     /// Whether the point is on the curve (y² = x³ + 3), or at infinity.
     pub fn is_on_curve(&self) -> bool {
         *self == Self::INFINITY || (self.x < P && self.y < P && mul(self.y, self.y) == curve(self.x))
     }
+}
+
+impl core::ops::Add for G1Point {
+    type Output = Self;
 
     /// The sum of two points of the curve.
     fn add(self, other: Self) -> Self {
@@ -72,11 +84,23 @@ impl G1Point {
     }
 }
 
+impl core::ops::Neg for G1Point {
+    type Output = Self;
+
+    /// −P: (x, p − y).
+    fn neg(self) -> Self {
+        if self == Self::INFINITY {
+            return self;
+        }
+        Self { x: self.x, y: sub(U256::ZERO, self.y) }
+    }
+}
+
 /// `message` hashed to a point of G1.
 pub fn hash_to_g1(message: &[u8]) -> G1Point {
     let first = base_to_g1(hash_to_base(message, 0x00, 0x01));
     let second = base_to_g1(hash_to_base(message, 0x02, 0x03));
-    first.add(second)
+    first + second
 }
 
 /// A field element from two domain-separated keccak256 hashes of `message`, read as one 512-bit

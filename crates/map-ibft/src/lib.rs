@@ -13,7 +13,9 @@
 //! - [`block_hash`] (the aggregated seal emptied: what validators commit to), [`seal_hash`] (the
 //!   proposer's seal emptied too) and [`proposer_digest`] (what the proposer signs);
 //! - [`commit_message`]: what each validator BLS-signs; [`hash_to_g1`]: how it becomes a point;
-//! - [`epoch_of`], [`ValidatorSet::apply`]: epochs, and the set change an epoch's last block makes.
+//! - [`epoch_of`], [`ValidatorSet::apply`]: epochs, and the set change an epoch's last block makes;
+//! - [`verify_seal`]: a header's seals checked against its epoch's validators, the `0x01` and
+//!   `0x08` precompiles the caller's ([`Precompiles`]).
 //!
 //! No std: the Stylus light node links it.
 
@@ -28,6 +30,7 @@ mod hash_to_g1;
 mod header;
 mod rlp;
 mod seal;
+mod verify;
 
 pub use epoch::{epoch_of, is_last_of_epoch, quorum, ValidatorSet};
 pub use error::IbftError;
@@ -35,3 +38,4 @@ pub use extra::{AggregatedSeal, IstanbulExtra, G1_KEY_LENGTH, G2_KEY_LENGTH, SEA
 pub use hash_to_g1::{hash_to_g1, G1Point, FIELD_MODULUS};
 pub use header::AtlasHeader;
 pub use seal::{block_hash, commit_message, proposer_digest, seal_hash, MSG_COMMIT};
+pub use verify::{verify_seal, Precompiles, SealError, G2_GENERATOR};

@@ -2,7 +2,8 @@
 //! (`vectors/map-atlas/lightnode-fixtures.json`, from mapprotocol/map-contracts): the header
 //! hashes rebuilt byte for byte, the proposer's seal recovered to the coinbase, and each aggregated
 //! BLS seal checked with a pairing (arkworks' BN254, independent of this crate) against the
-//! validators of its epoch as the validator-set changes in the fixtures make them.
+//! validators of its epoch as the validator-set changes in the fixtures make them; then
+//! `verify_seal` on every header, and on headers an attacker changed.
 
 use std::sync::OnceLock;
 
@@ -11,8 +12,8 @@ use ark_bn254::{Bn254, Fq, Fq2, G1Affine, G1Projective, G2Affine};
 use ark_ec::{pairing::Pairing, AffineRepr, CurveGroup};
 use ark_ff::{PrimeField, Zero};
 use map_ibft::{
-    block_hash, commit_message, epoch_of, hash_to_g1, proposer_digest, quorum, seal_hash, AggregatedSeal, AtlasHeader,
-    IstanbulExtra, ValidatorSet, FIELD_MODULUS,
+    block_hash, commit_message, epoch_of, hash_to_g1, proposer_digest, quorum, seal_hash, verify_seal, AggregatedSeal,
+    AtlasHeader, IstanbulExtra, Precompiles, SealError, ValidatorSet, FIELD_MODULUS,
 };
 use serde_json::Value;
 
@@ -254,4 +255,120 @@ fn hash_to_g1_gives_points_of_g1_and_the_point_of_a_known_message() {
         assert!(point.is_on_curve() && point.x < FIELD_MODULUS);
         assert!(!g1(&point.to_bytes()).is_zero());
     }
+}
+
+/// The precompiles `verify_seal` needs, by libraries independent of this crate: alloy's
+/// secp256k1 recovery for `0x01`, arkworks' BN254 for `0x08` (refusing points off their curve or
+/// group, as EIP-197 does).
+struct Reference;
+
+impl Precompiles for Reference {
+    fn ecrecover(&self, digest: B256, v: u8, r: B256, s: B256) -> Option<Address> {
+        let signature = Signature::new(r.into(), s.into(), v == 28);
+        signature.recover_address_from_prehash(&digest).ok()
+    }
+
+    fn pairing(&self, input: &[u8]) -> Option<bool> {
+        let mut g1s = Vec::new();
+        let mut g2s = Vec::new();
+        for pair in input.chunks(192) {
+            let g1 = G1Affine::new_unchecked(fq(&pair[..32]), fq(&pair[32..64]));
+            let g1 = if pair[..64].iter().all(|b| *b == 0) { G1Affine::zero() } else { g1 };
+            let word = |i: usize| fq(&pair[64 + 32 * i..96 + 32 * i]);
+            let g2 = G2Affine::new_unchecked(Fq2::new(word(1), word(0)), Fq2::new(word(3), word(2)));
+            let g2 = if pair[64..].iter().all(|b| *b == 0) { G2Affine::zero() } else { g2 };
+            let valid = |on_curve: bool, in_group: bool| on_curve && in_group;
+            if !valid(g1.is_on_curve(), g1.is_in_correct_subgroup_assuming_on_curve())
+                || !valid(g2.is_on_curve(), g2.is_in_correct_subgroup_assuming_on_curve())
+            {
+                return None;
+            }
+            g1s.push(g1);
+            g2s.push(g2);
+        }
+        Some(Bn254::multi_pairing(g1s, g2s).is_zero())
+    }
+}
+
+/// Block `n`'s `aggPk` in the precompile's order: x imaginary, x real, y imaginary, y real.
+fn aggregated_key_bytes(n: u64) -> [u8; 128] {
+    let words: Vec<Vec<u8>> = part("aggpk", 2, n).as_array().unwrap().iter().map(bytes).collect();
+    [&words[1], &words[0], &words[3], &words[2]].map(|w| w.as_slice()).concat().try_into().unwrap()
+}
+
+/// `header` with its Istanbul extra changed by `change`.
+fn with_extra(header: &AtlasHeader, change: impl FnOnce(&mut IstanbulExtra)) -> AtlasHeader {
+    let (vanity, mut extra) = IstanbulExtra::from_extra_data(&header.extra).unwrap();
+    change(&mut extra);
+    AtlasHeader { extra: extra.to_extra_data(&vanity).into(), ..header.clone() }
+}
+
+#[test]
+fn verify_seal_accepts_every_header_of_the_fixtures_with_its_epochs_keys() {
+    for (first_epoch, blocks) in RUNS {
+        let mut set = first_set();
+        for &n in blocks {
+            let header = header(n);
+            let hash = verify_seal(&set.g1_keys, &header, &aggregated_key_bytes(n), &Reference);
+            assert_eq!(hash, Ok(block_hash(&header).unwrap()), "block {n} (from epoch {first_epoch})");
+            if map_ibft::is_last_of_epoch(n, EPOCH_SIZE) {
+                set = set.apply(&ist(n)).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn verify_seal_refuses_what_an_attacker_changes_with_a_reason() {
+    // Block 203000: five validators, four signed (bitmap 0x0f).
+    let (keys, header, key) = (first_set().g1_keys, header(203000), aggregated_key_bytes(203000));
+    let verify = |keys: &[[u8; 64]], header: &AtlasHeader, key: &[u8; 128]| verify_seal(keys, header, key, &Reference);
+    assert!(verify(&keys, &header, &key).is_ok());
+    let coinbase = header.coinbase;
+    // A field changed after sealing: the proposer's seal no longer matches.
+    let moved = AtlasHeader { receipt_hash: B256::repeat_byte(0x11), ..header.clone() };
+    assert_eq!(verify(&keys, &moved, &key), Err(SealError::ProposerSeal { coinbase }));
+    let forged_seal = with_extra(&header, |extra| {
+        let mut seal = extra.seal.to_vec();
+        seal[10] ^= 1;
+        extra.seal = seal.into();
+    });
+    assert_eq!(verify(&keys, &forged_seal, &key), Err(SealError::ProposerSeal { coinbase }));
+    // A bitmap claiming validator 4, who did not sign: the key given is not the signers'.
+    let claimed = with_extra(&header, |extra| extra.aggregated_seal.bitmap = U256::from(0x1f));
+    assert_eq!(verify(&keys, &claimed, &key), Err(SealError::AggregatedKey));
+    // Three of five: below the quorum of four.
+    let fewer = with_extra(&header, |extra| extra.aggregated_seal.bitmap = U256::from(0x07));
+    assert_eq!(verify(&keys, &fewer, &key), Err(SealError::BelowQuorum { signers: 3, validators: 5, quorum: 4 }));
+    // A bit beyond the set.
+    let beyond = with_extra(&header, |extra| extra.aggregated_seal.bitmap = U256::from(0x2f));
+    assert_eq!(verify(&keys, &beyond, &key), Err(SealError::BitmapBeyondSet { index: 5, validators: 5 }));
+    // Another block's signature by the same signers, and another round.
+    let other_signature = ist(204000).aggregated_seal.signature;
+    let forged = with_extra(&header, |extra| extra.aggregated_seal.signature = other_signature);
+    let hash = block_hash(&header).unwrap();
+    let round = ist(203000).aggregated_seal.round;
+    assert_eq!(verify(&keys, &forged, &key), Err(SealError::SignatureMismatch { block_hash: hash, round }));
+    let later = with_extra(&header, |extra| extra.aggregated_seal.round += U256::from(1));
+    assert_eq!(
+        verify(&keys, &later, &key),
+        Err(SealError::SignatureMismatch { block_hash: hash, round: round + U256::from(1) })
+    );
+    // A signature that is not a point.
+    let off_curve = with_extra(&header, |extra| extra.aggregated_seal.signature = vec![1u8; 64].into());
+    assert_eq!(verify(&keys, &off_curve, &key), Err(SealError::Signature));
+    // Another epoch's keys (epoch 204 lacks validator 4; 204000's aggPk for 203000).
+    assert_eq!(verify(&keys, &header, &aggregated_key_bytes(204000)), Err(SealError::AggregatedKey));
+    // A G2 key off its curve: the pairing precompile refuses it.
+    let mut off_twist = key;
+    off_twist[127] ^= 1;
+    assert_eq!(verify(&keys, &header, &off_twist), Err(SealError::G2Key));
+    // A stored validator key that is not a point of G1.
+    let mut bad_keys = keys.clone();
+    bad_keys[2][63] ^= 1;
+    assert_eq!(verify(&bad_keys, &header, &key), Err(SealError::ValidatorKey(2)));
+    // Exactly two thirds of a set of six is not enough (MAP would take it).
+    let six: Vec<[u8; 64]> = keys.iter().chain(&keys[..1]).copied().collect();
+    assert_eq!(quorum(6), 5);
+    assert_eq!(verify(&six, &header, &key), Err(SealError::BelowQuorum { signers: 4, validators: 6, quorum: 5 }));
 }

@@ -1,0 +1,169 @@
+//! A header's seals checked against its epoch's validators, as MAP's `LightNode` checks them
+//! (`_verifyHeaderSig`, `BGLS.checkAggPk`, `BGLS.checkSignature`): the proposer's ECDSA seal is
+//! the coinbase's; a quorum of the validators signed (the bitmap); the G2 key given with the
+//! header is the sum of the signers' keys (a pairing with the sum of their G1 keys); the
+//! aggregated signature is theirs of the block's commit message (a second pairing).
+//!
+//! The precompiles are the caller's ([`Precompiles`]): `0x01` and `0x08` on chain, other
+//! implementations in tests. Everything else (the bitmap, the key sum, hash-to-G1) is done here.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{hex, Address, B256};
+
+use crate::{
+    block_hash, commit_message, hash_to_g1, proposer_digest, quorum, AtlasHeader, G1Point, IbftError, IstanbulExtra,
+    G1_KEY_LENGTH, G2_KEY_LENGTH, SEAL_LENGTH,
+};
+
+/// BN254's G2 generator in the `0x08` precompile's order: x imaginary, x real, y imaginary, y real.
+pub const G2_GENERATOR: [u8; G2_KEY_LENGTH] = hex!(
+    "198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2"
+    "1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed"
+    "090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b"
+    "12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa"
+);
+
+/// What checking a seal needs of the chain: the `0x01` and `0x08` precompiles.
+pub trait Precompiles {
+    /// `ecrecover`: the signer of `digest` by `(v, r, s)` (v 27 or 28); `None` when there is none.
+    fn ecrecover(&self, digest: B256, v: u8, r: B256, s: B256) -> Option<Address>;
+
+    /// The BN254 pairing check of `input` (pairs of a G1 point, 64 bytes, and a G2 point, 128
+    /// bytes in [`G2_GENERATOR`]'s order): whether the product of the pairings is one; `None`
+    /// when the precompile refuses the input (a point not on its curve, or not in its group).
+    fn pairing(&self, input: &[u8]) -> Option<bool>;
+}
+
+/// Why a header's seal is not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SealError {
+    /// The header's `extraData` is not an Istanbul extra.
+    #[error("the header's Istanbul extra: {0}")]
+    Extra(#[from] IbftError),
+    /// The proposer's seal is not a 65-byte signature, or not the coinbase's.
+    #[error("the proposer's seal is not the coinbase's ({coinbase})")]
+    ProposerSeal {
+        /// The header's coinbase.
+        coinbase: Address,
+    },
+    /// The bitmap names a validator the epoch does not have.
+    #[error("the aggregated seal's bitmap names validator {index}, of a set of {validators}")]
+    BitmapBeyondSet {
+        /// The highest validator it names.
+        index: usize,
+        /// The epoch's validators.
+        validators: usize,
+    },
+    /// Fewer validators signed than a quorum.
+    #[error("{signers} of the epoch's {validators} validators signed; at least {quorum} must")]
+    BelowQuorum {
+        /// How many signed.
+        signers: usize,
+        /// The epoch's validators.
+        validators: usize,
+        /// How many must.
+        quorum: usize,
+    },
+    /// A validator's stored G1 key is not a point of G1.
+    #[error("validator {0}'s G1 key is not a point of G1")]
+    ValidatorKey(usize),
+    /// The aggregated signature is not a point of G1.
+    #[error("the aggregated signature is not a point of G1")]
+    Signature,
+    /// The G2 key given is not the sum of the signers' keys.
+    #[error("the aggregated G2 key is not the sum of the signers' keys")]
+    AggregatedKey,
+    /// The aggregated signature is not the signers' of this block's commit message.
+    #[error("the aggregated signature is not the signers' of block {block_hash} in round {round}")]
+    SignatureMismatch {
+        /// The block hash.
+        block_hash: B256,
+        /// The round.
+        round: alloy_primitives::U256,
+    },
+    /// The pairing precompile refused its input: the G2 key is not a point of G2.
+    #[error("the aggregated G2 key is not a point of G2")]
+    G2Key,
+}
+
+/// Checks `header`'s seals against the G1 keys of its epoch's validators (in their order) and
+/// the signers' summed G2 key `aggregated_key` given with it. The block hash, when they hold.
+///
+/// # Errors
+/// A [`SealError`] naming the first check that fails, in the order the module lists them.
+pub fn verify_seal(
+    validators: &[[u8; G1_KEY_LENGTH]],
+    header: &AtlasHeader,
+    aggregated_key: &[u8; G2_KEY_LENGTH],
+    precompiles: &impl Precompiles,
+) -> Result<B256, SealError> {
+    let (_, extra) = IstanbulExtra::from_extra_data(&header.extra)?;
+    let hash = block_hash(header)?;
+    check_proposer(header, &extra, precompiles)?;
+    let seal = &extra.aggregated_seal;
+    let bits = seal.bitmap.bit_len();
+    if bits > validators.len() {
+        return Err(SealError::BitmapBeyondSet { index: bits - 1, validators: validators.len() });
+    }
+    let signers: Vec<usize> = (0..validators.len()).filter(|index| seal.bitmap.bit(*index)).collect();
+    let needed = quorum(validators.len());
+    if signers.len() < needed {
+        return Err(SealError::BelowQuorum { signers: signers.len(), validators: validators.len(), quorum: needed });
+    }
+    let mut signers_key = G1Point::INFINITY;
+    for &index in &signers {
+        let key = G1Point::from_bytes(&validators[index]).ok_or(SealError::ValidatorKey(index))?;
+        signers_key = signers_key + key;
+    }
+    let signature: &[u8; 64] = seal.signature.as_ref().try_into().map_err(|_| SealError::Signature)?;
+    let signature = G1Point::from_bytes(signature).ok_or(SealError::Signature)?;
+    let generator = G1Point { x: alloy_primitives::U256::from(1), y: alloy_primitives::U256::from(2) };
+    // e(Σ signers' G1 keys, G2) · e(−G1, aggPk) = 1: aggPk has the signers' secret keys' sum.
+    if !pairs_to_one(precompiles, signers_key, -generator, aggregated_key)? {
+        return Err(SealError::AggregatedKey);
+    }
+    // e(σ, G2) · e(−H(m), aggPk) = 1: σ is the signers' signature of m.
+    let message = hash_to_g1(&commit_message(hash, seal.round));
+    if !pairs_to_one(precompiles, signature, -message, aggregated_key)? {
+        return Err(SealError::SignatureMismatch { block_hash: hash, round: seal.round });
+    }
+    Ok(hash)
+}
+
+/// Checks that the proposer's seal is the coinbase's signature of the proposer digest.
+fn check_proposer(
+    header: &AtlasHeader,
+    extra: &IstanbulExtra,
+    precompiles: &impl Precompiles,
+) -> Result<(), SealError> {
+    let refused = SealError::ProposerSeal { coinbase: header.coinbase };
+    if extra.seal.len() != SEAL_LENGTH {
+        return Err(refused);
+    }
+    let v = match extra.seal[64] {
+        v @ (0 | 1) => v + 27,
+        v @ (27 | 28) => v,
+        _ => return Err(refused),
+    };
+    let (r, s) = (B256::from_slice(&extra.seal[..32]), B256::from_slice(&extra.seal[32..64]));
+    match precompiles.ecrecover(proposer_digest(header)?, v, r, s) {
+        Some(signer) if signer == header.coinbase => Ok(()),
+        _ => Err(refused),
+    }
+}
+
+/// e(a, G2) · e(b, key) = 1, by the precompile.
+fn pairs_to_one(
+    precompiles: &impl Precompiles,
+    a: G1Point,
+    b: G1Point,
+    key: &[u8; G2_KEY_LENGTH],
+) -> Result<bool, SealError> {
+    let mut input = Vec::with_capacity(384);
+    input.extend_from_slice(&a.to_bytes());
+    input.extend_from_slice(&G2_GENERATOR);
+    input.extend_from_slice(&b.to_bytes());
+    input.extend_from_slice(key);
+    precompiles.pairing(&input).ok_or(SealError::G2Key)
+}
