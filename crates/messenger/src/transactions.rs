@@ -129,6 +129,10 @@ struct Nonces {
     /// nonce is broadcast again with when the node lost it, recorded or not (an attestation is
     /// not recorded).
     broadcast: BTreeMap<u64, SignedTransaction>,
+    /// Whether `head` counts as stuck because the node held nothing above its mined nonce when
+    /// this manager started, though the store recorded nonces past it (not because it was seen
+    /// not moving).
+    lost_at_start: bool,
 }
 
 /// The most nonces [`TransactionManager::fill_gap`] moves in one call: a longer run goes on at the
@@ -237,7 +241,7 @@ impl TransactionManager {
         let mut nonces = self.nonces.lock().await;
         let nonce = match nonces.next {
             Some(nonce) => nonce,
-            None => self.first_nonce().await?,
+            None => self.first_nonce(&mut nonces).await?,
         };
         let unsigned = Unsigned { to: kind, input, value: U256::ZERO, nonce, gas_limit, fees };
         let signed = self.sender.sign_with(unsigned).await?;
@@ -332,6 +336,12 @@ impl TransactionManager {
             }
         };
         if now.saturating_sub(since) < millis(self.stuck_after).saturating_mul(2) {
+            return Ok(Vec::new());
+        }
+        if std::mem::take(&mut nonces.lost_at_start) && self.sender.pending_nonce().await? > mined_nonce {
+            // The node holds a transaction at the lowest nonce now (a recorded one broadcast again
+            // since the start): it is waited for as any other.
+            nonces.head = Some((mined_nonce, now));
             return Ok(Vec::new());
         }
         nonces.head = Some((mined_nonce, now));
@@ -466,11 +476,22 @@ impl TransactionManager {
         Ok(broadcast)
     }
 
-    /// The nonce to start from: the higher of the store's and the node's.
-    async fn first_nonce(&self) -> Result<u64, SendError> {
+    /// The nonce to start from: the higher of the store's and the node's. When the store's is
+    /// higher and the node holds nothing unmined, the node lost what an earlier run signed
+    /// between them (a killed process, a node that lost its pool): nothing will move those
+    /// nonces, and they count as stuck at once ([`TransactionManager::fill_gap`] moves them at its
+    /// next look) rather than after the stuck timeout, which a messenger restarted more often than
+    /// that would never reach.
+    async fn first_nonce(&self, nonces: &mut Nonces) -> Result<u64, SendError> {
         let pending = self.sender.pending_nonce().await?;
         let recorded = self.store.next_nonce(self.sender.chain_id(), self.sender.address()).await?;
-        Ok(recorded.map_or(pending, |recorded| recorded.max(pending)))
+        let next = recorded.map_or(pending, |recorded| recorded.max(pending));
+        if next > pending && self.sender.chain().mined_nonce(self.sender.address()).await? == pending {
+            let stuck_since = now_ms().saturating_sub(millis(self.stuck_after).saturating_mul(2));
+            nonces.head = Some((pending, stuck_since));
+            nonces.lost_at_start = true;
+        }
+        Ok(next)
     }
 
     /// The node's fee suggestion, lowered to the cap, asked again after the policy's refresh time.

@@ -117,6 +117,14 @@ async fn unstick(manager: &TransactionManager, stuck_after: Duration) -> Vec<Uns
     moved
 }
 
+/// Has `manager`, restarted on nonces the node lost, move them at its first look
+/// ([`TransactionManager::fill_gap`]): what it did, nonce by nonce.
+async fn unstick_after_restart(manager: &TransactionManager) -> Vec<Unstuck> {
+    let moved = manager.fill_gap().await.unwrap();
+    assert!(!moved.is_empty(), "the nonces a restart lost are moved at once");
+    moved
+}
+
 /// Mines the pool in one block, and checks that it held three transactions, that each of
 /// `submissions` is mined, and that no nonce is left open.
 async fn mine_all(setup: &Setup, manager: &TransactionManager, submissions: &[&Submission]) {
@@ -286,7 +294,7 @@ async fn a_lost_nonce_a_restarted_manager_has_no_transaction_for_is_filled_by_a_
     let next = send_recorded(&manager, store, &deliveries[1]).await;
     assert_eq!((recorded.nonce, next.nonce), (1, 2));
     assert!(setup.pending().is_empty(), "both wait for nonce 0");
-    let [Unstuck::Filled(filler)] = unstick(&manager, stuck_after).await[..] else { panic!("the gap is not filled") };
+    let [Unstuck::Filled(filler)] = unstick_after_restart(&manager).await[..] else { panic!("the gap is not filled") };
     assert_eq!(setup.pending(), [filler, recorded.transaction, next.transaction], "the filler, then the others");
     mine_all(&setup, &manager, &[&recorded, &next]).await;
     setup.server.stop();
@@ -314,7 +322,7 @@ async fn runs_of_nonces_a_restart_lost_are_filled_in_one_look_and_the_recorded_o
     let sixth = send_recorded(&manager, store, &deliveries[2]).await;
     assert_eq!((second.nonce, fifth.nonce, sixth.nonce), (2, 5, 6));
     assert!(setup.pending().is_empty(), "everything waits for nonce 0");
-    let moved = unstick(&manager, stuck_after).await;
+    let moved = unstick_after_restart(&manager).await;
     let fillers: Vec<B256> = moved
         .iter()
         .map(|unstuck| match unstuck {
