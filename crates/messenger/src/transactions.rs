@@ -133,6 +133,9 @@ struct Nonces {
     /// this manager started, though the store recorded nonces past it (not because it was seen
     /// not moving).
     lost_at_start: bool,
+    /// Whether the last look moved [`MAX_MOVED_PER_LOOK`] nonces and left more the node lacks:
+    /// the next look goes on at once.
+    filling: bool,
 }
 
 /// The most nonces [`TransactionManager::fill_gap`] moves in one call: a longer run goes on at the
@@ -311,8 +314,8 @@ impl TransactionManager {
     /// lowest is stuck, nothing else moves those (transactions lost with a killed process or a
     /// node's pool leave runs of them), and filling one per timeout would leave the account stuck
     /// for as many timeouts. Each is moved as [`TransactionManager::move_nonce`] says, at most
-    /// [`MAX_MOVED_PER_LOOK`] per call. What was done, lowest nonce first; nothing when no nonce
-    /// was stuck.
+    /// [`MAX_MOVED_PER_LOOK`] per call; a longer run goes on at the next call, without waiting
+    /// again. What was done, lowest nonce first; nothing when no nonce was stuck.
     ///
     /// # Errors
     /// [`SendError::Chain`] when the node cannot be asked or refuses the transfer,
@@ -335,7 +338,8 @@ impl TransactionManager {
                 return Ok(Vec::new());
             }
         };
-        if now.saturating_sub(since) < millis(self.stuck_after).saturating_mul(2) {
+        let going_on = std::mem::take(&mut nonces.filling);
+        if !going_on && now.saturating_sub(since) < millis(self.stuck_after).saturating_mul(2) {
             return Ok(Vec::new());
         }
         if std::mem::take(&mut nonces.lost_at_start) && self.sender.pending_nonce().await? > mined_nonce {
@@ -346,7 +350,8 @@ impl TransactionManager {
         }
         nonces.head = Some((mined_nonce, now));
         let mut moved = Vec::new();
-        let mut nonce = mined_nonce;
+        // Going on with a run: from the first nonce the node lacks (the lowest is moved already).
+        let mut nonce = if going_on { self.sender.pending_nonce().await? } else { mined_nonce };
         while nonce < next && moved.len() < MAX_MOVED_PER_LOOK {
             moved.push(self.move_nonce(&mut nonces, nonce).await?);
             // The node's count with its pool: past this nonce, and past what was held back behind
@@ -357,6 +362,7 @@ impl TransactionManager {
             }
             nonce = pending;
         }
+        nonces.filling = moved.len() == MAX_MOVED_PER_LOOK && nonce < next;
         Ok(moved)
     }
 

@@ -13,7 +13,7 @@ use devnet::{rpc::RpcServer, Chain, ChainConfig};
 use mos_messenger::{
     config::GasPolicy,
     store::{self, Delivery, Lease, NewDelivery, RouteKey, Store, StoreError, Submission},
-    transactions::{GasLimit, Resent, SendError, TransactionManager, TransactionState, Unstuck},
+    transactions::{GasLimit, Resent, SendError, TransactionManager, TransactionState, Unstuck, MAX_MOVED_PER_LOOK},
 };
 use mos_rpc::{decode_signed, Node, Sender};
 
@@ -339,6 +339,32 @@ async fn runs_of_nonces_a_restart_lost_are_filled_in_one_look_and_the_recorded_o
         assert!(matches!(resolve(&manager, recorded).await, TransactionState::Mined(_)));
     }
     assert_eq!(manager.fill_gap().await.unwrap(), [], "nothing open");
+    setup.server.stop();
+}
+
+#[tokio::test]
+async fn a_run_longer_than_one_look_moves_goes_on_at_the_next_look() {
+    let setup = Setup::new("gap-long").await;
+    let store = &setup.store;
+    let (_, deliveries) = deliveries(store, 2).await;
+    // A stuck timeout the test never reaches: only the restart and the run's length move nonces.
+    let first = setup.manager(GasPolicy::default(), LONG);
+    let lost = MAX_MOVED_PER_LOOK + 6;
+    send(&first, lost, &Mutex::new(Vec::new())).await;
+    let recorded = send_recorded(&first, store, &deliveries[0]).await;
+    drop(first);
+    setup.chain.lock().unwrap().drop_pending();
+    let manager = setup.manager(GasPolicy::default(), LONG);
+    assert!(matches!(resolve(&manager, &recorded).await, TransactionState::InFlight(Resent::Nothing)));
+    let next = send_recorded(&manager, store, &deliveries[1]).await;
+    assert_eq!(manager.fill_gap().await.unwrap().len(), MAX_MOVED_PER_LOOK, "the first look's share");
+    let rest = manager.fill_gap().await.unwrap();
+    assert_eq!(rest.len(), 6, "the rest, at the next look: {rest:?}");
+    assert_eq!(setup.pending().len(), lost + 2, "every nonce, the two recorded ones too");
+    assert_eq!(setup.mine(), lost + 2);
+    for recorded in [&recorded, &next] {
+        assert!(matches!(resolve(&manager, recorded).await, TransactionState::Mined(_)));
+    }
     setup.server.stop();
 }
 
