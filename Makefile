@@ -76,7 +76,7 @@ fmt:
 
 # Every Stylus program of the workspace, built to deployable bytes (target/stylus/programs) and
 # checked against Nitro's limits; fails when one breaks them. The MOS programs join this list.
-STYLUS_PROGRAMS := mos-dest mos-relay fee-service mos-light-node mos-light-client-manager mos-echo mos-test-light-node mos-test-token mos-test-target test-probe test-caller test-nest test-reentry-guarded test-reentry-open
+STYLUS_PROGRAMS := mos-dest mos-relay fee-service mos-light-node mos-map-light-node mos-light-client-manager mos-echo mos-test-light-node mos-test-token mos-test-target test-probe test-caller test-nest test-reentry-guarded test-reentry-open
 wasm: setup
 	$(CARGO) run -q -p stylus-build -- --locked $(STYLUS_PROGRAMS) --sizes-md target/stylus/sizes.md
 
@@ -180,7 +180,7 @@ bench: setup
 	  echo "(the release binary, its SQLite store on disk) reaches each chain through a JSON-RPC fault proxy"; \
 	  echo "(\`mos_e2e::rpc_proxy\`): every 4 s one fault plan, drawn at random, applies on all three proxies"; \
 	  echo "(none, answers dropped, delayed, reordered, requests duplicated, JSON-RPC errors, HTTP 503, stale heads,"; \
-	  echo "broadcasts swallowed, nodes down and up). The process is killed with SIGKILL after 4 to 25 s, at"; \
+	  echo "broadcasts swallowed, nodes down and up). The process is killed with SIGKILL after 10 to 60 s, at"; \
 	  echo "random, and started again after up to 2 s. The soak ends when every message arrived (or fails after"; \
 	  echo "45 minutes), then checks each chain's events and the messenger's transactions. Memory is the"; \
 	  echo "process's resident set (\`VmRSS\`) at each sample, store size the database and its write-ahead log."; \

@@ -117,3 +117,37 @@ pub enum ProofError {
     #[error("invalid receipt proof: {0}")]
     Mpt(#[from] MptError),
 }
+
+impl MptError {
+    /// What went wrong, as `<what> at depth <n>` (and the bad node's reason), written without
+    /// `core::fmt`, which would cost a Stylus program kilobytes: what a light node reports.
+    pub fn message(&self) -> alloc::vec::Vec<u8> {
+        let (what, depth, detail) = match *self {
+            Self::MissingNode { depth, .. } => ("missing node", Some(depth), ""),
+            Self::WrongHash { depth, .. } => ("wrong node hash", Some(depth), ""),
+            Self::BadNode { depth, reason } => ("bad node", Some(depth), reason),
+            Self::KeyMismatch { depth } => ("key mismatch", Some(depth), ""),
+            Self::Absent { depth } => ("key absent", Some(depth), ""),
+            Self::UnusedNodes(_) => ("nodes after the receipt", None, ""),
+        };
+        let mut message = what.as_bytes().to_vec();
+        if let Some(depth) = depth {
+            message.extend_from_slice(b" at depth ");
+            push_decimal(&mut message, depth);
+        }
+        if !detail.is_empty() {
+            message.extend_from_slice(b" (");
+            message.extend_from_slice(detail.as_bytes());
+            message.push(b')');
+        }
+        message
+    }
+}
+
+/// Appends `n` in decimal, without `core::fmt`.
+pub fn push_decimal(out: &mut alloc::vec::Vec<u8>, n: usize) {
+    if n >= 10 {
+        push_decimal(out, n / 10);
+    }
+    out.push(b'0' + (n % 10) as u8);
+}

@@ -7,6 +7,7 @@
 //!   with the EIP-712 structs it verifies ([`HeaderAttestation`], [`CommitteeRotation`]) and the
 //!   arguments of `updateBlockHeader` / `updateLightClient` ([`SignedHeader`], [`SignedRotation`]).
 //! - [`ILightClientManagerAdmin`]: the manager's registry of light nodes.
+//! - [`IMapLightNode`]: the light node of the MAP relay chain's consensus (`mos-map-light-node`).
 
 #![allow(missing_docs)] // the `sol!` expansion documents what it generates from the NatSpec comments
 
@@ -28,6 +29,10 @@ sol!(
     #[sol(all_derives)]
     "sol/ILightClientManagerAdmin.sol"
 );
+sol!(
+    #[sol(all_derives)]
+    "sol/IMapLightNode.sol"
+);
 
 /// The Solidity sources above, as they are: what `abi/` ships and what each light-client
 /// program's `cargo stylus export-abi` prints.
@@ -41,4 +46,6 @@ pub mod solidity {
     pub const ICommitteeLightNode: &str = include_str!("../sol/ICommitteeLightNode.sol");
     /// `sol/ILightClientManagerAdmin.sol`.
     pub const ILightClientManagerAdmin: &str = include_str!("../sol/ILightClientManagerAdmin.sol");
+    /// `sol/IMapLightNode.sol`.
+    pub const IMapLightNode: &str = include_str!("../sol/IMapLightNode.sol");
 }

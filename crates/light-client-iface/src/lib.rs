@@ -27,7 +27,7 @@ pub mod proof;
 mod receipt;
 mod rlp;
 
-pub use error::{MptError, ProofError, RlpError};
+pub use error::{push_decimal, MptError, ProofError, RlpError};
 pub use header::Header;
 pub use log::{encode_log_list, LogIter, LogList, LogView};
 pub use mpt::{index_key, verify_proof, EMPTY_ROOT};

@@ -61,9 +61,7 @@ impl ValidatorSet {
     /// not have; [`IbftError::ItemCount`] when the added addresses and keys differ in number.
     pub fn apply(&self, extra: &IstanbulExtra) -> Result<Self, IbftError> {
         let removed = extra.removed_validators;
-        if removed.bit_len() > self.len() {
-            return Err(IbftError::RemovedBeyondSet { index: removed.bit_len() - 1, size: self.len() });
-        }
+        check_removal(removed, self.len())?;
         let added = extra.added_validators.len();
         if extra.added_public_keys.len() != added || extra.added_g1_public_keys.len() != added {
             return Err(IbftError::ItemCount {
@@ -82,6 +80,30 @@ impl ValidatorSet {
         next.g1_keys.extend_from_slice(&extra.added_g1_public_keys);
         Ok(next)
     }
+}
+
+/// The G1 keys of the next epoch's validators: `keys`, the current epoch's, changed by the Istanbul
+/// extra of its last block (what a light node that stores G1 keys only keeps, as MAP's does).
+///
+/// # Errors
+/// [`IbftError::RemovedBeyondSet`] when the removal bitmap names a validator `keys` lacks.
+pub fn next_g1_keys(
+    keys: &[[u8; G1_KEY_LENGTH]],
+    extra: &IstanbulExtra,
+) -> Result<Vec<[u8; G1_KEY_LENGTH]>, IbftError> {
+    let removed = extra.removed_validators;
+    check_removal(removed, keys.len())?;
+    let mut next = kept(keys, removed);
+    next.extend_from_slice(&extra.added_g1_public_keys);
+    Ok(next)
+}
+
+/// Checks that the removal bitmap `removed` names validators of a set of `size` only.
+fn check_removal(removed: U256, size: usize) -> Result<(), IbftError> {
+    if removed.bit_len() > size {
+        return Err(IbftError::RemovedBeyondSet { index: removed.bit_len() - 1, size });
+    }
+    Ok(())
 }
 
 /// The items whose bit is clear in `removed`, in their order.

@@ -6,11 +6,12 @@
 
 use alloy_primitives::{keccak256, uint, U256};
 
+use crate::field::Fp;
+
 /// The BN254 base field's modulus p.
 pub const FIELD_MODULUS: U256 =
     uint!(21888242871839275222246405745257275088696311157297823662689037894645226208583_U256);
 
-const P: U256 = FIELD_MODULUS;
 /// 2^256 mod p.
 const TWO_256_MOD_P: U256 = uint!(6350874878119819312338956282401532409788428879151445726012394534686998597021_U256);
 /// (−1 + √−3) / 2 mod p.
@@ -19,8 +20,6 @@ const C1: U256 = uint!(220396048514812192141860374282576202097427925888020565196
 const C2: U256 = uint!(4407920970296243842837207485651524041948558517760411303933_U256);
 /// 1/3 mod p.
 const C3: U256 = uint!(14592161914559516814830937163504850059130874104865215775126025263096817472389_U256);
-/// The curve's b: y² = x³ + 3.
-const CURVE_B: U256 = uint!(3_U256);
 
 /// A point of BN254's G1 in affine coordinates, as the `0x06`–`0x08` precompiles take it (the
 /// point at infinity is (0, 0)).
@@ -54,7 +53,18 @@ impl G1Point {
 
     /// Whether the point is on the curve (y² = x³ + 3), or at infinity.
     pub fn is_on_curve(&self) -> bool {
-        *self == Self::INFINITY || (self.x < P && self.y < P && mul(self.y, self.y) == curve(self.x))
+        if *self == Self::INFINITY {
+            return true;
+        }
+        if self.x >= FIELD_MODULUS || self.y >= FIELD_MODULUS {
+            return false;
+        }
+        let y = Fp::new(self.y);
+        y.mul(y) == curve(Fp::new(self.x))
+    }
+
+    fn from_field(x: Fp, y: Fp) -> Self {
+        Self { x: x.value(), y: y.value() }
     }
 }
 
@@ -69,18 +79,20 @@ impl core::ops::Add for G1Point {
         if other == Self::INFINITY {
             return self;
         }
-        let slope = if self.x == other.x {
-            if self.y != other.y || self.y.is_zero() {
+        let (x1, y1, x2, y2) = (Fp::new(self.x), Fp::new(self.y), Fp::new(other.x), Fp::new(other.y));
+        let slope = if x1 == x2 {
+            if y1 != y2 || y1.is_zero() {
                 return Self::INFINITY;
             }
             // The tangent: 3x² / 2y.
-            mul(mul(uint!(3_U256), mul(self.x, self.x)), invert(self.y.add_mod(self.y, P)))
+            let three_x2 = x1.mul(x1).mul(Fp::new(uint!(3_U256)));
+            three_x2.mul(y1.add(y1).invert())
         } else {
-            mul(sub(other.y, self.y), invert(sub(other.x, self.x)))
+            y2.sub(y1).mul(x2.sub(x1).invert())
         };
-        let x = sub(sub(mul(slope, slope), self.x), other.x);
-        let y = sub(mul(slope, sub(self.x, x)), self.y);
-        Self { x, y }
+        let x = slope.mul(slope).sub(x1).sub(x2);
+        let y = slope.mul(x1.sub(x)).sub(y1);
+        Self::from_field(x, y)
     }
 }
 
@@ -92,7 +104,7 @@ impl core::ops::Neg for G1Point {
         if self == Self::INFINITY {
             return self;
         }
-        Self { x: self.x, y: sub(U256::ZERO, self.y) }
+        Self::from_field(Fp::new(self.x), Fp::new(self.y).neg())
     }
 }
 
@@ -105,25 +117,26 @@ pub fn hash_to_g1(message: &[u8]) -> G1Point {
 
 /// A field element from two domain-separated keccak256 hashes of `message`, read as one 512-bit
 /// number `s0 · 2^256 + s1` reduced mod p.
-fn hash_to_base(message: &[u8], c0: u8, c1: u8) -> U256 {
+fn hash_to_base(message: &[u8], c0: u8, c1: u8) -> Fp {
     let hash = |prefix: u8| {
         let mut preimage = alloc::vec::Vec::with_capacity(1 + message.len());
         preimage.push(prefix);
         preimage.extend_from_slice(message);
-        U256::from_be_bytes(keccak256(preimage).0)
+        Fp::new(U256::from_be_bytes(keccak256(preimage).0))
     };
-    mul(hash(c0).reduce_mod(P), TWO_256_MOD_P).add_mod(hash(c1), P)
+    hash(c0).mul(Fp::new(TWO_256_MOD_P)).add(hash(c1))
 }
 
 /// Fouque and Tibouchi's map of a field element to a point of the curve.
-fn base_to_g1(t: U256) -> G1Point {
-    let t2 = mul(t, t);
-    let t2_plus_4 = t2.add_mod(uint!(4_U256), P);
+fn base_to_g1(t: Fp) -> G1Point {
+    let one = Fp::new(uint!(1_U256));
+    let t2 = t.mul(t);
+    let t2_plus_4 = t2.add(Fp::new(uint!(4_U256)));
     // 1 / (t² (t² + 4)); 0 for t = 0, as inversion by exponentiation gives.
-    let alpha = invert(mul(t2, t2_plus_4));
-    let x1 = sub(C1, mul(mul(C2, mul(t2, t2)), alpha));
-    let x2 = sub(P - uint!(1_U256), x1);
-    let x3 = sub(uint!(1_U256), mul(mul(C3, mul(mul(t2_plus_4, t2_plus_4), t2_plus_4)), alpha));
+    let alpha = t2.mul(t2_plus_4).invert();
+    let x1 = Fp::new(C1).sub(Fp::new(C2).mul(t2.mul(t2)).mul(alpha));
+    let x2 = one.add(x1).neg();
+    let x3 = one.sub(Fp::new(C3).mul(t2_plus_4.mul(t2_plus_4).mul(t2_plus_4)).mul(alpha));
     let (r1, r2) = (i32::from(legendre(curve(x1))), i32::from(legendre(curve(x2))));
     // x1 when x1³ + 3 is a square, else x2 when x2³ + 3 is, else x3; the index as MAP computes
     // it (truncating division, as Solidity's), so that the cases of a residue 0 agree too.
@@ -132,39 +145,22 @@ fn base_to_g1(t: U256) -> G1Point {
         2 => x2,
         _ => x3,
     };
-    let y = sqrt(curve(x));
-    let y = if t > (P - uint!(1_U256)) >> 1 { sub(U256::ZERO, y) } else { y };
-    G1Point { x, y }
+    let y = curve(x).pow((FIELD_MODULUS + uint!(1_U256)) >> 2);
+    let y = if t.value() > (FIELD_MODULUS - uint!(1_U256)) >> 1 { y.neg() } else { y };
+    G1Point::from_field(x, y)
 }
 
 /// x³ + 3.
-fn curve(x: U256) -> U256 {
-    mul(mul(x, x), x).add_mod(CURVE_B, P)
-}
-
-fn mul(a: U256, b: U256) -> U256 {
-    a.mul_mod(b, P)
-}
-
-/// a − b mod p, for a and b below p.
-fn sub(a: U256, b: U256) -> U256 {
-    a.add_mod(P - b.reduce_mod(P), P)
-}
-
-fn invert(a: U256) -> U256 {
-    a.pow_mod(P - uint!(2_U256), P)
-}
-
-fn sqrt(a: U256) -> U256 {
-    a.pow_mod((P + uint!(1_U256)) >> 2, P)
+fn curve(x: Fp) -> Fp {
+    x.mul(x).mul(x).add(Fp::new(uint!(3_U256)))
 }
 
 /// 1 when `a` is a non-zero square mod p, −1 when it is not a square, 0 for 0.
-fn legendre(a: U256) -> i8 {
-    let s = a.pow_mod((P - uint!(1_U256)) >> 1, P);
+fn legendre(a: Fp) -> i8 {
+    let s = a.pow((FIELD_MODULUS - uint!(1_U256)) >> 1);
     if s.is_zero() {
         0
-    } else if s == uint!(1_U256) {
+    } else if s == Fp::new(uint!(1_U256)) {
         1
     } else {
         -1

@@ -23,16 +23,19 @@
 
 extern crate alloc;
 
+mod envelope;
 mod epoch;
 mod error;
 mod extra;
+mod field;
 mod hash_to_g1;
 mod header;
 mod rlp;
 mod seal;
 mod verify;
 
-pub use epoch::{epoch_of, is_last_of_epoch, quorum, ValidatorSet};
+pub use envelope::{SealedHeader, SealedReceiptProof};
+pub use epoch::{epoch_of, is_last_of_epoch, next_g1_keys, quorum, ValidatorSet};
 pub use error::IbftError;
 pub use extra::{AggregatedSeal, IstanbulExtra, G1_KEY_LENGTH, G2_KEY_LENGTH, SEAL_LENGTH, VANITY_LENGTH};
 pub use hash_to_g1::{hash_to_g1, G1Point, FIELD_MODULUS};

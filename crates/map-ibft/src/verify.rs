@@ -10,6 +10,7 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{hex, Address, B256};
+use light_client_iface::push_decimal;
 
 use crate::{
     block_hash, commit_message, hash_to_g1, proposer_digest, quorum, AtlasHeader, G1Point, IbftError, IstanbulExtra,
@@ -85,6 +86,45 @@ pub enum SealError {
     /// The pairing precompile refused its input: the G2 key is not a point of G2.
     #[error("the aggregated G2 key is not a point of G2")]
     G2Key,
+}
+
+impl SealError {
+    /// What went wrong, written without `core::fmt` (which would cost a Stylus program
+    /// kilobytes): the counts and indexes of the `Display` text, not its hashes and addresses.
+    pub fn message(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut text = |part: &str| out.extend_from_slice(part.as_bytes());
+        match *self {
+            Self::Extra(_) => text("the header's Istanbul extra is malformed"),
+            Self::ProposerSeal { .. } => text("the proposer's seal is not the coinbase's"),
+            Self::BitmapBeyondSet { index, validators } => {
+                text("the aggregated seal's bitmap names validator ");
+                push_decimal(&mut out, index);
+                out.extend_from_slice(b", of a set of ");
+                push_decimal(&mut out, validators);
+            }
+            Self::BelowQuorum { signers, validators, quorum } => {
+                push_decimal(&mut out, signers);
+                out.extend_from_slice(b" of the epoch's ");
+                push_decimal(&mut out, validators);
+                out.extend_from_slice(b" validators signed; at least ");
+                push_decimal(&mut out, quorum);
+                out.extend_from_slice(b" must");
+            }
+            Self::ValidatorKey(index) => {
+                text("validator ");
+                push_decimal(&mut out, index);
+                out.extend_from_slice(b"'s G1 key is not a point of G1");
+            }
+            Self::Signature => text("the aggregated signature is not a point of G1"),
+            Self::AggregatedKey => text("the aggregated G2 key is not the sum of the signers' keys"),
+            Self::SignatureMismatch { .. } => {
+                text("the aggregated signature is not the signers' of this block and round")
+            }
+            Self::G2Key => text("the aggregated G2 key is not a point of G2"),
+        }
+        out
+    }
 }
 
 /// Checks `header`'s seals against the G1 keys of its epoch's validators (in their order) and

@@ -23,6 +23,7 @@ use mos_message::interfaces::{IFeeService, IMOSAdmin, IMOSRelay, IMOSV3};
 use mos_message::{MessageData, MessageType};
 
 pub mod light_client;
+pub mod map_fixtures;
 pub mod seeds;
 pub mod state;
 

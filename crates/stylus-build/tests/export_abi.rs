@@ -36,11 +36,12 @@ fn body(name: &str) -> String {
 
 #[test]
 fn each_deployed_program_exports_the_interfaces_of_abi_and_its_constructor() {
-    let programs: [(&str, &[&str], &str); 5] = [
+    let programs: [(&str, &[&str], &str); 6] = [
         ("mos-dest", &["IMOSV3", "IMOSAdmin", "IMOSExtensions"], ""),
         ("mos-relay", &["IMOSV3", "IMOSRelay", "IMOSAdmin", "IMOSExtensions"], ""),
         ("fee-service", &["IFeeService"], "constructor(address owner)\n"),
         ("mos-light-node", &["ILightNode", "ICommitteeLightNode"], "constructor(address deployer)\n"),
+        ("mos-map-light-node", &["ILightNode", "IMapLightNode"], "constructor(address deployer)\n"),
         (
             "mos-light-client-manager",
             &["ILightClientManager", "ILightClientManagerAdmin"],

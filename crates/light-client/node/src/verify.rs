@@ -54,36 +54,8 @@ pub fn verify<'a>(host: &Host, proof: &'a [u8]) -> Result<&'a [u8], Vec<u8>> {
 
 /// `invalid receipt proof: <what> at depth <n>`.
 fn mpt_failure(error: &MptError) -> Vec<u8> {
-    let (what, depth, detail) = match *error {
-        MptError::MissingNode { depth, .. } => ("missing node", Some(depth), ""),
-        MptError::WrongHash { depth, .. } => ("wrong node hash", Some(depth), ""),
-        MptError::BadNode { depth, reason } => ("bad node", Some(depth), reason),
-        MptError::KeyMismatch { depth } => ("key mismatch", Some(depth), ""),
-        MptError::Absent { depth } => ("key absent", Some(depth), ""),
-        MptError::UnusedNodes(_) => ("nodes after the receipt", None, ""),
-        _ => ("", None, ""),
-    };
     let mut message = INVALID_RECEIPT_PROOF.as_bytes().to_vec();
-    if !what.is_empty() {
-        message.extend_from_slice(b": ");
-        message.extend_from_slice(what.as_bytes());
-    }
-    if let Some(depth) = depth {
-        message.extend_from_slice(b" at depth ");
-        push_decimal(&mut message, depth);
-    }
-    if !detail.is_empty() {
-        message.extend_from_slice(b" (");
-        message.extend_from_slice(detail.as_bytes());
-        message.push(b')');
-    }
+    message.extend_from_slice(b": ");
+    message.extend_from_slice(&error.message());
     message
-}
-
-/// Appends `n` in decimal (without `core::fmt`, which would cost the program kilobytes).
-fn push_decimal(out: &mut Vec<u8>, n: usize) {
-    if n >= 10 {
-        push_decimal(out, n / 10);
-    }
-    out.push(b'0' + (n % 10) as u8);
 }

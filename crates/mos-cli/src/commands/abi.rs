@@ -1,7 +1,9 @@
 //! `mos abi`: every selector and event topic of the interfaces, computed from the `sol!` definitions.
 
 use alloy_primitives::hex;
-use light_client_iface::interfaces::{ICommitteeLightNode, ILightClientManager, ILightClientManagerAdmin, ILightNode};
+use light_client_iface::interfaces::{
+    ICommitteeLightNode, ILightClientManager, ILightClientManagerAdmin, ILightNode, IMapLightNode,
+};
 use mos_message::interfaces::{IFeeService, IMOSAdmin, IMOSExtensions, IMOSRelay, IMapoExecutor, IERC20, IMOSV3};
 use serde_json::{json, Value};
 
@@ -55,6 +57,8 @@ pub fn items() -> Vec<AbiItem> {
     add!(items, "ICommitteeLightNode", "event", ICommitteeLightNode::ICommitteeLightNodeEvents);
     add!(items, "ILightClientManagerAdmin", "function", ILightClientManagerAdmin::ILightClientManagerAdminCalls);
     add!(items, "ILightClientManagerAdmin", "event", ILightClientManagerAdmin::ILightClientManagerAdminEvents);
+    add!(items, "IMapLightNode", "function", IMapLightNode::IMapLightNodeCalls);
+    add!(items, "IMapLightNode", "event", IMapLightNode::IMapLightNodeEvents);
     items
 }
 

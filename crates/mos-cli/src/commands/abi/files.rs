@@ -54,6 +54,10 @@ mod json {
         #[sol(abi)]
         "../light-client-iface/sol/ILightClientManagerAdmin.sol"
     );
+    sol!(
+        #[sol(abi)]
+        "../light-client-iface/sol/IMapLightNode.sol"
+    );
 }
 
 /// One interface: its name, its Solidity source, its JSON ABI.
@@ -78,6 +82,7 @@ pub fn interfaces() -> Vec<InterfaceFile> {
         interface!(light_client_iface, ILightClientManager),
         interface!(light_client_iface, ICommitteeLightNode),
         interface!(light_client_iface, ILightClientManagerAdmin),
+        interface!(light_client_iface, IMapLightNode),
     ]
 }
 
