@@ -1,8 +1,9 @@
-//! What a light node reads of another chain: headers, receipts, Merkle-Patricia proofs and the
-//! receipt-proof envelope that carries them.
+//! What a light node reads of another chain: headers (Ethereum's and the MAP relay chain's),
+//! receipts, Merkle-Patricia proofs and the receipt-proof envelopes that carry them.
 
 use alloy_primitives::{keccak256, B256};
 use light_client_iface::{index_key, verify_proof, Header, Receipt, ReceiptProof, ReceiptProofView, ReceiptView};
+use map_ibft::{AtlasHeader, IstanbulExtra, SealedHeader, SealedReceiptProof};
 
 /// `Header::decode`: an accepted header re-encodes to the input, so its hash is keccak of the
 /// input; `Header::number_and_receipts_root` (the light node's reader) reads the same two fields.
@@ -104,4 +105,36 @@ pub fn receipt_proof(data: &[u8]) -> bool {
     let encoded = verify_proof(proven.header.receipts_root, &key, view.nodes()).expect("verified once");
     assert_eq!(ReceiptView::decode(encoded), Ok(proven.receipt));
     true
+}
+
+/// `AtlasHeader::decode` (a MAP relay chain header) and the Istanbul extra in its `extraData`:
+/// an accepted header re-encodes to the input; an accepted extra re-encodes to the `extraData`,
+/// and its block and seal hashes can be taken. Accepted: the header and its extra decoded.
+pub fn atlas_header(data: &[u8]) -> bool {
+    let Ok(header) = AtlasHeader::decode(data) else { return false };
+    assert_eq!(header.encode(), data, "an accepted Atlas header re-encodes differently");
+    let Ok((vanity, extra)) = IstanbulExtra::from_extra_data(&header.extra) else {
+        assert!(map_ibft::block_hash(&header).is_err(), "a block hash of a header without an Istanbul extra");
+        return false;
+    };
+    assert_eq!(
+        extra.to_extra_data(&vanity),
+        header.extra.to_vec(),
+        "an accepted Istanbul extra re-encodes differently"
+    );
+    assert!(map_ibft::block_hash(&header).is_ok() && map_ibft::seal_hash(&header).is_ok());
+    true
+}
+
+/// `SealedReceiptProof::decode` (the MAP light node's `verifyProofData` argument) and
+/// `SealedHeader::decode` (its `updateBlockHeader` argument): what is accepted re-encodes to the
+/// input. Accepted: either decoded.
+pub fn sealed_proof(data: &[u8]) -> bool {
+    let proof = SealedReceiptProof::decode(data).inspect(|proof| {
+        assert_eq!(proof.encode(), data, "an accepted sealed receipt proof re-encodes differently");
+    });
+    let sealed = SealedHeader::decode(data).inspect(|sealed| {
+        assert_eq!(sealed.encode(), data, "an accepted sealed header re-encodes differently");
+    });
+    proof.is_ok() || sealed.is_ok()
 }

@@ -35,6 +35,16 @@ pub const TARGETS: &[Target] = &[
     Target { name: "mpt_proof", decodes: "Merkle-Patricia proofs", check: chain_data::mpt_proof },
     Target { name: "receipt_proof", decodes: "the receipt-proof envelope, verified", check: chain_data::receipt_proof },
     Target {
+        name: "atlas_header",
+        decodes: "MAP relay chain (Atlas) headers and their Istanbul extra",
+        check: chain_data::atlas_header,
+    },
+    Target {
+        name: "sealed_proof",
+        decodes: "the MAP light node's sealed headers and receipt proofs",
+        check: chain_data::sealed_proof,
+    },
+    Target {
         name: "signed_header",
         decodes: "updateBlockHeader's abi.encode(SignedHeader)",
         check: attestation::signed_header,

@@ -27,7 +27,7 @@ use mos_message::MessageData;
 use serde_json::{json, Value};
 
 use crate::light_client::{attestation, header_digest, rotation_digest, Committee, SourceChain, SOURCE_CHAIN};
-use crate::{map_receipt_logs, OTHER_MOS};
+use crate::{map_fixtures, map_receipt_logs, OTHER_MOS};
 
 /// How many receipt log lists `vectors/map-mos-v3/receipt-logs.json` holds.
 const MAP_LOG_LISTS: usize = 6;
@@ -72,6 +72,8 @@ impl Seeds {
             "header" => self.headers(),
             "mpt_proof" => self.mpt_proofs(),
             "receipt_proof" => self.receipt_proofs().into_iter().map(|(_, proof)| proof).collect(),
+            "atlas_header" => map_fixtures::every_block().map(|n| map_fixtures::header(n).encode()).collect(),
+            "sealed_proof" => sealed_proofs(),
             "signed_header" => self.signed_headers(),
             "signed_rotation" => signed_rotations(),
             "committee_initialize" => committee_initializations(),
@@ -197,6 +199,14 @@ impl Default for Seeds {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The MAP light node's arguments for MAP's test network's blocks: each sealed header, and the
+/// receipt proofs of blocks within epochs.
+fn sealed_proofs() -> Vec<Vec<u8>> {
+    let headers = map_fixtures::every_block().map(|n| map_fixtures::sealed(n).encode());
+    let proofs = [205_030, 206_460].map(|n| map_fixtures::receipt_proof(n).0.encode());
+    headers.chain(proofs).collect()
 }
 
 /// MAP's receipt log list `index`, as logs.

@@ -122,6 +122,8 @@ decoder_properties!(
     header,
     mpt_proof,
     receipt_proof,
+    atlas_header,
+    sealed_proof,
     signed_header,
     signed_rotation,
     committee_initialize,
