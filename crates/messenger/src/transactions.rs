@@ -324,7 +324,17 @@ impl TransactionManager {
         let mined_nonce = self.sender.chain().mined_nonce(self.sender.address()).await?;
         let now = now_ms();
         let mut nonces = self.nonces.lock().await;
-        let Some(next) = nonces.next else { return Ok(Vec::new()) };
+        // A manager that has sent nothing yet reads where the account is, as a first send would: a
+        // restarted one may have only recorded transactions to follow, held up by a nonce lost
+        // with the process before, which nothing else would ever move.
+        let next = match nonces.next {
+            Some(next) => next,
+            None => {
+                let next = self.first_nonce(&mut nonces).await?;
+                nonces.next = Some(next);
+                next
+            }
+        };
         nonces.held_back.retain(|&nonce, _| nonce >= mined_nonce);
         nonces.broadcast.retain(|&nonce, _| nonce >= mined_nonce);
         if mined_nonce >= next {
@@ -493,8 +503,8 @@ impl TransactionManager {
         let recorded = self.store.next_nonce(self.sender.chain_id(), self.sender.address()).await?;
         let next = recorded.map_or(pending, |recorded| recorded.max(pending));
         if next > pending && self.sender.chain().mined_nonce(self.sender.address()).await? == pending {
-            let stuck_since = now_ms().saturating_sub(millis(self.stuck_after).saturating_mul(2));
-            nonces.head = Some((pending, stuck_since));
+            // Stuck since the epoch: long enough whatever the timeout.
+            nonces.head = Some((pending, 0));
             nonces.lost_at_start = true;
         }
         Ok(next)

@@ -343,6 +343,26 @@ async fn runs_of_nonces_a_restart_lost_are_filled_in_one_look_and_the_recorded_o
 }
 
 #[tokio::test]
+async fn a_restarted_manager_with_nothing_new_to_send_fills_the_nonce_its_recorded_transactions_wait_for() {
+    let setup = Setup::new("gap-idle").await;
+    let store = &setup.store;
+    let (_, deliveries) = deliveries(store, 1).await;
+    let first = setup.manager(GasPolicy::default(), LONG);
+    send(&first, 1, &Mutex::new(Vec::new())).await;
+    let recorded = send_recorded(&first, store, &deliveries[0]).await;
+    drop(first);
+    setup.chain.lock().unwrap().drop_pending();
+    // Restarted, it only follows what it recorded: nonce 1, behind the lost nonce 0.
+    let manager = setup.manager(GasPolicy::default(), LONG);
+    assert!(matches!(resolve(&manager, &recorded).await, TransactionState::InFlight(Resent::Nothing)));
+    let [Unstuck::Filled(filler)] = unstick_after_restart(&manager).await[..] else { panic!("nonce 0 is not filled") };
+    assert_eq!(setup.pending(), [filler, recorded.transaction]);
+    assert_eq!(setup.mine(), 2);
+    assert!(matches!(resolve(&manager, &recorded).await, TransactionState::Mined(_)));
+    setup.server.stop();
+}
+
+#[tokio::test]
 async fn a_run_longer_than_one_look_moves_goes_on_at_the_next_look() {
     let setup = Setup::new("gap-long").await;
     let store = &setup.store;
