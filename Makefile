@@ -182,7 +182,7 @@ bench: setup
 	  echo "(none, answers dropped, delayed, reordered, requests duplicated, JSON-RPC errors, HTTP 503, stale heads,"; \
 	  echo "broadcasts swallowed, nodes down and up). The process is killed with SIGKILL after 10 to 60 s, at"; \
 	  echo "random, and started again after up to 2 s. The soak ends when every message arrived (or fails after"; \
-	  echo "45 minutes), then checks each chain's events and the messenger's transactions. Memory is the"; \
+	  echo "45 minutes), then checks each chain's events and counts the messenger's transactions. Memory is the"; \
 	  echo "process's resident set (\`VmRSS\`) at each sample, store size the database and its write-ahead log."; \
 	  echo "\`MOS_SOAK_MESSAGES\` and \`MOS_SOAK_SEED\` (default 2026: the same faults and kills) change the run."; echo; \
 	  MOS_BIN=$(CURDIR)/target/release/mos $(CARGO) bench -q -p mos-e2e --bench soak || exit 1; echo; \

@@ -35,7 +35,7 @@ use hyper::{
     Request, Response, StatusCode,
 };
 use hyper_util::rt::TokioIo;
-pub use plan::{Fault, FaultPlan, Rule, When};
+pub use plan::{Fault, FaultPlan, Rule, SplitMix64, When};
 use serde_json::{json, Value};
 use tokio::{
     net::{TcpListener, TcpSocket, TcpStream},
@@ -51,7 +51,8 @@ use self::{
     upstream::Upstream,
 };
 
-/// How many faults a proxy injected, by kind (each counts request bodies: a batch is one).
+/// How many faults a proxy injected, by kind (each counts request bodies: a batch is one). Counts
+/// of several proxies add up (`+=`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FaultCounts {
     /// Request bodies received.
@@ -78,6 +79,35 @@ pub struct FaultCounts {
     /// Requests the node could not be asked (down, or not answering): answered HTTP 502, as a
     /// gateway does.
     pub upstream_failures: u64,
+}
+
+impl std::ops::AddAssign for FaultCounts {
+    fn add_assign(&mut self, more: Self) {
+        let Self {
+            requests,
+            dropped,
+            delayed,
+            duplicated,
+            reordered,
+            errors,
+            statuses,
+            stale,
+            swallowed,
+            outages,
+            upstream_failures,
+        } = more;
+        self.requests += requests;
+        self.dropped += dropped;
+        self.delayed += delayed;
+        self.duplicated += duplicated;
+        self.reordered += reordered;
+        self.errors += errors;
+        self.statuses += statuses;
+        self.stale += stale;
+        self.swallowed += swallowed;
+        self.outages += outages;
+        self.upstream_failures += upstream_failures;
+    }
 }
 
 /// What a proxy's client was answered to the requests of one method.

@@ -149,7 +149,7 @@ impl Planner {
             *seen += 1;
             let fires = match rule.when {
                 When::Every(n) => n != 0 && seen.is_multiple_of(n),
-                When::Percent(percent) => self.random.next() % 100 < u64::from(percent),
+                When::Percent(percent) => self.random.next_u64() % 100 < u64::from(percent),
             };
             if fires && fired.is_none() {
                 fired = Some(rule.fault.clone());
@@ -160,17 +160,29 @@ impl Planner {
 }
 
 /// Steele, Lea and Flood's SplitMix64: a small, seeded, well-mixed sequence of numbers (enough
-/// to pick faults; not for anything secret).
-#[derive(Debug)]
-struct SplitMix64(u64);
+/// to pick faults; not for anything secret). The same seed, the same sequence.
+#[derive(Debug, Clone)]
+pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    /// The next number.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n` above 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    /// A duration from `low` to `high`, to the millisecond.
+    pub fn between(&mut self, low: std::time::Duration, high: std::time::Duration) -> std::time::Duration {
+        let span = u64::try_from(high.saturating_sub(low).as_millis()).unwrap_or(u64::MAX);
+        low + std::time::Duration::from_millis(self.below(span.saturating_add(1)))
     }
 }
 
