@@ -138,6 +138,10 @@ struct Nonces {
     filling: bool,
 }
 
+/// How long a manager that starts with nonces the node lacks waits before it fills them (at most
+/// its stuck timeout): the recorded transactions among them go out again in that time.
+pub const RESTART_GRACE: Duration = Duration::from_secs(5);
+
 /// The most nonces [`TransactionManager::fill_gap`] moves in one call: a longer run goes on at the
 /// next call, so that one look at a chain never holds its nonces for long.
 pub const MAX_MOVED_PER_LOOK: usize = 64;
@@ -494,17 +498,22 @@ impl TransactionManager {
 
     /// The nonce to start from: the higher of the store's and the node's. When the store's is
     /// higher and the node holds nothing unmined, the node lost what an earlier run signed
-    /// between them (a killed process, a node that lost its pool): nothing will move those
-    /// nonces, and they count as stuck at once ([`TransactionManager::fill_gap`] moves them at its
-    /// next look) rather than after the stuck timeout, which a messenger restarted more often than
-    /// that would never reach.
+    /// between them (a killed process, a node that lost its pool): the recorded transactions among
+    /// them are broadcast again as their deliveries are followed, but nothing moves the others, so
+    /// they count as stuck after [`RESTART_GRACE`] ([`TransactionManager::fill_gap`] moves them
+    /// then) rather than after twice the stuck timeout, which a messenger restarted more often
+    /// than that would never reach.
     async fn first_nonce(&self, nonces: &mut Nonces) -> Result<u64, SendError> {
         let pending = self.sender.pending_nonce().await?;
         let recorded = self.store.next_nonce(self.sender.chain_id(), self.sender.address()).await?;
         let next = recorded.map_or(pending, |recorded| recorded.max(pending));
         if next > pending && self.sender.chain().mined_nonce(self.sender.address()).await? == pending {
-            // Stuck since the epoch: long enough whatever the timeout.
-            nonces.head = Some((pending, 0));
+            // Stuck once [`RESTART_GRACE`] (or the stuck timeout, if shorter) has passed, rather
+            // than twice the stuck timeout: time enough for the recorded transactions among them
+            // to be broadcast again by the deliveries that follow them, not for a filler.
+            let timeout = millis(self.stuck_after);
+            let grace = timeout.min(millis(RESTART_GRACE));
+            nonces.head = Some((pending, now_ms().saturating_sub(timeout.saturating_mul(2)).saturating_add(grace)));
             nonces.lost_at_start = true;
         }
         Ok(next)

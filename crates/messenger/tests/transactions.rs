@@ -117,13 +117,19 @@ async fn unstick(manager: &TransactionManager, stuck_after: Duration) -> Vec<Uns
     moved
 }
 
-/// Has `manager`, restarted on nonces the node lost, move them at its first look
-/// ([`TransactionManager::fill_gap`]): what it did, nonce by nonce.
+/// Has `manager`, restarted on nonces the node lost (with a stuck timeout of [`SHORT`]), move
+/// them once its grace has passed ([`TransactionManager::fill_gap`], `RESTART_GRACE`), not
+/// before: what it did, nonce by nonce.
 async fn unstick_after_restart(manager: &TransactionManager) -> Vec<Unstuck> {
+    assert_eq!(manager.fill_gap().await.unwrap(), [], "the recorded ones are given time to go out first");
+    tokio::time::sleep(SHORT * 2).await;
     let moved = manager.fill_gap().await.unwrap();
-    assert!(!moved.is_empty(), "the nonces a restart lost are moved at once");
+    assert!(!moved.is_empty(), "the nonces a restart lost are moved after the grace");
     moved
 }
+
+/// A stuck timeout shorter than `RESTART_GRACE`: the grace a restarted manager gives.
+const SHORT: Duration = Duration::from_millis(100);
 
 /// Mines the pool in one block, and checks that it held three transactions, that each of
 /// `submissions` is mined, and that no nonce is left open.
@@ -347,13 +353,13 @@ async fn a_restarted_manager_with_nothing_new_to_send_fills_the_nonce_its_record
     let setup = Setup::new("gap-idle").await;
     let store = &setup.store;
     let (_, deliveries) = deliveries(store, 1).await;
-    let first = setup.manager(GasPolicy::default(), LONG);
+    let first = setup.manager(GasPolicy::default(), SHORT);
     send(&first, 1, &Mutex::new(Vec::new())).await;
     let recorded = send_recorded(&first, store, &deliveries[0]).await;
     drop(first);
     setup.chain.lock().unwrap().drop_pending();
     // Restarted, it only follows what it recorded: nonce 1, behind the lost nonce 0.
-    let manager = setup.manager(GasPolicy::default(), LONG);
+    let manager = setup.manager(GasPolicy::default(), SHORT);
     assert!(matches!(resolve(&manager, &recorded).await, TransactionState::InFlight(Resent::Nothing)));
     let [Unstuck::Filled(filler)] = unstick_after_restart(&manager).await[..] else { panic!("nonce 0 is not filled") };
     assert_eq!(setup.pending(), [filler, recorded.transaction]);
@@ -367,17 +373,16 @@ async fn a_run_longer_than_one_look_moves_goes_on_at_the_next_look() {
     let setup = Setup::new("gap-long").await;
     let store = &setup.store;
     let (_, deliveries) = deliveries(store, 2).await;
-    // A stuck timeout the test never reaches: only the restart and the run's length move nonces.
-    let first = setup.manager(GasPolicy::default(), LONG);
+    let first = setup.manager(GasPolicy::default(), SHORT);
     let lost = MAX_MOVED_PER_LOOK + 6;
     send(&first, lost, &Mutex::new(Vec::new())).await;
     let recorded = send_recorded(&first, store, &deliveries[0]).await;
     drop(first);
     setup.chain.lock().unwrap().drop_pending();
-    let manager = setup.manager(GasPolicy::default(), LONG);
+    let manager = setup.manager(GasPolicy::default(), SHORT);
     assert!(matches!(resolve(&manager, &recorded).await, TransactionState::InFlight(Resent::Nothing)));
     let next = send_recorded(&manager, store, &deliveries[1]).await;
-    assert_eq!(manager.fill_gap().await.unwrap().len(), MAX_MOVED_PER_LOOK, "the first look's share");
+    assert_eq!(unstick_after_restart(&manager).await.len(), MAX_MOVED_PER_LOOK, "the first look's share");
     let rest = manager.fill_gap().await.unwrap();
     assert_eq!(rest.len(), 6, "the rest, at the next look: {rest:?}");
     assert_eq!(setup.pending().len(), lost + 2, "every nonce, the two recorded ones too");
