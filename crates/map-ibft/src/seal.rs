@@ -5,17 +5,28 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{keccak256, Bytes, B256, U256};
 
-use crate::{AtlasHeader, IbftError, IstanbulExtra};
+use crate::{AtlasHeader, IbftError, IstanbulExtra, VANITY_LENGTH};
 
 /// IBFT's commit message code (`MsgCommit`): the last byte of what validators BLS-sign.
 pub const MSG_COMMIT: u8 = 2;
 
-/// `header` with its Istanbul extra filtered (`IstanbulFilteredHeader`): the aggregated seal
-/// emptied, and the proposer's seal too unless `keep_seal`.
-fn filtered(header: &AtlasHeader, keep_seal: bool) -> Result<AtlasHeader, IbftError> {
+/// keccak256 of `header` with its Istanbul extra (`vanity` and `extra`, decoded from it)
+/// filtered (`IstanbulFilteredHeader`): the aggregated seal emptied, and the proposer's seal too
+/// unless `keep_seal`. For a caller that decoded the extra already.
+pub(crate) fn filtered_hash(
+    header: &AtlasHeader,
+    vanity: &[u8; VANITY_LENGTH],
+    extra: &IstanbulExtra,
+    keep_seal: bool,
+) -> B256 {
+    let extra = Bytes::from(extra.filtered(keep_seal).to_extra_data(vanity));
+    AtlasHeader { extra, ..header.clone() }.rlp_hash()
+}
+
+/// [`filtered_hash`] of `header`, its extra decoded here.
+fn filtered(header: &AtlasHeader, keep_seal: bool) -> Result<B256, IbftError> {
     let (vanity, extra) = IstanbulExtra::from_extra_data(&header.extra)?;
-    let extra = Bytes::from(extra.filtered(keep_seal).to_extra_data(&vanity));
-    Ok(AtlasHeader { extra, ..header.clone() })
+    Ok(filtered_hash(header, &vanity, &extra, keep_seal))
 }
 
 /// The block's hash (`Header.Hash()`): keccak256 of the header's RLP with the aggregated seal
@@ -26,7 +37,7 @@ fn filtered(header: &AtlasHeader, keep_seal: bool) -> Result<AtlasHeader, IbftEr
 /// # Errors
 /// As [`IstanbulExtra::from_extra_data`] on the header's `extraData`.
 pub fn block_hash(header: &AtlasHeader) -> Result<B256, IbftError> {
-    Ok(filtered(header, true)?.rlp_hash())
+    filtered(header, true)
 }
 
 /// The seal hash (`sigHash`): keccak256 of the header's RLP with the aggregated seal and the
@@ -35,7 +46,7 @@ pub fn block_hash(header: &AtlasHeader) -> Result<B256, IbftError> {
 /// # Errors
 /// As [`block_hash`].
 pub fn seal_hash(header: &AtlasHeader) -> Result<B256, IbftError> {
-    Ok(filtered(header, false)?.rlp_hash())
+    filtered(header, false)
 }
 
 /// What the proposer's ECDSA seal signs: keccak256 of the seal hash (Atlas's account manager

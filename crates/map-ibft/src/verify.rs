@@ -9,11 +9,11 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{hex, Address, B256};
+use alloy_primitives::{hex, keccak256, Address, B256};
 use light_client_iface::push_decimal;
 
 use crate::{
-    block_hash, commit_message, hash_to_g1, proposer_digest, quorum, AtlasHeader, G1Point, IbftError, IstanbulExtra,
+    commit_message, hash_to_g1, quorum, seal::filtered_hash, AtlasHeader, G1Point, IbftError, IstanbulExtra,
     G1_KEY_LENGTH, G2_KEY_LENGTH, SEAL_LENGTH,
 };
 
@@ -138,9 +138,11 @@ pub fn verify_seal(
     aggregated_key: &[u8; G2_KEY_LENGTH],
     precompiles: &impl Precompiles,
 ) -> Result<B256, SealError> {
-    let (_, extra) = IstanbulExtra::from_extra_data(&header.extra)?;
-    let hash = block_hash(header)?;
-    check_proposer(header, &extra, precompiles)?;
+    // The extra decoded once: both hashes are taken over it.
+    let (vanity, extra) = IstanbulExtra::from_extra_data(&header.extra)?;
+    let hash = filtered_hash(header, &vanity, &extra, true);
+    let proposer_digest = keccak256(filtered_hash(header, &vanity, &extra, false));
+    check_proposer(header, &extra, proposer_digest, precompiles)?;
     let seal = &extra.aggregated_seal;
     let bits = seal.bitmap.bit_len();
     if bits > validators.len() {
@@ -171,10 +173,12 @@ pub fn verify_seal(
     Ok(hash)
 }
 
-/// Checks that the proposer's seal is the coinbase's signature of the proposer digest.
+/// Checks that the proposer's seal is the coinbase's signature of `digest`, the proposer digest
+/// ([`crate::proposer_digest`]).
 fn check_proposer(
     header: &AtlasHeader,
     extra: &IstanbulExtra,
+    digest: B256,
     precompiles: &impl Precompiles,
 ) -> Result<(), SealError> {
     let refused = SealError::ProposerSeal { coinbase: header.coinbase };
@@ -187,7 +191,7 @@ fn check_proposer(
         _ => return Err(refused),
     };
     let (r, s) = (B256::from_slice(&extra.seal[..32]), B256::from_slice(&extra.seal[32..64]));
-    match precompiles.ecrecover(proposer_digest(header)?, v, r, s) {
+    match precompiles.ecrecover(digest, v, r, s) {
         Some(signer) if signer == header.coinbase => Ok(()),
         _ => Err(refused),
     }

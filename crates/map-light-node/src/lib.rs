@@ -180,8 +180,8 @@ fn verify(host: &Host, proof: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
 
 /// `verifyProofData(proof)` and `verifyProofDataWithCache(proof)`: `(success, message, logs)`.
 fn verify_proof_data(host: &Host, input: &[u8]) -> ProgramResult {
-    let result = match Args::new(input, 1).and_then(|mut args| args.bytes(0).map(<[u8]>::to_vec)) {
-        Ok(proof) => verify(host, &proof),
+    let result = match Args::new(input, 1).and_then(|mut args| args.bytes(0)) {
+        Ok(proof) => verify(host, proof),
         Err(_) => Err(b"invalid proof encoding".to_vec()),
     };
     Ok(match result {
