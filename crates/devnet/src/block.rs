@@ -92,6 +92,12 @@ impl Block {
     /// zero bytes of extra data (the send root). Fields added after London are present with the
     /// values of a block without withdrawals, blobs or requests.
     pub fn seal(contents: BlockContents) -> Self {
+        Self::seal_with(contents, |header| header.hash())
+    }
+
+    /// [`Block::seal`] by another consensus: `finish` completes the header (its `extraData`) and
+    /// returns the block's hash.
+    pub fn seal_with(contents: BlockContents, finish: impl FnOnce(&mut Header) -> B256) -> Self {
         let transactions_root =
             ordered_trie_root_with_encoder(&contents.transactions, |tx, out| tx.envelope.encode_2718(out));
         let receipts_root = ordered_trie_root_with_encoder(&contents.receipts, |r, out| out.extend(r.receipt.encode()));
@@ -103,7 +109,7 @@ impl Block {
         let mut mix_hash = [0u8; 32];
         mix_hash[8..16].copy_from_slice(&contents.number.to_be_bytes());
         mix_hash[16..24].copy_from_slice(&contents.arbos_version.to_be_bytes());
-        let header = Header {
+        let mut header = Header {
             parent_hash: contents.parent_hash,
             ommers_hash: EMPTY_OMMERS_HASH,
             beneficiary: contents.beneficiary,
@@ -126,7 +132,7 @@ impl Block {
             parent_beacon_block_root: Some(B256::ZERO),
             requests_hash: Some(EMPTY_REQUESTS_HASH),
         };
-        let hash = header.hash();
+        let hash = finish(&mut header);
         Self {
             header,
             hash,

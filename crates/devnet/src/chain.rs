@@ -9,6 +9,7 @@ use alloy_consensus::{SignableTransaction, TxEnvelope, TypedTransaction};
 use alloy_primitives::{Address, BloomInput, Bytes, Log, B256, U256};
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
+use map_ibft::ValidatorSet;
 
 use crate::{
     block::{Block, BlockContents, BlockTx, TxReceipt},
@@ -17,6 +18,7 @@ use crate::{
     dev_accounts,
     exec::{self, BlockEnv, CallParams, CallResult, StateOverride},
     persist::{SavedBlock, SavedChain},
+    ibft::{self, Ibft},
     state::{StateChange, StateRootCache, StateWriter, WorldState},
     stylus::ProgramCache,
     tx::{self, TxError, ValidTx},
@@ -117,11 +119,35 @@ pub struct Chain {
     auto_mine: bool,
     pending: Vec<ValidTx>,
     roots: StateRootCache,
+    /// The sealer, on a chain that seals as the MAP relay chain.
+    ibft: Option<Ibft>,
 }
 
 impl Chain {
-    /// A chain with the dev accounts funded and a genesis block.
+    /// A chain with the dev accounts funded and a genesis block; [`Chain::try_new`] for a
+    /// configuration that may be invalid (an invalid IBFT configuration is logged here and the
+    /// chain seals as Nitro).
     pub fn new(config: ChainConfig) -> Self {
+        match Self::try_new(config.clone()) {
+            Ok(chain) => chain,
+            Err(error) => {
+                tracing::error!(%error, "the IBFT configuration is invalid; the chain seals as Nitro");
+                Self::with_sealer(ChainConfig { ibft: None, ..config }, None)
+            }
+        }
+    }
+
+    /// A chain with the dev accounts funded and a genesis block.
+    ///
+    /// # Errors
+    /// A message naming what is wrong with the IBFT configuration ([`Ibft::new`]).
+    pub fn try_new(config: ChainConfig) -> Result<Self, String> {
+        let ibft = config.ibft.clone().map(Ibft::new).transpose()?;
+        Ok(Self::with_sealer(config, ibft))
+    }
+
+    /// A chain sealed by `ibft` (as Nitro without).
+    fn with_sealer(config: ChainConfig, ibft: Option<Ibft>) -> Self {
         let mut state = WorldState::default();
         let funded = match config.dev_accounts {
             DevAccounts::Mnemonic => dev_accounts::dev_signers(),
@@ -136,7 +162,7 @@ impl Chain {
         let deployer = state.accounts.entry(crate::predeploys::STYLUS_DEPLOYER).or_default();
         deployer.nonce = 1;
         deployer.set_code(crate::predeploys::stylus_deployer_code());
-        let genesis = Block::seal(BlockContents {
+        let genesis = BlockContents {
             parent_hash: B256::ZERO,
             number: 0,
             timestamp: config.genesis_timestamp,
@@ -148,7 +174,17 @@ impl Chain {
             transactions: Vec::new(),
             receipts: Vec::new(),
             changes: Vec::new(),
-        });
+        };
+        let genesis = match &ibft {
+            Some(ibft) => Block::seal_with(genesis, |header| {
+                header.extra_data = ibft.genesis_extra();
+                ibft::block_hash(header).unwrap_or_else(|error| {
+                    tracing::error!(%error, "the genesis block's Istanbul extra");
+                    header.hash()
+                })
+            }),
+            None => Block::seal(genesis),
+        };
         Self {
             config,
             state,
@@ -161,6 +197,7 @@ impl Chain {
             auto_mine: true,
             pending: Vec::new(),
             roots: StateRootCache::default(),
+            ibft,
         }
     }
 
@@ -308,7 +345,7 @@ impl Chain {
         BlockEnv {
             number: parent.number() + 1,
             timestamp: now.max(parent.header.timestamp),
-            coinbase: self.config.coinbase,
+            coinbase: self.next_coinbase(parent.number() + 1),
             gas_limit: self.config.block_gas_limit,
             base_fee: self.config.base_fee,
             chain_id: self.config.chain_id,
@@ -318,6 +355,42 @@ impl Chain {
             recent_hashes: self.blocks.iter().rev().take(256).rev().map(|b| b.hash).collect(),
             cache_managers: self.config.cache_managers.clone(),
         }
+    }
+
+    /// The coinbase of block `number`: its proposer on an IBFT chain, else the configured one.
+    fn next_coinbase(&self, number: u64) -> Address {
+        let proposer = self.ibft.as_ref().and_then(|ibft| {
+            let set = ibft.validators_for(&self.blocks, number).ok()?;
+            Ibft::proposer(&set, number)
+        });
+        proposer.unwrap_or(self.config.coinbase)
+    }
+
+    /// The IBFT sealer, on a chain that seals as the MAP relay chain.
+    pub fn ibft(&self) -> Option<&Ibft> {
+        self.ibft.as_ref()
+    }
+
+    /// On an IBFT chain, makes the validators of `keys` the set from the next epoch's end on
+    /// ([`Ibft::propose`]); their addresses.
+    ///
+    /// # Errors
+    /// [`ChainError::InvalidRequest`] on a Nitro chain or for keys [`Ibft::propose`] refuses.
+    pub fn propose_validators(&mut self, keys: &[B256]) -> Result<Vec<Address>, ChainError> {
+        let ibft = self
+            .ibft
+            .as_mut()
+            .ok_or_else(|| ChainError::InvalidRequest("the chain does not seal with IBFT".into()))?;
+        let addresses = ibft.propose(keys).map_err(ChainError::InvalidRequest)?;
+        self.config.ibft = Some(ibft.config().clone());
+        Ok(addresses)
+    }
+
+    /// On an IBFT chain, the validators that sign block `number` (its epoch's set); `None` on a
+    /// Nitro chain or for a block beyond the next epoch.
+    pub fn validators_for(&self, number: u64) -> Option<ValidatorSet> {
+        let ibft = self.ibft.as_ref()?;
+        ibft.validators_for(&self.blocks, number).ok()
     }
 
     /// Decodes, checks and executes a signed transaction in a new block.
@@ -427,7 +500,7 @@ impl Chain {
         for (index, tx) in block_txs.iter().enumerate() {
             self.tx_locations.insert(tx.hash, (number, index));
         }
-        let block = Block::seal(BlockContents {
+        let contents = BlockContents {
             parent_hash: env.parent_hash,
             number,
             timestamp: env.timestamp,
@@ -445,7 +518,16 @@ impl Chain {
             transactions: block_txs,
             receipts,
             changes,
-        });
+        };
+        let block = match &self.ibft {
+            Some(ibft) => Block::seal_with(contents, |header| {
+                ibft.seal(header, &self.blocks).unwrap_or_else(|error| {
+                    tracing::error!(number, %error, "cannot seal the block as IBFT; it carries no seal");
+                    header.hash()
+                })
+            }),
+            None => Block::seal(contents),
+        };
         tracing::debug!(number, hash = %block.hash, txs = block.transactions.len(), "mined block");
         self.blocks.push(block);
         number
@@ -623,11 +705,18 @@ impl Chain {
     /// # Errors
     /// A description of the first block that does not decode.
     pub fn from_saved(saved: SavedChain) -> Result<Self, String> {
-        let mut chain = Self::new(saved.config);
+        let mut chain = Self::try_new(saved.config)?;
         chain.state = saved.state;
         chain.blocks = saved.blocks.into_iter().map(SavedBlock::into_block).collect::<Result<_, _>>()?;
         if chain.blocks.is_empty() {
             return Err("no blocks".into());
+        }
+        if chain.ibft.is_some() {
+            // Saved headers are Ethereum-shaped; an IBFT block's hash is Atlas's.
+            for block in &mut chain.blocks {
+                block.hash = ibft::block_hash(&block.header)
+                    .map_err(|error| format!("block {}'s Istanbul extra: {error}", block.number()))?;
+            }
         }
         chain.tx_locations = chain
             .blocks

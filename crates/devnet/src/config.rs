@@ -3,6 +3,8 @@
 use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Serialize};
 
+use crate::ibft::IbftConfig;
+
 /// A chain's fixed parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainConfig {
@@ -29,6 +31,10 @@ pub struct ChainConfig {
     /// §4.4). Dev account 0 by default, so tests and operators can cache what they deploy.
     #[serde(default = "default_cache_managers")]
     pub cache_managers: Vec<Address>,
+    /// Seal blocks as the MAP relay chain does (IBFT, BLS over BN254; [`crate::ibft`]) rather than
+    /// as Nitro: for a relay chain whose light nodes verify its validators' seals.
+    #[serde(default)]
+    pub ibft: Option<IbftConfig>,
 }
 
 /// The accounts a chain funds at genesis.
@@ -76,6 +82,7 @@ impl Default for ChainConfig {
             genesis_timestamp: 1_735_689_600,
             debug_chain: false,
             cache_managers: default_cache_managers(),
+            ibft: None,
         }
     }
 }

@@ -18,6 +18,7 @@ mod chain;
 pub mod config;
 pub mod dev_accounts;
 pub mod exec;
+pub mod ibft;
 pub mod persist;
 pub mod predeploys;
 pub mod rpc;

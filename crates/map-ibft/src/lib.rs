@@ -17,12 +17,15 @@
 //! - [`verify_seal`]: a header's seals checked against its epoch's validators, the `0x01` and
 //!   `0x08` precompiles the caller's ([`Precompiles`]).
 //!
-//! No std: the Stylus light node links it.
+//! No std: the Stylus light node links it. Off chain, feature `arkworks` adds [`bls`]: the same
+//! points as arkworks' BN254 types, for a sealer and a prover.
 
 #![no_std]
 
 extern crate alloc;
 
+#[cfg(feature = "arkworks")]
+pub mod bls;
 mod envelope;
 mod epoch;
 mod error;

@@ -246,3 +246,97 @@ fn verify_seal_refuses_what_an_attacker_changes_with_a_reason() {
     assert_eq!(quorum(6), 5);
     assert_eq!(verify(&six, &header, &key), Err(SealError::BelowQuorum { signers: 4, validators: 6, quorum: 5 }));
 }
+
+/// The devnet's IBFT chain of four validators (the fourth absent) with epochs of 4 blocks, where
+/// block 3 proposes that the fourth leave and a fifth join.
+fn ibft_devnet() -> (devnet::Chain, Vec<B256>) {
+    let keys: Vec<B256> = (1u8..=5).map(|i| B256::repeat_byte(i)).collect();
+    let absent = devnet::ibft::Validator::from_key(keys[3]).unwrap().address;
+    let config = devnet::ChainConfig {
+        ibft: Some(devnet::ibft::IbftConfig {
+            epoch_size: 4,
+            validators: keys[..4].to_vec(),
+            absent: vec![absent],
+            proposals: Vec::new(),
+        }),
+        ..devnet::ChainConfig::default()
+    };
+    let mut chain = devnet::Chain::try_new(config).unwrap();
+    for _ in 0..3 {
+        chain.mine();
+    }
+    chain.propose_validators(&[keys[1], keys[0], keys[2], keys[4]]).unwrap();
+    for _ in 0..9 {
+        chain.mine();
+    }
+    (chain, keys)
+}
+
+/// Checks every block of `chain` after genesis: sealed by its epoch's set as `verify_seal`
+/// (arkworks' pairing) accepts, proposed by validator `n mod n`, its parent's seal carried.
+fn assert_sealed_as_atlas(chain: &devnet::Chain) {
+    use devnet::BlockId;
+    let head = chain.latest().number();
+    for n in 1..=head {
+        let block = chain.block(BlockId::Number(n)).unwrap();
+        let set = chain.validators_for(n).unwrap();
+        let header = devnet::ibft::atlas_header(&block.header);
+        let (_, extra) = IstanbulExtra::from_extra_data(&header.extra).unwrap();
+        let signers: Vec<[u8; 128]> =
+            (0..set.len()).filter(|i| extra.aggregated_seal.bitmap.bit(*i)).map(|i| set.g2_keys[i]).collect();
+        let key = map_ibft::bls::sum_g2(&signers).unwrap();
+        assert_eq!(verify_seal(&set.g1_keys, &header, &key, &Reference), Ok(block.hash), "block {n}");
+        assert_eq!(block_hash(&header).unwrap(), block.hash);
+        assert_eq!(header.coinbase, set.addresses[(n % set.len() as u64) as usize], "block {n}'s proposer");
+        let parent = chain.block(BlockId::Number(n - 1)).unwrap();
+        assert_eq!(header.parent_hash, parent.hash);
+        let (_, parent_extra) = IstanbulExtra::from_extra_data(&parent.header.extra_data).unwrap();
+        assert_eq!(extra.parent_aggregated_seal, parent_extra.aggregated_seal, "block {n}'s parent seal");
+    }
+}
+
+#[test]
+fn the_devnets_ibft_chain_seals_every_block_as_atlas_and_changes_validators_only_at_an_epochs_end() {
+    let (chain, keys) = ibft_devnet();
+    assert_sealed_as_atlas(&chain);
+    let address = |i: usize| devnet::ibft::Validator::from_key(keys[i]).unwrap().address;
+    let first = vec![address(0), address(1), address(2), address(3)];
+    let next = vec![address(0), address(1), address(2), address(4)];
+    for n in 1..=12u64 {
+        let set = chain.validators_for(n).unwrap();
+        assert_eq!(set.addresses, if n <= 4 { first.clone() } else { next.clone() }, "signers of block {n}");
+        let block = chain.block(devnet::BlockId::Number(n)).unwrap();
+        let (_, extra) = IstanbulExtra::from_extra_data(&block.header.extra_data).unwrap();
+        // The absent fourth validator never signs; the others always do.
+        let expected_bitmap = if n <= 4 { 0b0111u8 } else { 0b1111 };
+        assert_eq!(extra.aggregated_seal.bitmap, U256::from(expected_bitmap), "block {n}'s signers");
+        if n == 4 {
+            // The proposal of block 3 made at the epoch's last block: the fourth leaves, the fifth joins.
+            assert_eq!(extra.removed_validators, U256::from(0b1000u8));
+            assert_eq!(extra.added_validators, vec![address(4)]);
+            let fifth = devnet::ibft::Validator::from_key(keys[4]).unwrap();
+            assert_eq!(extra.added_public_keys, vec![fifth.g2_key]);
+            assert_eq!(extra.added_g1_public_keys, vec![fifth.g1_key]);
+        } else {
+            assert_eq!(extra.removed_validators, U256::ZERO, "block {n} changes nothing");
+            assert!(extra.added_validators.is_empty(), "block {n} adds nobody");
+        }
+    }
+    // The genesis block adds the first set.
+    let genesis = chain.block(devnet::BlockId::Number(0)).unwrap();
+    let (_, extra) = IstanbulExtra::from_extra_data(&genesis.header.extra_data).unwrap();
+    assert_eq!(extra.added_validators, first);
+}
+
+#[test]
+fn a_saved_ibft_chain_loads_with_its_atlas_hashes_and_seals_on_with_the_validators_that_joined() {
+    let (chain, _) = ibft_devnet();
+    let hashes: Vec<B256> = (0..=12).map(|n| chain.block(devnet::BlockId::Number(n)).unwrap().hash).collect();
+    let mut loaded = devnet::Chain::from_saved(chain.to_saved()).unwrap();
+    let reloaded: Vec<B256> = (0..=12).map(|n| loaded.block(devnet::BlockId::Number(n)).unwrap().hash).collect();
+    assert_eq!(reloaded, hashes);
+    for _ in 0..5 {
+        loaded.mine();
+    }
+    assert_sealed_as_atlas(&loaded);
+}

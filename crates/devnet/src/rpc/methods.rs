@@ -10,7 +10,7 @@ use alloy_sol_types::{Revert, SolError};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use super::{convert, RpcError};
+use super::{convert, istanbul, RpcError};
 use crate::{
     chain::{BlockId, Chain, ChainError, LogFilter},
     exec::{AccountOverride, CallParams, CallResult, StateOverride},
@@ -139,11 +139,15 @@ pub fn dispatch(chain: &mut Chain, method: &str, params: &[Value]) -> Result<Val
             chain.set_balance(address, balance);
             Ok(Value::Null)
         }
+        "istanbul_getEpochInfo" => istanbul::epoch_info(chain, params),
+        "istanbul_getValidators" => istanbul::validators(chain, params),
+        "istanbul_getValidatorsBLSPublicKeys" => istanbul::validators_bls_public_keys(chain, params),
+        "mos_setNextValidators" => istanbul::set_next_validators(chain, params),
         _ => Err(RpcError::method_not_found(method)),
     }
 }
 
-fn required<T: DeserializeOwned>(params: &[Value], index: usize) -> Result<T, RpcError> {
+pub(super) fn required<T: DeserializeOwned>(params: &[Value], index: usize) -> Result<T, RpcError> {
     let value = params.get(index).ok_or_else(|| RpcError::invalid_params(format!("missing parameter {index}")))?;
     serde_json::from_value(value.clone()).map_err(|e| RpcError::invalid_params(format!("parameter {index}: {e}")))
 }
@@ -168,7 +172,7 @@ fn to_block_id(id: RpcBlockId) -> BlockId {
     }
 }
 
-fn block_id(params: &[Value], index: usize) -> Result<BlockId, RpcError> {
+pub(super) fn block_id(params: &[Value], index: usize) -> Result<BlockId, RpcError> {
     Ok(optional::<RpcBlockId>(params, index)?.map_or(BlockId::Latest, to_block_id))
 }
 

@@ -1,6 +1,7 @@
 //! The Ethereum JSON-RPC interface over HTTP.
 
 mod convert;
+mod istanbul;
 mod methods;
 mod server;
 
