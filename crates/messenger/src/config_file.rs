@@ -345,6 +345,7 @@ mod tests {
             mos: alloy_primitives::Address::repeat_byte(1),
             implementation: alloy_primitives::Address::repeat_byte(2),
             light_client: alloy_primitives::Address::repeat_byte(3),
+            light_node_kind: crate::LightNodeKind::Committee,
             fee_service: alloy_primitives::Address::repeat_byte(4),
             relay_light_node: (role == crate::Role::Chain).then(|| alloy_primitives::Address::repeat_byte(5)),
             deployed_block: 1,

@@ -26,14 +26,14 @@ use alloy_primitives::{address, hex, Address, Bytes, TxKind, U256};
 use alloy_provider::network::ReceiptResponse;
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_sol_types::{sol, SolCall, SolError};
-use light_client_iface::interfaces::{ICommitteeLightNode, ILightClientManagerAdmin};
+use light_client_iface::interfaces::{ICommitteeLightNode, ILightClientManagerAdmin, IMapLightNode};
 use mos_message::{
     interfaces::{IFeeService, IMOSAdmin, IMOSRelay, IMOSV3},
     ChainType,
 };
 use mos_rpc::{ChainError, Sender};
 
-use crate::deployment::{ChainEntry, Committee, Deployment, Role};
+use crate::deployment::{ChainEntry, Committee, Deployment, LightNodeKind, Role};
 
 /// The MOS program of every chain but the relay.
 pub const MOS_DEST: &str = "mos-dest";
@@ -45,8 +45,10 @@ pub const FEE_SERVICE: &str = "fee-service";
 pub const LIGHT_NODE: &str = "mos-light-node";
 /// The light-client manager program.
 pub const LIGHT_CLIENT_MANAGER: &str = "mos-light-client-manager";
+/// The light node of the MAP relay chain's consensus.
+pub const MAP_LIGHT_NODE: &str = "mos-map-light-node";
 /// Every program a deployment needs.
-pub const SUITE: [&str; 5] = [MOS_DEST, MOS_RELAY, FEE_SERVICE, LIGHT_NODE, LIGHT_CLIENT_MANAGER];
+pub const SUITE: [&str; 6] = [MOS_DEST, MOS_RELAY, FEE_SERVICE, LIGHT_NODE, LIGHT_CLIENT_MANAGER, MAP_LIGHT_NODE];
 
 /// Where the fee service (`OWNER_SLOT`), the light node (`DEPLOYER_SLOT`), the manager
 /// (`ADMIN_SLOT`) and the Echo dApp (its `owner` field) expect their creation to record the
@@ -90,6 +92,15 @@ pub enum DeployError {
     /// serving another chain).
     #[error("{0}")]
     Deployment(String),
+    /// The relay chain's node did not give what a MAP light node is initialised with.
+    #[error("{step}: {source}")]
+    Relay {
+        /// `chain: what`.
+        step: String,
+        /// What the relay's node answered.
+        #[source]
+        source: mos_prover::rpc::NodeError,
+    },
     /// A creation succeeded but its receipt names no contract (a node that leaves
     /// `contractAddress` out).
     #[error("{step}: the receipt names no created contract")]
@@ -174,8 +185,21 @@ pub struct ChainSettings {
     pub w_token: Address,
     /// The committee that attests this chain's blocks.
     pub committee: Committee,
+    /// The kind of light node of the relay chain the chain gets (ignored for the relay).
+    pub light_node_kind: LightNodeKind,
     /// What sending from this chain costs, and what sending to it costs elsewhere.
     pub fees: Fees,
+}
+
+/// The light node a chain should verify the relay chain `relay` with: [`LightNodeKind::Map`] when
+/// the relay's node serves `istanbul_getEpochInfo` (a chain sealed as MAP's: the seals can be
+/// verified; the answer is null before the epoch's first block), [`LightNodeKind::Committee`] when
+/// it does not know the method (or cannot be asked).
+pub async fn relay_light_node_kind(relay: &dyn mos_rpc::Chain) -> LightNodeKind {
+    match relay.request("istanbul_getEpochInfo", serde_json::json!([1])).await {
+        Ok(_) => LightNodeKind::Map,
+        Err(_) => LightNodeKind::Committee,
+    }
 }
 
 /// Deploys the relay chain's suite with `sender` (its admin and owner from now on).
@@ -207,6 +231,7 @@ pub async fn deploy_relay(
         mos,
         implementation,
         light_client: manager,
+        light_node_kind: LightNodeKind::Committee,
         fee_service,
         relay_light_node: None,
         deployed_block,
@@ -253,7 +278,10 @@ pub async fn add_chain(
     chain
         .call("set the fee receiver", fee_service, IFeeService::setFeeReceiverCall { receiver: sender.address() })
         .await?;
-    let light_node = chain.light_node(relay.chain_id, &relay.committee).await?;
+    let light_node = match settings.light_node_kind {
+        LightNodeKind::Committee => chain.light_node(relay.chain_id, &relay.committee).await?,
+        LightNodeKind::Map => chain.map_light_node(relay_chain.sender.chain().as_ref(), &relay.name).await?,
+    };
     chain
         .call(
             "initialize the MOS",
@@ -289,6 +317,7 @@ pub async fn add_chain(
         mos,
         implementation,
         light_client: light_node,
+        light_node_kind: settings.light_node_kind,
         fee_service,
         relay_light_node: Some(relay_light_node),
         deployed_block,
@@ -383,6 +412,27 @@ impl<'a> Deployer<'a> {
             threshold: U256::from(committee.threshold),
         };
         self.call(format!("initialize the light node of chain {source_chain}"), node, initialize).await?;
+        Ok(node)
+    }
+
+    /// A MAP light node of the relay chain `relay` (named `relay_name`), initialised with the
+    /// validators of the epoch of the relay's head (`istanbul_getEpochInfo`): the relay's blocks
+    /// from that epoch on are verifiable, later epochs once the messenger brings the node's
+    /// epochs up to date.
+    async fn map_light_node(&self, relay: &dyn mos_rpc::Chain, relay_name: &str) -> Result<Address, DeployError> {
+        let step = format!("{relay_name}: read the validators of its current epoch");
+        let failed = |source| DeployError::Relay { step: step.clone(), source };
+        let head = relay.block_number().await.map_err(|source| failed(source.into()))?;
+        let epoch_size = mos_prover::rpc::sealed::epoch_info(relay, 1).await.map_err(failed)?.epoch_size;
+        let epoch = map_ibft::epoch_of(head, epoch_size).unwrap_or(1).max(1);
+        let info = mos_prover::rpc::sealed::epoch_info(relay, epoch).await.map_err(failed)?;
+        let node = self.owned_program(MAP_LIGHT_NODE).await?;
+        let initialize = IMapLightNode::initializeCall {
+            epoch: U256::from(info.epoch),
+            epochSize: U256::from(info.epoch_size),
+            validatorKeys: info.concatenated_keys(),
+        };
+        self.call(format!("initialize the MAP light node of {relay_name} at epoch {epoch}"), node, initialize).await?;
         Ok(node)
     }
 

@@ -11,6 +11,7 @@
 //!       "committee": { "members": ["0x…"], "threshold": 1 } },
 //!     { "name": "chain-a", "role": "chain", "chainId": 412346, "rpcUrl": "http://127.0.0.1:8548",
 //!       "mos": "0x…", "implementation": "0x…", "lightClient": "0x… (its light node of the relay chain)",
+//!       "lightNodeKind": "committee (attested by the relay's committee) or map (verifies the relay's seals)",
 //!       "feeService": "0x…", "relayLightNode": "0x… (on the relay: the light node of chain-a)",
 //!       "deployedBlock": 5, "committee": { "members": ["0x…"], "threshold": 1 } }
 //!   ]
@@ -33,6 +34,34 @@ pub enum Role {
     Chain,
     /// The relay chain (`mos-relay`, the light-client manager with a light node per chain).
     Relay,
+}
+
+/// What kind of light node of the relay chain a chain's MOS verifies with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LightNodeKind {
+    /// `mos-light-node`: holds the block hashes the relay's committee attests.
+    #[default]
+    Committee,
+    /// `mos-map-light-node`: follows the relay chain's validators epoch by epoch and verifies each
+    /// block's IBFT seal (a relay chain sealed as MAP's, such as `mos devnet --validators`).
+    Map,
+}
+
+impl std::str::FromStr for LightNodeKind {
+    type Err = String;
+
+    /// `committee` or `map`.
+    ///
+    /// # Errors
+    /// A message naming both, for anything else.
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name {
+            "committee" => Ok(Self::Committee),
+            "map" => Ok(Self::Map),
+            other => Err(format!("`{other}` is not a kind of light node: `committee` or `map`")),
+        }
+    }
 }
 
 /// A committee: who attests a chain's blocks, and how many of them must sign.
@@ -63,6 +92,9 @@ pub struct ChainEntry {
     /// What the MOS verifies proofs with: on a chain its light node of the relay chain, on the
     /// relay the light-client manager.
     pub light_client: Address,
+    /// On a chain, the kind of its light node of the relay chain (`committee` when absent).
+    #[serde(default)]
+    pub light_node_kind: LightNodeKind,
     /// The fee service.
     pub fee_service: Address,
     /// On the relay chain, the light node that verifies this chain's blocks (for the relay itself,
@@ -187,6 +219,7 @@ mod tests {
             mos: Address::repeat_byte(1),
             implementation: Address::repeat_byte(2),
             light_client: Address::repeat_byte(3),
+            light_node_kind: LightNodeKind::Committee,
             fee_service: Address::repeat_byte(4),
             relay_light_node: (role == Role::Chain).then(|| Address::repeat_byte(5)),
             deployed_block: 7,

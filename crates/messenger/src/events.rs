@@ -31,6 +31,20 @@ pub enum Event {
         /// The `updateBlockHeader` transaction.
         transaction: B256,
     },
+    /// The messenger moved the destination's MAP light node to the next epoch of the relay chain
+    /// (`updateBlockHeader` with the last header of the epoch it held, sealed by its validators).
+    EpochUpdated {
+        /// The route.
+        route: RouteId,
+        /// The epoch the light node holds now.
+        epoch: u64,
+        /// The header given: the last block of the epoch before.
+        block: u64,
+        /// The light node.
+        light_node: Address,
+        /// The `updateBlockHeader` transaction.
+        transaction: B256,
+    },
     /// Orders of a source transaction were delivered.
     Delivered {
         /// The route.

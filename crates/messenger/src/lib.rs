@@ -42,6 +42,7 @@ pub mod dapp;
 pub mod deliver;
 pub mod deploy;
 pub mod deployment;
+pub mod epochs;
 pub mod events;
 pub mod explorer;
 pub mod file;
@@ -56,7 +57,7 @@ pub mod store;
 pub mod transactions;
 
 pub use config::Config;
-pub use deployment::{ChainEntry, Committee, Deployment, Role};
+pub use deployment::{ChainEntry, Committee, Deployment, LightNodeKind, Role};
 pub use events::Event;
 pub use messenger::{Messenger, MessengerError};
 pub use mos_rpc::{Chain, ChainError, ChainExt, Node, Sender};

@@ -324,9 +324,26 @@ impl LocalNetwork {
     /// # Errors
     /// [`LocalError`] naming what failed.
     pub async fn launch(programs: &Programs, dapp: Dapp) -> Result<Self, LocalError> {
+        Self::launch_with(programs, dapp, None).await
+    }
+
+    /// [`LocalNetwork::launch`] with the relay chain sealed as the MAP relay chain by
+    /// `relay_validators` (IBFT, BLS over BN254): chains A and B then get MAP light nodes of the
+    /// relay, which accept a relay block only with its validators' seal.
+    ///
+    /// # Errors
+    /// [`LocalError`] naming what failed (an invalid IBFT configuration as [`LocalError::Unknown`]).
+    pub async fn launch_with(
+        programs: &Programs,
+        dapp: Dapp,
+        relay_validators: Option<devnet::ibft::IbftConfig>,
+    ) -> Result<Self, LocalError> {
         let mut chains = Vec::new();
         for (name, chain_id) in CHAINS {
-            let chain = Arc::new(Mutex::new(Chain::new(ChainConfig { chain_id, ..ChainConfig::default() })));
+            let ibft = relay_validators.clone().filter(|_| chain_id == RELAY);
+            let chain = Chain::try_new(ChainConfig { chain_id, ibft, ..ChainConfig::default() })
+                .map_err(|error| LocalError::Unknown(format!("the relay's validators: {error}")))?;
+            let chain = Arc::new(Mutex::new(chain));
             let server = RpcServer::start(Arc::clone(&chain), SocketAddr::from(([127, 0, 0, 1], 0)), None)
                 .await
                 .map_err(|source| LocalError::Listen { chain: name, source })?;
@@ -363,7 +380,8 @@ impl LocalNetwork {
 
     /// Deploys the suite on `chains` (the relay first; [`DEPLOYER`], with [`COMMITTEE`] attesting
     /// every chain), then the Echo `dapp` on each chain (owned by [`USER`]) that accepts messages
-    /// from the other Echoes.
+    /// from the other Echoes. A relay whose node answers `istanbul_getEpochInfo` (sealed as MAP's)
+    /// gets MAP light nodes on the chains; otherwise committee light nodes.
     async fn deploy(chains: Vec<LocalChain>, programs: &Programs, dapp: Dapp) -> Result<Self, LocalError> {
         let committee = Committee {
             members: committee_keys()?.iter().map(PrivateKeySigner::address).collect(),
@@ -373,17 +391,19 @@ impl LocalNetwork {
         for chain in &chains {
             senders.insert(chain.chain_id, connect(chain, DEPLOYER).await?);
         }
+        let [relay, a, b] = &chains[..] else { return Err(LocalError::Unknown("three chains".into())) };
+        let ids = ChainIds { relay: relay.chain_id, a: a.chain_id, b: b.chain_id };
+        let relay_sender = &senders[&relay.chain_id];
+        let light_node_kind = deploy::relay_light_node_kind(relay_sender.chain().as_ref()).await;
         let settings = |chain: &LocalChain| ChainSettings {
             name: chain.name.to_owned(),
             rpc_url: chain.url.clone(),
             // The devnet has no wrapped native token; MOS V3 records one and messages never use it.
             w_token: Address::with_last_byte(0xee),
             committee: committee.clone(),
+            light_node_kind,
             fees: Fees::default(),
         };
-        let [relay, a, b] = &chains[..] else { return Err(LocalError::Unknown("three chains".into())) };
-        let ids = ChainIds { relay: relay.chain_id, a: a.chain_id, b: b.chain_id };
-        let relay_sender = &senders[&relay.chain_id];
         let mut deployment = Deployment::new(deploy::deploy_relay(relay_sender, programs, &settings(relay)).await?);
         for chain in [a, b] {
             let entry =

@@ -262,7 +262,7 @@ impl Metrics {
             Event::Replaced { route, .. } => {
                 self.replaced.get_or_create(&ChainLabels { chain: route.to_name.clone() }).inc();
             }
-            Event::Attested { .. } => {}
+            Event::Attested { .. } | Event::EpochUpdated { .. } => {}
         }
     }
 

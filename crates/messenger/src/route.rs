@@ -7,7 +7,7 @@ use alloy_primitives::{Address, B256, U256};
 use mos_rpc::{Chain, Sender};
 
 use crate::{
-    deployment::{ChainEntry, Committee, Deployment, DeploymentError},
+    deployment::{ChainEntry, Committee, Deployment, DeploymentError, LightNodeKind},
     store::RouteKey,
     transactions::TransactionManager,
 };
@@ -71,6 +71,12 @@ pub struct Route {
     pub destination: Arc<Endpoint>,
     /// On the destination, the light node of the source chain.
     pub light_node: Address,
+    /// What kind it is: how the source's blocks are made verifiable to it (attested, or the
+    /// epochs of its validators brought up to date) and the format of its proofs.
+    pub light_node_kind: LightNodeKind,
+    /// Held while the light node's epochs are brought up to date, so that two blocks of the route
+    /// do not send the same epoch update.
+    pub epoch_updates: tokio::sync::Mutex<()>,
     /// Who attests the source chain's blocks to that light node (from the deployment).
     pub committee: Committee,
     /// From the relay: only logs for the destination (`toChain`, topic 2).
@@ -104,6 +110,8 @@ pub fn routes(deployment: &Deployment, endpoints: &[Arc<Endpoint>]) -> Result<Ve
             destination: Arc::clone(&relay),
             // `Deployment::check` made sure every chain has one.
             light_node: chain.entry.relay_light_node.unwrap_or_default(),
+            light_node_kind: LightNodeKind::Committee,
+            epoch_updates: tokio::sync::Mutex::new(()),
             committee: chain.entry.committee.clone(),
             to_chain_topic: None,
             start_block: chain.entry.deployed_block,
@@ -113,6 +121,8 @@ pub fn routes(deployment: &Deployment, endpoints: &[Arc<Endpoint>]) -> Result<Ve
             source: Arc::clone(&relay),
             destination: Arc::clone(chain),
             light_node: chain.entry.light_client,
+            light_node_kind: chain.entry.light_node_kind,
+            epoch_updates: tokio::sync::Mutex::new(()),
             committee: relay.entry.committee.clone(),
             to_chain_topic: Some(U256::from(chain.entry.chain_id).into()),
             start_block: relay.entry.deployed_block,

@@ -455,6 +455,7 @@ fn offline_deployment(dir: &Path) -> String {
         mos: Address::repeat_byte(1),
         implementation: Address::repeat_byte(2),
         light_client: Address::repeat_byte(3),
+        light_node_kind: mos_messenger::LightNodeKind::Committee,
         fee_service: Address::repeat_byte(4),
         relay_light_node: (role == Role::Chain).then(|| Address::repeat_byte(5)),
         deployed_block: 0,

@@ -18,4 +18,4 @@ mod receipts;
 pub mod rpc;
 
 pub use error::ProveError;
-pub use receipts::{receipt_proof, receipt_proofs};
+pub use receipts::{receipt_proof, receipt_proofs, trie_paths};

@@ -1,6 +1,6 @@
 //! The receipts trie of a block, and the proof of one receipt in it.
 
-use alloy_primitives::Bytes;
+use alloy_primitives::{Bytes, B256};
 use alloy_trie::{proof::ProofRetainer, HashBuilder, Nibbles};
 use light_client_iface::{index_key, Header, Receipt, ReceiptProof};
 
@@ -20,13 +20,28 @@ pub fn receipt_proof(header: &Header, receipts: &[Receipt], index: u64) -> Resul
 /// order), from one build of the trie: the header's RLP, the index, and the receipts-trie nodes on
 /// the index's path.
 ///
+/// # Errors
+/// As [`trie_paths`], against `header.receipts_root`.
+pub fn receipt_proofs(header: &Header, receipts: &[Receipt], indexes: &[u64]) -> Result<Vec<ReceiptProof>, ProveError> {
+    let header_rlp = Bytes::from(header.encode());
+    let paths = trie_paths(header.receipts_root, receipts, indexes)?;
+    Ok(paths
+        .into_iter()
+        .zip(indexes)
+        .map(|(nodes, &receipt_index)| ReceiptProof { header: header_rlp.clone(), receipt_index, nodes })
+        .collect())
+}
+
+/// For each `i` of `indexes` (in their order), the receipts-trie nodes on the path of
+/// `receipts[i]`, root first, from one build of the trie.
+///
 /// The trie is rebuilt from every receipt of the block (keyed by `RLP(index)`, valued by the
-/// receipt's consensus encoding) and must reproduce `header.receipts_root`.
+/// receipt's consensus encoding) and must reproduce `receipts_root`.
 ///
 /// # Errors
 /// [`ProveError::NoSuchReceipt`] when an index is past the last receipt,
 /// [`ProveError::ReceiptsRootMismatch`] when the receipts are not the block's.
-pub fn receipt_proofs(header: &Header, receipts: &[Receipt], indexes: &[u64]) -> Result<Vec<ReceiptProof>, ProveError> {
+pub fn trie_paths(receipts_root: B256, receipts: &[Receipt], indexes: &[u64]) -> Result<Vec<Vec<Bytes>>, ProveError> {
     if let Some(&index) = indexes.iter().find(|&&index| usize::try_from(index).map_or(true, |i| i >= receipts.len())) {
         return Err(ProveError::NoSuchReceipt { index, count: receipts.len() });
     }
@@ -40,26 +55,22 @@ pub fn receipt_proofs(header: &Header, receipts: &[Receipt], indexes: &[u64]) ->
         builder.add_leaf(Nibbles::unpack(key), &receipt.encode());
     }
     let rebuilt = builder.root();
-    if rebuilt != header.receipts_root {
-        return Err(ProveError::ReceiptsRootMismatch { expected: header.receipts_root, rebuilt });
+    if rebuilt != receipts_root {
+        return Err(ProveError::ReceiptsRootMismatch { expected: receipts_root, rebuilt });
     }
     let retained = builder.take_proof_nodes();
-    let header = Bytes::from(header.encode());
-    let proofs = targets
+    Ok(targets
         .iter()
-        .zip(indexes)
-        .map(|(target, &receipt_index)| {
+        .map(|target| {
             // The retainer keeps every node on the retained paths; one shorter than 32 bytes is
             // embedded in its parent, and the proof format does not repeat it (the root is always
             // referenced by hash).
-            let nodes = retained
+            retained
                 .matching_nodes_sorted(target)
                 .into_iter()
                 .filter(|(path, node)| path.is_empty() || node.len() >= 32)
                 .map(|(_, node)| node)
-                .collect();
-            ReceiptProof { header: header.clone(), receipt_index, nodes }
+                .collect()
         })
-        .collect();
-    Ok(proofs)
+        .collect())
 }

@@ -54,6 +54,25 @@ pub struct IbftConfig {
     pub proposals: Vec<Vec<B256>>,
 }
 
+/// `count` validator account keys for a dev chain: keccak256("mos-devnet validator" ‖ i) for
+/// i = 0, 1, … (the same on every machine, like the dev accounts; never for a real chain).
+pub fn dev_validator_keys(count: usize) -> Vec<B256> {
+    (0..count as u64)
+        .map(|index| {
+            let mut preimage = b"mos-devnet validator".to_vec();
+            preimage.extend_from_slice(&index.to_be_bytes());
+            alloy_primitives::keccak256(preimage)
+        })
+        .collect()
+}
+
+impl IbftConfig {
+    /// `validators` dev validators ([`dev_validator_keys`]), all present, epochs of `epoch_size`.
+    pub fn dev(validators: usize, epoch_size: u64) -> Self {
+        Self { epoch_size, validators: dev_validator_keys(validators), absent: Vec::new(), proposals: Vec::new() }
+    }
+}
+
 /// The sealer: every validator's keys, and the set proposed for the next epoch.
 #[derive(Debug, Clone)]
 pub struct Ibft {

@@ -1,5 +1,6 @@
 //! Sending a source block's deliveries: what the destination lacks, the block's proofs, its
-//! attestation, then each delivery's transaction at the gas its shape calls for.
+//! attestation (or, to a MAP light node, its epoch), then each delivery's transaction at the gas
+//! its shape calls for.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,8 @@ use crate::{
     attest::{self, Attestation},
     config::Simulation,
     deliver::{self, AttemptFailure},
+    deployment::LightNodeKind,
+    epochs,
     route::Route,
     store::{Delivery, Outcome},
     transactions::{GasLimit, SendError},
@@ -61,12 +64,25 @@ impl Messenger {
             return Ok(());
         }
         let transactions: Vec<B256> = open.iter().map(|(delivery, _)| delivery.source_transaction).collect();
-        let proven = mos_prover::rpc::prove_transactions_in_block(route.source.chain(), block_hash, &transactions)
-            .await
-            .map_err(deliver::node_failure);
-        let attested = match proven {
-            Ok(proofs) => attest::attest(route, block, block_hash, &self.attesters).await.map(|sent| (proofs, sent)),
-            Err(failure) => Err(failure),
+        let source = route.source.chain();
+        let proven = match route.light_node_kind {
+            LightNodeKind::Committee => {
+                mos_prover::rpc::prove_transactions_in_block(source, block_hash, &transactions).await
+            }
+            LightNodeKind::Map => {
+                mos_prover::rpc::prove_sealed_transactions_in_block(source, block_hash, &transactions).await
+            }
+        };
+        let attested = match (proven.map_err(deliver::node_failure), route.light_node_kind) {
+            (Ok(proofs), LightNodeKind::Committee) => {
+                attest::attest(route, block, block_hash, &self.attesters).await.map(|sent| (proofs, sent))
+            }
+            // The validators' seals make the block verifiable once the node holds its epoch.
+            (Ok(proofs), LightNodeKind::Map) => epochs::advance(route, block).await.map(|updates| {
+                updates.into_iter().for_each(|update| self.emit(update));
+                (proofs, Attestation::Held)
+            }),
+            (Err(failure), _) => Err(failure),
         };
         let (proofs, attestation) = match attested {
             Ok(attested) => attested,

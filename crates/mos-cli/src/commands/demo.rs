@@ -16,7 +16,7 @@ use mos_messenger::{
     deploy::Programs,
     http::{HttpServer, Served},
     local::{self, Dapp, EchoKind, IEcho, LocalNetwork, Sent, CHAIN_A, CHAIN_B, RELAY},
-    Deployment, Event, Outcome, Role,
+    Deployment, Event, LightNodeKind, Outcome, Role,
 };
 use mos_rpc::revert_reason;
 use serde_json::{json, Value};
@@ -66,6 +66,12 @@ impl Journey {
     }
 }
 
+/// The relay chain's validators in the demo.
+const DEMO_VALIDATORS: usize = 4;
+/// Blocks per epoch of the demo's relay chain: short, so that the demo moves the chains' MAP light
+/// nodes through epochs.
+const DEMO_EPOCH_SIZE: u64 = 32;
+
 /// Runs the demo, printing as it goes (with `json`, one JSON document at the end).
 ///
 /// # Errors
@@ -89,13 +95,16 @@ async fn demo(programs: &Programs, args: &Args, json: bool) -> Result<(), CliErr
     say("MOS demo: three devnet chains in this process, the MOS suite deployed over JSON-RPC.".into());
     say("Deploying the MOS, fee service, light nodes and manager, and the Echo dApp (about 20 s)...".into());
     let started = Instant::now();
-    let network = LocalNetwork::launch(programs, Dapp::Stylus).await?;
+    // The relay is sealed as MAP's, so chains A and B accept its blocks by their validators' seals.
+    let validators = devnet::ibft::IbftConfig::dev(DEMO_VALIDATORS, DEMO_EPOCH_SIZE);
+    let network = LocalNetwork::launch_with(programs, Dapp::Stylus, Some(validators)).await?;
     let deployment = &network.deployment;
     let name = |chain_id: u64| deployment.chain(chain_id).map_or_else(|| chain_id.to_string(), |c| c.name.clone());
     for (chain, local) in deployment.chains.iter().zip(&network.chains) {
-        let light_client = match chain.role {
-            Role::Relay => "light-client manager",
-            Role::Chain => "light node",
+        let light_client = match (chain.role, chain.light_node_kind) {
+            (Role::Relay, _) => "light-client manager",
+            (Role::Chain, LightNodeKind::Committee) => "light node (committee)",
+            (Role::Chain, LightNodeKind::Map) => "MAP light node (relay validators' seals)",
         };
         say(format!("  {:<8} chain id {:<7} {}", chain.name, chain.chain_id, local.url));
         say(format!("           MOS {}  {light_client} {}", chain.mos, chain.light_client));
@@ -246,6 +255,10 @@ fn follow(event: &Event, journeys: &mut [Journey], deployment: &Deployment) -> O
         Event::Attested { route, block, transaction, .. } => Some(format!(
             "[{route}] attested block {block} of {} on {}: tx {transaction}",
             route.from_name, route.to_name
+        )),
+        Event::EpochUpdated { route, epoch, block, transaction, .. } => Some(format!(
+            "[{route}] {}'s MAP light node moved to epoch {epoch} of {} by the validators' seal of block {block}: tx {transaction}",
+            route.to_name, route.from_name
         )),
         Event::Delivered { route, transaction: Some(transaction), outcomes, .. } => {
             let mut described = Vec::new();

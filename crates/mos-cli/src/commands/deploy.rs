@@ -12,7 +12,7 @@ use alloy_primitives::{Address, U256};
 use alloy_signer_local::PrivateKeySigner;
 use mos_messenger::{
     deploy::{self, ChainSettings, Fees, Programs, SUITE},
-    ChainEntry, Committee, Deployment, Role,
+    ChainEntry, Committee, Deployment, LightNodeKind, Role,
 };
 use serde_json::json;
 
@@ -50,6 +50,11 @@ pub struct Args {
     /// deployer].
     #[arg(long = "committee", value_name = "ADDRESS", value_delimiter = ',')]
     pub committee: Vec<Address>,
+    /// The light node of the relay chain a chain verifies with: `committee` (the relay's committee
+    /// attests its blocks) or `map` (verifies the relay validators' IBFT seals) [default: map when
+    /// the relay's node answers `istanbul_getEpochInfo`, else committee].
+    #[arg(long, value_name = "KIND")]
+    pub light_node: Option<LightNodeKind>,
     /// How many committee members must sign [default: a majority].
     #[arg(long)]
     pub threshold: Option<u64>,
@@ -96,11 +101,19 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
             RoleArg::Relay => "relay".into(),
             RoleArg::Chain => format!("chain-{}", sender.chain_id()),
         });
+        let light_node_kind = match (args.light_node, existing.as_ref().and_then(Deployment::relay)) {
+            (Some(kind), _) => kind,
+            (None, Some(relay)) => {
+                deploy::relay_light_node_kind(&rpc::node("the deployment's relay rpcUrl", &relay.rpc_url)?).await
+            }
+            (None, None) => LightNodeKind::Committee,
+        };
         let settings = ChainSettings {
             name,
             rpc_url: args.rpc.clone(),
             w_token: args.w_token,
             committee,
+            light_node_kind,
             fees: Fees { base_gas: args.base_gas, gas_price: args.gas_price },
         };
         match (args.role, &existing) {
@@ -148,6 +161,7 @@ fn report(entry: &ChainEntry, file: &std::path::Path) -> Report {
         "implementation": entry.implementation.to_string(),
         light_client: entry.light_client.to_string(),
         "feeService": entry.fee_service.to_string(),
+        "lightNodeKind": entry.light_node_kind,
         "deployedBlock": entry.deployed_block,
         "committee": entry.committee.members.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "threshold": entry.committee.threshold,

@@ -33,6 +33,13 @@ pub struct Args {
     /// Mine a block every this many seconds as well as one per transaction.
     #[arg(long)]
     pub block_time: Option<u64>,
+    /// Seal blocks as the MAP relay chain does (IBFT, BLS over BN254) with this many dev validators
+    /// (their keys are printed): a relay chain whose MAP light nodes verify the seals.
+    #[arg(long, value_name = "N")]
+    pub validators: Option<usize>,
+    /// With `--validators`: blocks per epoch (the validator set changes only at an epoch's end).
+    #[arg(long, default_value_t = 32, requires = "validators")]
+    pub epoch_size: u64,
     /// Load the chain from this file if it exists, and save it there on exit.
     #[arg(long)]
     pub state: Option<PathBuf>,
@@ -51,14 +58,17 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             let saved = persist::load(path).map_err(|e| CliError::Devnet(e.to_string()))?;
             Chain::from_saved(saved).map_err(|e| CliError::Devnet(format!("{}: {e}", path.display())))?
         }
-        _ => Chain::new(ChainConfig {
+        _ => Chain::try_new(ChainConfig {
             chain_id: args.chain_id,
             arbos_version: args.arbos_version,
             dev_accounts: args.dev_accounts,
+            ibft: args.validators.map(|count| devnet::ibft::IbftConfig::dev(count, args.epoch_size)),
             ..ChainConfig::default()
-        }),
+        })
+        .map_err(|error| CliError::Devnet(format!("--validators / --epoch-size: {error}")))?,
     };
     let accounts = chain.accounts();
+    let ibft = chain.ibft().map(|ibft| ibft.config().clone());
     let chain = Arc::new(Mutex::new(chain));
     let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::Devnet(e.to_string()))?;
     runtime.block_on(async {
@@ -74,6 +84,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         }
         for (index, account) in accounts.iter().enumerate() {
             println!("  ({index}) {account}");
+        }
+        if let Some(ibft) = ibft {
+            println!("IBFT validators (epochs of {} blocks; istanbul_getEpochInfo, mos_setNextValidators):", ibft.epoch_size);
+            for key in &ibft.validators {
+                let address = devnet::ibft::Validator::from_key(*key).map(|v| v.address.to_string()).unwrap_or_default();
+                println!("  {address} key {key}");
+            }
         }
         tokio::signal::ctrl_c().await.map_err(|e| CliError::Devnet(e.to_string()))?;
         server.stop();

@@ -67,7 +67,7 @@ pub fn run(args: &Args) -> Result<Report, CliError> {
         // What transferInWithIndex takes: the log's index in the receipt.
         summary.insert("logIndex".into(), json!(log - proven.first_log_index));
     }
-    summary.insert("nodes".into(), json!(proven.proof.nodes.len()));
+    summary.insert("nodes".into(), json!(proven.proof.nodes().len()));
     summary.insert("proofSize".into(), json!(encoded.len()));
     summary.insert("logs".into(), Value::Array(logs));
     summary.insert("proof".into(), json!(hex::encode_prefixed(&encoded)));

@@ -152,6 +152,7 @@ async fn alone(url: &str, mos: Address) -> Result<ExplorerChain, CliError> {
         mos,
         implementation: Address::ZERO,
         light_client: Address::ZERO,
+        light_node_kind: mos_messenger::LightNodeKind::Committee,
         fee_service: Address::ZERO,
         relay_light_node: None,
         deployed_block: 0,

@@ -11,6 +11,7 @@
 
 mod light_node;
 mod proof;
+pub mod sealed;
 
 use alloy_primitives::{Address, Bytes, B256};
 use alloy_provider::network::AnyReceiptEnvelope;
@@ -21,7 +22,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 pub use light_node::{header_to_attest, submit_header, AttestationOutcome, HeaderToAttest, Submission};
-pub use proof::{prove_log, prove_transaction, prove_transactions_in_block, TransactionProof};
+pub use proof::{
+    prove_log, prove_sealed_transactions_in_block, prove_transaction, prove_transactions_in_block, LightNodeProof,
+    TransactionProof,
+};
 
 use crate::ProveError;
 
@@ -58,6 +62,9 @@ pub enum NodeError {
         /// The block its receipt names.
         block: u64,
     },
+    /// The relay chain's node has no information on the epoch (it has not begun).
+    #[error("epoch {0} is unknown to the node (it has not begun)")]
+    EpochNotFound(u64),
     /// The block has fewer logs than the index asked for.
     #[error("block {block} has {count} logs: there is no log {index}")]
     LogIndexOutOfRange {
