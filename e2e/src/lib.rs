@@ -107,13 +107,28 @@ impl Harness {
     /// # Panics
     /// When the network cannot start, or the environment names chains badly.
     pub async fn launch(test: &str, dapp: Dapp) -> Self {
+        Self::launch_with(test, dapp, None).await
+    }
+
+    /// [`Harness::launch`] with the relay chain sealed by `relay_validators` as MAP's relay chain
+    /// is (IBFT, BLS over BN254), so chains A and B verify its blocks with MAP light nodes. With
+    /// [`external_chains`], the relay node given must be sealed so itself (`mos devnet
+    /// --validators`); `relay_validators` then only says what the test expects.
+    ///
+    /// # Panics
+    /// As [`Harness::launch`].
+    pub async fn launch_sealed(test: &str, dapp: Dapp, relay_validators: devnet::ibft::IbftConfig) -> Self {
+        Self::launch_with(test, dapp, Some(relay_validators)).await
+    }
+
+    async fn launch_with(test: &str, dapp: Dapp, relay_validators: Option<devnet::ibft::IbftConfig>) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
             .with_test_writer()
             .try_init();
         let network = match external_chains().unwrap_or_else(|e| panic!("{e}")) {
             Some(chains) => LocalNetwork::connect(chains, &programs(), dapp).await,
-            None => LocalNetwork::launch(&programs(), dapp).await,
+            None => LocalNetwork::launch_with(&programs(), dapp, relay_validators).await,
         };
         let network = network.unwrap_or_else(|e| panic!("launching: {e}"));
         let store = std::env::temp_dir().join(format!("mos-e2e-{test}-{dapp}-{}.db", std::process::id()));

@@ -12,5 +12,6 @@ mod e2e {
     mod relayed;
     mod reorg;
     mod restart;
+    mod sealed;
     mod simulation;
 }
