@@ -2,7 +2,7 @@
 //! arkworks' BN254 points, and the sums a sealer and a prover make of them.
 
 use alloy_primitives::U256;
-use ark_bn254::{Fq, Fq2, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_bn254::{Fq, Fq2, G1Affine, G2Affine, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, PrimeField};
 
@@ -60,11 +60,6 @@ pub fn sum_g2(keys: &[[u8; G2_KEY_LENGTH]]) -> Option<[u8; G2_KEY_LENGTH]> {
         sum += g2_affine(key)?;
     }
     Some(g2_bytes(&sum.into_affine()))
-}
-
-/// The sum of G1 points (signatures) as `x ‖ y`.
-pub fn sum_g1(points: impl IntoIterator<Item = G1Projective>) -> [u8; G1_KEY_LENGTH] {
-    g1_bytes(&points.into_iter().sum::<G1Projective>().into_affine())
 }
 
 /// A base-field element; `None` at or above p.

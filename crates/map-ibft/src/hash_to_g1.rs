@@ -108,11 +108,53 @@ impl core::ops::Neg for G1Point {
     }
 }
 
+/// The two operations of hash-to-G1 that cost most: exponentiation in the base field and point
+/// addition. Computed here ([`Software`]) or by the chain's `0x05` and `0x06` precompiles
+/// ([`crate::Precompiles`], what a Stylus program spends far less gas on).
+pub trait CurveArithmetic {
+    /// `base^exponent mod p`; `None` when it cannot be had.
+    fn field_pow(&self, base: U256, exponent: U256) -> Option<U256>;
+    /// `a + b` of two points of the curve; `None` when it cannot be had.
+    fn point_add(&self, a: G1Point, b: G1Point) -> Option<G1Point>;
+}
+
+/// [`CurveArithmetic`] computed in Rust.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Software;
+
+impl CurveArithmetic for Software {
+    fn field_pow(&self, base: U256, exponent: U256) -> Option<U256> {
+        Some(Fp::new(base).pow(exponent).value())
+    }
+
+    fn point_add(&self, a: G1Point, b: G1Point) -> Option<G1Point> {
+        Some(a + b)
+    }
+}
+
+impl<P: crate::Precompiles> CurveArithmetic for P {
+    fn field_pow(&self, base: U256, exponent: U256) -> Option<U256> {
+        self.mod_exp(base, exponent)
+    }
+
+    fn point_add(&self, a: G1Point, b: G1Point) -> Option<G1Point> {
+        self.ec_add(a, b)
+    }
+}
+
 /// `message` hashed to a point of G1.
 pub fn hash_to_g1(message: &[u8]) -> G1Point {
-    let first = base_to_g1(hash_to_base(message, 0x00, 0x01));
-    let second = base_to_g1(hash_to_base(message, 0x02, 0x03));
-    first + second
+    let hashed = hash_to_g1_with(message, &Software);
+    // Software arithmetic always answers.
+    hashed.unwrap_or(G1Point::INFINITY)
+}
+
+/// [`hash_to_g1`] with the exponentiations and the addition made by `arithmetic`; `None` when
+/// it fails to answer.
+pub fn hash_to_g1_with(message: &[u8], arithmetic: &impl CurveArithmetic) -> Option<G1Point> {
+    let first = base_to_g1(hash_to_base(message, 0x00, 0x01), arithmetic)?;
+    let second = base_to_g1(hash_to_base(message, 0x02, 0x03), arithmetic)?;
+    arithmetic.point_add(first, second)
 }
 
 /// A field element from two domain-separated keccak256 hashes of `message`, read as one 512-bit
@@ -127,17 +169,22 @@ fn hash_to_base(message: &[u8], c0: u8, c1: u8) -> Fp {
     hash(c0).mul(Fp::new(TWO_256_MOD_P)).add(hash(c1))
 }
 
+/// `a^exponent` by `arithmetic`.
+fn pow(arithmetic: &impl CurveArithmetic, a: Fp, exponent: U256) -> Option<Fp> {
+    arithmetic.field_pow(a.value(), exponent).map(Fp::new)
+}
+
 /// Fouque and Tibouchi's map of a field element to a point of the curve.
-fn base_to_g1(t: Fp) -> G1Point {
+fn base_to_g1(t: Fp, arithmetic: &impl CurveArithmetic) -> Option<G1Point> {
     let one = Fp::new(uint!(1_U256));
     let t2 = t.mul(t);
     let t2_plus_4 = t2.add(Fp::new(uint!(4_U256)));
     // 1 / (t² (t² + 4)); 0 for t = 0, as inversion by exponentiation gives.
-    let alpha = t2.mul(t2_plus_4).invert();
+    let alpha = pow(arithmetic, t2.mul(t2_plus_4), FIELD_MODULUS - uint!(2_U256))?;
     let x1 = Fp::new(C1).sub(Fp::new(C2).mul(t2.mul(t2)).mul(alpha));
     let x2 = one.add(x1).neg();
     let x3 = one.sub(Fp::new(C3).mul(t2_plus_4.mul(t2_plus_4).mul(t2_plus_4)).mul(alpha));
-    let (r1, r2) = (i32::from(legendre(curve(x1))), i32::from(legendre(curve(x2))));
+    let (r1, r2) = (i32::from(legendre(curve(x1), arithmetic)?), i32::from(legendre(curve(x2), arithmetic)?));
     // x1 when x1³ + 3 is a square, else x2 when x2³ + 3 is, else x3; the index as MAP computes
     // it (truncating division, as Solidity's), so that the cases of a residue 0 agree too.
     let x = match (r1 - 1) * (r2 - 3) / 4 + 1 {
@@ -145,9 +192,9 @@ fn base_to_g1(t: Fp) -> G1Point {
         2 => x2,
         _ => x3,
     };
-    let y = curve(x).pow((FIELD_MODULUS + uint!(1_U256)) >> 2);
+    let y = pow(arithmetic, curve(x), (FIELD_MODULUS + uint!(1_U256)) >> 2)?;
     let y = if t.value() > (FIELD_MODULUS - uint!(1_U256)) >> 1 { y.neg() } else { y };
-    G1Point::from_field(x, y)
+    Some(G1Point::from_field(x, y))
 }
 
 /// x³ + 3.
@@ -156,13 +203,13 @@ fn curve(x: Fp) -> Fp {
 }
 
 /// 1 when `a` is a non-zero square mod p, −1 when it is not a square, 0 for 0.
-fn legendre(a: Fp) -> i8 {
-    let s = a.pow((FIELD_MODULUS - uint!(1_U256)) >> 1);
-    if s.is_zero() {
+fn legendre(a: Fp, arithmetic: &impl CurveArithmetic) -> Option<i8> {
+    let s = pow(arithmetic, a, (FIELD_MODULUS - uint!(1_U256)) >> 1)?;
+    Some(if s.is_zero() {
         0
     } else if s == Fp::new(uint!(1_U256)) {
         1
     } else {
         -1
-    }
+    })
 }

@@ -37,7 +37,7 @@
 //! |---|---|
 //! | 0 | the deployer, written by the init code ([`storage::DEPLOYER_SLOT`]) |
 //! | 1 | [`storage::Config`]: `0 ‖ currentEpoch ‖ firstEpoch ‖ epochSize`, 64 bits each |
-//! | `keccak(uint256(epoch) ‖ 2)` | the number of `epoch`'s validators; then x and y of each G1 key |
+//! | `keccak(uint256(epoch) ‖ 2)` | the number of `epoch`'s validators; then x and y of each G1 key; then x and y of their sum |
 
 #![cfg_attr(target_arch = "wasm32", no_std)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -54,14 +54,15 @@ use alloy_primitives::U256;
 use alloy_sol_types::{SolCall, SolEvent};
 use light_client_iface::{index_key, interfaces::ILightNode, interfaces::IMapLightNode, verify_proof, ReceiptView};
 use map_ibft::{
-    epoch_of, is_last_of_epoch, next_g1_keys, verify_seal, AtlasHeader, G1Point, IstanbulExtra, SealedHeader,
+    epoch_of, is_last_of_epoch, next_g1_keys, verify_seal, AtlasHeader, EpochKeys, G1Point, IstanbulExtra,
+    Precompiles, SealedHeader,
     SealedReceiptProof, G1_KEY_LENGTH,
 };
 use mos_message::abi::TupleWriter;
 use mos_program::{require, returns, revert, Args, Functions, Host, ProgramResult, Router};
 
 use precompiles::HostPrecompiles;
-use storage::{Config, MAX_VALIDATORS};
+use storage::{Config, StoredKeys, MAX_VALIDATORS};
 
 /// What `nodeType()` answers: MAP's default light node.
 pub const NODE_TYPE: u64 = 1;
@@ -96,10 +97,14 @@ const FUNCTIONS: Functions = {
 /// there is no `receive`: calls with value revert.
 pub static ROUTER: Router = Router { tables: &[FUNCTIONS], payable: &[], receives: false };
 
-/// Checks that `keys` are 1 to [`MAX_VALIDATORS`] points of G1.
-fn check_keys(keys: &[[u8; G1_KEY_LENGTH]]) -> Result<(), Vec<u8>> {
+/// Checks that `keys` are 1 to [`MAX_VALIDATORS`] points of G1; their sum (by `0x06`).
+fn check_keys(host: &Host, keys: &[[u8; G1_KEY_LENGTH]]) -> Result<G1Point, Vec<u8>> {
     require(!keys.is_empty() && keys.len() <= MAX_VALIDATORS, reason::INVALID_VALIDATORS)?;
-    require(keys.iter().all(|key| G1Point::from_bytes(key).is_some()), reason::INVALID_KEY)
+    let precompiles = HostPrecompiles(host);
+    keys.iter().try_fold(G1Point::INFINITY, |sum, key| {
+        let key = G1Point::from_bytes(key).ok_or_else(|| revert::error(reason::INVALID_KEY))?;
+        precompiles.ec_add(sum, key).ok_or_else(|| revert::error(reason::INVALID_KEY))
+    })
 }
 
 /// `ValidatorsUpdated(epoch, validators)`.
@@ -122,8 +127,8 @@ fn initialize(host: &Host, input: &[u8]) -> ProgramResult {
     require(keys.len().is_multiple_of(G1_KEY_LENGTH), reason::INVALID_VALIDATORS)?;
     let keys: Vec<[u8; G1_KEY_LENGTH]> =
         keys.chunks_exact(G1_KEY_LENGTH).filter_map(|key| key.try_into().ok()).collect();
-    check_keys(&keys)?;
-    storage::set_keys(host, epoch, &keys);
+    let sum = check_keys(host, &keys)?;
+    storage::set_keys(host, epoch, &keys, sum);
     Config { epoch_size, first_epoch: epoch, current_epoch: epoch }.store(host);
     emit_validators(host, epoch, keys.len());
     Ok(Vec::new())
@@ -140,13 +145,18 @@ fn update_block_header(host: &Host, input: &[u8]) -> ProgramResult {
     let epoch = epoch_of(header.number, config.epoch_size).unwrap_or_default();
     require(epoch >= config.current_epoch, reason::EPOCH_HELD)?;
     require(epoch == config.current_epoch, reason::EPOCH_SKIPPED)?;
-    let keys = storage::keys(host, epoch);
-    verify_seal(&keys, &header, &sealed.aggregated_key, &HostPrecompiles(host)).map_err(seal_refused)?;
+    let stored = StoredKeys::of(host, epoch);
+    verify_seal(&stored, &header, &sealed.aggregated_key, &HostPrecompiles(host)).map_err(seal_refused)?;
     let (_, extra) = IstanbulExtra::from_extra_data(&header.extra).map_err(|_| revert::error(reason::MALFORMED))?;
-    let next = next_g1_keys(&keys, &extra).map_err(|_| revert::error(reason::INVALID_CHANGE))?;
+    let next = next_g1_keys(&stored.all(), &extra).map_err(|_| revert::error(reason::INVALID_CHANGE))?;
     require(!next.is_empty() && next.len() <= MAX_VALIDATORS, reason::INVALID_CHANGE)?;
-    require(next.iter().all(|key| G1Point::from_bytes(key).is_some()), reason::INVALID_KEY)?;
-    storage::set_keys(host, epoch + 1, &next);
+    // The same set: the same sum (as MAP's light node keeps its aggregated key).
+    let unchanged = extra.removed_validators.is_zero() && extra.added_g1_public_keys.is_empty();
+    let sum = match unchanged {
+        true => stored.sum().map_err(seal_refused)?,
+        false => check_keys(host, &next)?,
+    };
+    storage::set_keys(host, epoch + 1, &next, sum);
     config.current_epoch = epoch + 1;
     config.store(host);
     emit_validators(host, epoch + 1, next.len());
@@ -168,8 +178,7 @@ fn verify(host: &Host, proof: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
     if !config.holds(epoch) {
         return Err(message("block of an epoch the light node does not hold"));
     }
-    let keys = storage::keys(host, epoch);
-    verify_seal(&keys, &header, &proof.sealed.aggregated_key, &HostPrecompiles(host))
+    verify_seal(&StoredKeys::of(host, epoch), &header, &proof.sealed.aggregated_key, &HostPrecompiles(host))
         .map_err(|error| error.message())?;
     let key = index_key(proof.receipt_index);
     let receipt = verify_proof(header.receipt_hash, &key, proof.nodes.iter().map(|node| node.as_ref()))
@@ -223,7 +232,7 @@ fn update_light_client(_: &Host, _: &[u8]) -> ProgramResult {
 
 fn client_state(host: &Host, _: &[u8]) -> ProgramResult {
     let config = Config::load(host);
-    let validators = if config.initialized() { storage::keys(host, config.current_epoch).len() } else { 0 };
+    let validators = if config.initialized() { StoredKeys::of(host, config.current_epoch).count() } else { 0 };
     let state = [config.epoch_size, config.first_epoch, config.current_epoch, validators as u64]
         .into_iter()
         .fold(TupleWriter::new(4), |state, value| state.uint(U256::from(value)))
@@ -263,7 +272,7 @@ fn current_epoch(host: &Host, _: &[u8]) -> ProgramResult {
 fn validator_keys(host: &Host, input: &[u8]) -> ProgramResult {
     let epoch = Args::new(input, 1)?.uint(0);
     let config = Config::load(host);
-    let keys = u64::try_from(epoch).ok().filter(|epoch| config.holds(*epoch)).map(|epoch| storage::keys(host, epoch));
+    let keys = u64::try_from(epoch).ok().filter(|epoch| config.holds(*epoch)).map(|epoch| StoredKeys::of(host, epoch).all());
     Ok(TupleWriter::new(1).bytes(&keys.unwrap_or_default().concat()).finish())
 }
 

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
-use map_ibft::G1_KEY_LENGTH;
+use map_ibft::{EpochKeys, G1Point, SealError, G1_KEY_LENGTH};
 use mos_program::{mapping_slot, Host};
 
 /// The deployer, recorded by the init code (`init_code_recording_deployer`): the only account
@@ -11,7 +11,8 @@ use mos_program::{mapping_slot, Host};
 pub const DEPLOYER_SLOT: [u8; 32] = [0; 32];
 /// [`Config`].
 const CONFIG: U256 = U256::from_limbs([1, 0, 0, 0]);
-/// Base of `mapping(uint256 epoch => keys)`: the count at the slot, then x and y of each key.
+/// Base of `mapping(uint256 epoch => keys)`: the count at the slot, then x and y of each key,
+/// then x and y of their sum.
 const EPOCHS: u64 = 2;
 
 /// The most validators an epoch may have: the bitmap's width.
@@ -62,28 +63,65 @@ fn epoch_slot(host: &Host, epoch: u64) -> U256 {
     mapping_slot(host, U256::from(epoch).into(), U256::from(EPOCHS))
 }
 
-/// The G1 keys of `epoch`'s validators (none for an epoch not stored).
-pub fn keys(host: &Host, epoch: u64) -> Vec<[u8; G1_KEY_LENGTH]> {
-    let base = epoch_slot(host, epoch);
-    let count = U256::from_be_bytes(host.load(base).0).saturating_to::<usize>().min(MAX_VALIDATORS);
-    (0..count)
-        .map(|index| {
-            let at = base + U256::from(1 + 2 * index);
-            let mut key = [0u8; G1_KEY_LENGTH];
-            key[..32].copy_from_slice(host.load(at).as_slice());
-            key[32..].copy_from_slice(host.load(at + U256::from(1)).as_slice());
-            key
-        })
-        .collect()
+/// Slot `offset` words after `base`.
+fn at(base: U256, offset: usize) -> U256 {
+    base + U256::from(offset)
 }
 
-/// Stores `keys` as `epoch`'s validators.
-pub fn set_keys(host: &Host, epoch: u64, keys: &[[u8; G1_KEY_LENGTH]]) {
+/// The point stored at `slot` and the next.
+fn load_point(host: &Host, slot: U256) -> G1Point {
+    G1Point { x: U256::from_be_bytes(host.load(slot).0), y: U256::from_be_bytes(host.load(slot + U256::from(1)).0) }
+}
+
+/// `epoch`'s validators' keys in storage, read as asked ([`EpochKeys`]): a seal check reads the
+/// count, the sum and the keys of the validators who did not sign.
+pub struct StoredKeys<'a> {
+    host: &'a Host,
+    base: U256,
+    count: usize,
+}
+
+impl<'a> StoredKeys<'a> {
+    /// The keys of `epoch` (none for an epoch not stored).
+    pub fn of(host: &'a Host, epoch: u64) -> Self {
+        let base = epoch_slot(host, epoch);
+        let count = U256::from_be_bytes(host.load(base).0).saturating_to::<usize>().min(MAX_VALIDATORS);
+        Self { host, base, count }
+    }
+
+    /// Every key, in order.
+    pub fn all(&self) -> Vec<[u8; G1_KEY_LENGTH]> {
+        (0..self.count).map(|index| load_point(self.host, at(self.base, 1 + 2 * index)).to_bytes()).collect()
+    }
+}
+
+impl EpochKeys for StoredKeys<'_> {
+    fn count(&self) -> usize {
+        self.count
+    }
+
+    fn sum(&self) -> Result<G1Point, SealError> {
+        let sum = load_point(self.host, at(self.base, 1 + 2 * self.count));
+        G1Point::from_bytes(&sum.to_bytes()).ok_or(SealError::ValidatorKey(self.count))
+    }
+
+    fn key(&self, index: usize) -> Result<G1Point, SealError> {
+        if index >= self.count {
+            return Err(SealError::ValidatorKey(index));
+        }
+        let key = load_point(self.host, at(self.base, 1 + 2 * index));
+        G1Point::from_bytes(&key.to_bytes()).ok_or(SealError::ValidatorKey(index))
+    }
+}
+
+/// Stores `keys` as `epoch`'s validators, with `sum`, the sum of the keys.
+pub fn set_keys(host: &Host, epoch: u64, keys: &[[u8; G1_KEY_LENGTH]], sum: G1Point) {
     let base = epoch_slot(host, epoch);
     host.store(base, U256::from(keys.len()).into());
-    for (index, key) in keys.iter().enumerate() {
-        let at = base + U256::from(1 + 2 * index);
-        host.store(at, B256::from_slice(&key[..32]));
-        host.store(at + U256::from(1), B256::from_slice(&key[32..]));
+    let points = keys.iter().map(|key| (B256::from_slice(&key[..32]), B256::from_slice(&key[32..])));
+    let sum = (sum.x.into(), sum.y.into());
+    for (index, (x, y)) in points.chain([sum]).enumerate() {
+        host.store(at(base, 1 + 2 * index), x);
+        host.store(at(base, 2 + 2 * index), y);
     }
 }

@@ -24,6 +24,7 @@ use mos_message::{MessageData, MessageType};
 
 pub mod light_client;
 pub mod map_fixtures;
+pub mod sealed_relay;
 pub mod seeds;
 pub mod state;
 
@@ -375,6 +376,17 @@ impl Suite {
     /// Deploys EVM (or Stylus) code from dev account `from` with `init_code`; its address.
     pub fn deploy(&mut self, from: u32, init_code: Vec<u8>) -> Address {
         deploy(&mut self.chain, from, init_code)
+    }
+
+    /// [`Suite::deploy`] with `gas` for the creation (up to the block's limit) rather than
+    /// [`TX_GAS`]: for a constructor that writes much.
+    ///
+    /// # Panics
+    /// When the creation fails.
+    pub fn deploy_with_gas(&mut self, from: u32, init_code: Vec<u8>, gas: u64) -> Address {
+        let receipt = send(&mut self.chain, from, TxKind::Create, U256::ZERO, init_code, gas);
+        assert!(receipt.receipt.success, "deployment failed: {}", describe_revert(&receipt.output));
+        receipt.contract_address.expect("a created contract")
     }
 
     /// Deploys and activates a workspace program from the admin account; its address.

@@ -145,11 +145,40 @@ fn hash_to_g1_gives_points_of_g1_and_the_point_of_a_known_message() {
 }
 
 /// The precompiles `verify_seal` needs, by libraries independent of this crate: alloy's
-/// secp256k1 recovery for `0x01`, arkworks' BN254 for `0x08` (refusing points off their curve or
-/// group, as EIP-197 does).
+/// secp256k1 recovery for `0x01`, ruint's modular exponentiation for `0x05`, arkworks' BN254 for
+/// `0x06`–`0x08` (refusing points off their curve or group, as EIP-196 and EIP-197 do).
 struct Reference;
 
+/// A point of `map_ibft` in arkworks' form, checked on the curve (infinity is (0, 0)).
+fn reference_point(point: map_ibft::G1Point) -> Option<G1Affine> {
+    if point == map_ibft::G1Point::INFINITY {
+        return Some(G1Affine::zero());
+    }
+    let affine = G1Affine::new_unchecked(fq(&point.x.to_be_bytes::<32>()), fq(&point.y.to_be_bytes::<32>()));
+    (point.x < FIELD_MODULUS && point.y < FIELD_MODULUS && affine.is_on_curve()).then_some(affine)
+}
+
+/// arkworks' point as `map_ibft`'s.
+fn from_reference(point: G1Affine) -> map_ibft::G1Point {
+    let bytes = map_ibft::bls::g1_bytes(&point);
+    map_ibft::G1Point { x: U256::from_be_slice(&bytes[..32]), y: U256::from_be_slice(&bytes[32..]) }
+}
+
 impl Precompiles for Reference {
+    fn mod_exp(&self, base: U256, exponent: U256) -> Option<U256> {
+        Some(base.pow_mod(exponent, FIELD_MODULUS))
+    }
+
+    fn ec_add(&self, a: map_ibft::G1Point, b: map_ibft::G1Point) -> Option<map_ibft::G1Point> {
+        let sum = G1Projective::from(reference_point(a)?) + reference_point(b)?;
+        Some(from_reference(sum.into_affine()))
+    }
+
+    fn ec_mul(&self, point: map_ibft::G1Point, scalar: U256) -> Option<map_ibft::G1Point> {
+        let scalar = ark_bn254::Fr::from_be_bytes_mod_order(&scalar.to_be_bytes::<32>());
+        Some(from_reference((reference_point(point)? * scalar).into_affine()))
+    }
+
     fn ecrecover(&self, digest: B256, v: u8, r: B256, s: B256) -> Option<Address> {
         let signature = Signature::new(r.into(), s.into(), v == 28);
         signature.recover_address_from_prehash(&digest).ok()
@@ -183,7 +212,7 @@ fn verify_seal_accepts_every_header_of_the_fixtures_with_its_epochs_keys() {
         let mut set = first_set();
         for &n in blocks {
             let header = header(n);
-            let hash = verify_seal(&set.g1_keys, &header, &aggregated_key(n), &Reference);
+            let hash = verify_seal(set.g1_keys.as_slice(), &header, &aggregated_key(n), &Reference);
             assert_eq!(hash, Ok(block_hash(&header).unwrap()), "block {n} (from epoch {first_epoch})");
             if map_ibft::is_last_of_epoch(n, EPOCH_SIZE) {
                 set = set.apply(&ist(n)).unwrap();
@@ -285,7 +314,7 @@ fn assert_sealed_as_atlas(chain: &devnet::Chain) {
         let signers: Vec<[u8; 128]> =
             (0..set.len()).filter(|i| extra.aggregated_seal.bitmap.bit(*i)).map(|i| set.g2_keys[i]).collect();
         let key = map_ibft::bls::sum_g2(&signers).unwrap();
-        assert_eq!(verify_seal(&set.g1_keys, &header, &key, &Reference), Ok(block.hash), "block {n}");
+        assert_eq!(verify_seal(set.g1_keys.as_slice(), &header, &key, &Reference), Ok(block.hash), "block {n}");
         assert_eq!(block_hash(&header).unwrap(), block.hash);
         assert_eq!(header.coinbase, set.addresses[(n % set.len() as u64) as usize], "block {n}'s proposer");
         let parent = chain.block(BlockId::Number(n - 1)).unwrap();

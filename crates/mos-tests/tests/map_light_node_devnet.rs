@@ -6,83 +6,12 @@
 //! validator that did not sign, an aggregated key that is not the bitmap's, exactly two thirds of
 //! the validators, another set's seal, a G2 key on the twist but outside the subgroup.
 
-use alloy_consensus::{TxEip1559, TypedTransaction};
-use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy_primitives::{Address, Bytes, U256};
 use ark_bn254::{Fq, Fq2, G2Affine};
-use devnet::{
-    ibft::{atlas_header, dev_validator_keys, IbftConfig, Validator},
-    BlockId, Chain, ChainConfig,
-};
+use devnet::ibft::dev_validator_keys;
 use light_client_iface::interfaces::{ILightNode, IMapLightNode};
 use map_ibft::{bls::sum_g2, IstanbulExtra, SealedHeader, SealedReceiptProof};
-use mos_tests::*;
-
-/// An IBFT relay chain: `count` dev validators, the last `absent` of them never signing, epochs of
-/// `epoch_size` blocks, with a transfer in every block after genesis (so each has a receipt).
-struct Relay {
-    chain: Chain,
-    keys: Vec<B256>,
-}
-
-impl Relay {
-    fn new(count: usize, absent: usize, epoch_size: u64) -> Self {
-        Self::with_keys(dev_validator_keys(count + 2), count, absent, epoch_size)
-    }
-
-    /// [`Relay::new`] with the first `count` of `keys` as validators (the others for proposals).
-    fn with_keys(keys: Vec<B256>, count: usize, absent: usize, epoch_size: u64) -> Self {
-        let absent = keys[count - absent..count].iter().map(|key| Validator::from_key(*key).unwrap().address).collect();
-        let ibft = IbftConfig { epoch_size, validators: keys[..count].to_vec(), absent, proposals: Vec::new() };
-        let chain = Chain::try_new(ChainConfig { ibft: Some(ibft), ..ChainConfig::default() }).unwrap();
-        Self { chain, keys }
-    }
-
-    /// Mines blocks, a transfer in each, up to `number`.
-    fn mine_to(&mut self, number: u64) {
-        let from = self.chain.accounts()[0];
-        while self.chain.latest().number() < number {
-            let nonce = self.chain.next_nonce(&from);
-            let tx = TxEip1559 {
-                chain_id: self.chain.config().chain_id,
-                nonce,
-                gas_limit: 21_000,
-                max_fee_per_gas: 1_000_000_000,
-                max_priority_fee_per_gas: 0,
-                to: TxKind::Call(Address::repeat_byte(0x42)),
-                value: U256::from(1),
-                ..TxEip1559::default()
-            };
-            self.chain.send_transaction(from, TypedTransaction::Eip1559(tx)).unwrap();
-        }
-    }
-
-    /// Block `n`'s header with the summed G2 key of the validators its bitmap names.
-    fn sealed(&self, n: u64) -> SealedHeader {
-        let block = self.chain.block(BlockId::Number(n)).unwrap();
-        let set = self.chain.validators_for(n).unwrap();
-        let (_, extra) = IstanbulExtra::from_extra_data(&block.header.extra_data).unwrap();
-        let signers: Vec<[u8; 128]> =
-            (0..set.len()).filter(|i| extra.aggregated_seal.bitmap.bit(*i)).map(|i| set.g2_keys[i]).collect();
-        SealedHeader { header: atlas_header(&block.header).encode().into(), aggregated_key: sum_g2(&signers).unwrap() }
-    }
-
-    /// The proof of block `n`'s first receipt.
-    fn receipt_proof(&self, n: u64) -> SealedReceiptProof {
-        let block = self.chain.block(BlockId::Number(n)).unwrap();
-        let receipts: Vec<_> = block.receipts.iter().map(|r| r.receipt.clone()).collect();
-        let nodes = mos_prover::trie_paths(block.header.receipts_root, &receipts, &[0]).unwrap().remove(0);
-        SealedReceiptProof { sealed: self.sealed(n), receipt_index: 0, nodes }
-    }
-
-    /// The G1 keys of the validators that sign block `n`, concatenated.
-    fn keys_for(&self, n: u64) -> Vec<u8> {
-        self.chain.validators_for(n).unwrap().g1_keys.concat()
-    }
-
-    fn address(&self, index: usize) -> Address {
-        Validator::from_key(self.keys[index]).unwrap().address
-    }
-}
+use mos_tests::{sealed_relay::SealedRelay as Relay, *};
 
 /// A MAP light node on a chain of its own, initialised with `relay`'s epoch 1.
 fn light_node(relay: &Relay, epoch_size: u64) -> (Suite, Address) {

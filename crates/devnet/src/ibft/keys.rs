@@ -4,7 +4,7 @@
 use alloy_primitives::{keccak256, Address, B256};
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
-use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine};
+use ark_bn254::{Fr, G1Affine, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{PrimeField, Zero};
 use map_ibft::{
@@ -63,8 +63,10 @@ impl Validator {
         seal
     }
 
-    /// This validator's BLS signature of the point `hashed` (a message hashed to G1).
-    pub fn sign(&self, hashed: &G1Affine) -> G1Projective {
-        *hashed * self.bls_secret
+    /// This validator's BLS secret: its signature of a message hashed to the point H is
+    /// `secret · H`, so the sum of several validators' signatures is the sum of their secrets times
+    /// H (what the sealer computes, one multiplication for any number of signers).
+    pub(crate) fn bls_secret(&self) -> Fr {
+        self.bls_secret
     }
 }

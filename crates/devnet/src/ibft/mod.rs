@@ -20,9 +20,10 @@ mod keys;
 use std::collections::HashMap;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
+use ark_ec::CurveGroup;
 use light_client_iface::Header;
 use map_ibft::{
-    bls::{g1_affine, sum_g1},
+    bls::{g1_affine, g1_bytes},
     commit_message, epoch_of, hash_to_g1, is_last_of_epoch, proposer_digest, AggregatedSeal, AtlasHeader,
     IstanbulExtra, ValidatorSet, VANITY_LENGTH,
 };
@@ -239,16 +240,18 @@ impl Ibft {
         let hashed = g1_affine(&hash_to_g1(&commit_message(hash, round)))
             .ok_or_else(|| format!("the commit message of {hash} hashes off the curve"))?;
         let mut bitmap = U256::ZERO;
-        let mut signatures = Vec::with_capacity(set.len());
+        let mut secrets = ark_bn254::Fr::from(0u64);
         for (index, address) in set.addresses.iter().enumerate() {
             if self.config.absent.contains(address) {
                 continue;
             }
             let validator = self.keys.get(address).ok_or_else(|| format!("validator {address}'s keys are unknown"))?;
             bitmap |= U256::from(1u8) << index;
-            signatures.push(validator.sign(&hashed));
+            secrets += validator.bls_secret();
         }
-        Ok(AggregatedSeal { bitmap, signature: sum_g1(signatures).to_vec().into(), round })
+        // Σ secretᵢ · H: the sum of the signers' signatures.
+        let signature = g1_bytes(&(hashed * secrets).into_affine());
+        Ok(AggregatedSeal { bitmap, signature: signature.to_vec().into(), round })
     }
 }
 
