@@ -40,7 +40,10 @@ test: setup test-sol test-unit test-e2e-devnets test-no-std
 # instances sharing it; stopped at the end whatever the tests did. The e2e tests run on the devnets
 # they start here, whatever nodes the environment names for `make e2e-external`. The explorer's
 # browser test drives headless Chromium (scripts/chromium.sh: Debian's chromium, installed once).
+# The MAP light node's gas is measured against MAP's own Solidity light node, compiled here
+# (scripts/map-peer.sh: solc 0.8.20 and MAP's npm dependencies, installed once).
 test-unit:
+	@scripts/map-peer.sh || exit 1
 	@chrome=$$(scripts/chromium.sh) || exit 1; \
 	url=$$(scripts/postgres.sh start) || exit 1; \
 	env -u MOS_E2E_RELAY_URL -u MOS_E2E_CHAIN_A_URL -u MOS_E2E_CHAIN_B_URL \
