@@ -17,8 +17,8 @@ use crate::{
     config::DevAccounts,
     dev_accounts,
     exec::{self, BlockEnv, CallParams, CallResult, StateOverride},
-    persist::{SavedBlock, SavedChain},
     ibft::{self, Ibft},
+    persist::{SavedBlock, SavedChain},
     state::{StateChange, StateRootCache, StateWriter, WorldState},
     stylus::ProgramCache,
     tx::{self, TxError, ValidTx},
@@ -377,10 +377,8 @@ impl Chain {
     /// # Errors
     /// [`ChainError::InvalidRequest`] on a Nitro chain or for keys [`Ibft::propose`] refuses.
     pub fn propose_validators(&mut self, keys: &[B256]) -> Result<Vec<Address>, ChainError> {
-        let ibft = self
-            .ibft
-            .as_mut()
-            .ok_or_else(|| ChainError::InvalidRequest("the chain does not seal with IBFT".into()))?;
+        let ibft =
+            self.ibft.as_mut().ok_or_else(|| ChainError::InvalidRequest("the chain does not seal with IBFT".into()))?;
         let addresses = ibft.propose(keys).map_err(ChainError::InvalidRequest)?;
         self.config.ibft = Some(ibft.config().clone());
         Ok(addresses)

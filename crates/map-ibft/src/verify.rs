@@ -27,8 +27,7 @@ use crate::{
 };
 
 /// The order of BN254's groups: challenges are taken modulo it.
-const GROUP_ORDER: U256 =
-    uint!(21888242871839275222246405745257275088548364400416034343698204186575808495617_U256);
+const GROUP_ORDER: U256 = uint!(21888242871839275222246405745257275088548364400416034343698204186575808495617_U256);
 
 /// BN254's G2 generator in the `0x08` precompile's order: x imaginary, x real, y imaginary, y real.
 pub const G2_GENERATOR: [u8; G2_KEY_LENGTH] = hex!(
@@ -215,8 +214,7 @@ pub fn verify_seal(
     let signers_key = signers_key(validators, seal.bitmap, precompiles)?;
     let signature: &[u8; 64] = seal.signature.as_ref().try_into().map_err(|_| SealError::Signature)?;
     let signature = G1Point::from_bytes(signature).ok_or(SealError::Signature)?;
-    let message =
-        hash_to_g1_with(&commit_message(hash, seal.round), precompiles).ok_or(SealError::Signature)?;
+    let message = hash_to_g1_with(&commit_message(hash, seal.round), precompiles).ok_or(SealError::Signature)?;
     let generator = G1Point { x: U256::from(1), y: U256::from(2) };
     let r = challenge(&[signers_key, signature, message], aggregated_key);
     let combine = |a: G1Point, b: G1Point| {

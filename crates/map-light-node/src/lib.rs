@@ -54,9 +54,8 @@ use alloy_primitives::U256;
 use alloy_sol_types::{SolCall, SolEvent};
 use light_client_iface::{index_key, interfaces::ILightNode, interfaces::IMapLightNode, verify_proof, ReceiptView};
 use map_ibft::{
-    epoch_of, is_last_of_epoch, next_g1_keys, verify_seal, AtlasHeader, EpochKeys, G1Point, IstanbulExtra,
-    Precompiles, SealedHeader,
-    SealedReceiptProof, G1_KEY_LENGTH,
+    epoch_of, is_last_of_epoch, next_g1_keys, verify_seal, AtlasHeader, EpochKeys, G1Point, IstanbulExtra, Precompiles,
+    SealedHeader, SealedReceiptProof, G1_KEY_LENGTH,
 };
 use mos_message::abi::TupleWriter;
 use mos_program::{require, returns, revert, Args, Functions, Host, ProgramResult, Router};
@@ -272,7 +271,8 @@ fn current_epoch(host: &Host, _: &[u8]) -> ProgramResult {
 fn validator_keys(host: &Host, input: &[u8]) -> ProgramResult {
     let epoch = Args::new(input, 1)?.uint(0);
     let config = Config::load(host);
-    let keys = u64::try_from(epoch).ok().filter(|epoch| config.holds(*epoch)).map(|epoch| StoredKeys::of(host, epoch).all());
+    let keys =
+        u64::try_from(epoch).ok().filter(|epoch| config.holds(*epoch)).map(|epoch| StoredKeys::of(host, epoch).all());
     Ok(TupleWriter::new(1).bytes(&keys.unwrap_or_default().concat()).finish())
 }
 

@@ -31,7 +31,8 @@ pub async fn advance(route: &Route, block: u64) -> Result<Vec<Event>, AttemptFai
     let (destination, light_node) = (route.destination.chain(), route.light_node);
     let view_u64 = async |value: Result<U256, mos_rpc::ChainError>| {
         let value = value.map_err(chain_failure)?;
-        u64::try_from(value).map_err(|_| AttemptFailure::Transient(format!("the light node {light_node} answers {value}")))
+        u64::try_from(value)
+            .map_err(|_| AttemptFailure::Transient(format!("the light node {light_node} answers {value}")))
     };
     let epoch_size = view_u64(destination.view(light_node, &IMapLightNode::epochSizeCall {}).await).await?;
     let first = view_u64(destination.view(light_node, &IMapLightNode::firstEpochCall {}).await).await?;
@@ -50,7 +51,8 @@ pub async fn advance(route: &Route, block: u64) -> Result<Vec<Event>, AttemptFai
         let update = epoch_update(route.source.chain(), current, epoch_size).await.map_err(node_failure)?;
         let calldata = ILightNode::updateBlockHeaderCall { blockHeader: update.encode().into() };
         let calldata = alloy_sol_types::SolCall::abi_encode(&calldata).into();
-        let sent = route.destination.transactions.send(light_node, calldata, GasLimit::Simulated, async |_| Ok(())).await;
+        let sent =
+            route.destination.transactions.send(light_node, calldata, GasLimit::Simulated, async |_| Ok(())).await;
         let sent = match sent {
             Ok(sent) => sent,
             Err(error) => {
@@ -70,7 +72,13 @@ pub async fn advance(route: &Route, block: u64) -> Result<Vec<Event>, AttemptFai
         }
         let last = current.saturating_mul(epoch_size);
         tracing::info!(route = %route.id, epoch = current + 1, block = last, %transaction, "epoch updated");
-        updates.push(Event::EpochUpdated { route: route.id.clone(), epoch: current + 1, block: last, light_node, transaction });
+        updates.push(Event::EpochUpdated {
+            route: route.id.clone(),
+            epoch: current + 1,
+            block: last,
+            light_node,
+            transaction,
+        });
         current += 1;
     }
     Ok(updates)

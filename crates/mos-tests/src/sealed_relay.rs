@@ -99,7 +99,8 @@ impl SealedRelay {
     pub fn receipt_proof(&self, n: u64) -> SealedReceiptProof {
         let block = self.chain.block(BlockId::Number(n)).expect("a mined block");
         let receipts: Vec<_> = block.receipts.iter().map(|r| r.receipt.clone()).collect();
-        let nodes = mos_prover::trie_paths(block.header.receipts_root, &receipts, &[0]).expect("its receipts").remove(0);
+        let nodes =
+            mos_prover::trie_paths(block.header.receipts_root, &receipts, &[0]).expect("its receipts").remove(0);
         SealedReceiptProof { sealed: self.sealed(n), receipt_index: 0, nodes }
     }
 

@@ -279,7 +279,7 @@ fn verify_seal_refuses_what_an_attacker_changes_with_a_reason() {
 /// The devnet's IBFT chain of four validators (the fourth absent) with epochs of 4 blocks, where
 /// block 3 proposes that the fourth leave and a fifth join.
 fn ibft_devnet() -> (devnet::Chain, Vec<B256>) {
-    let keys: Vec<B256> = (1u8..=5).map(|i| B256::repeat_byte(i)).collect();
+    let keys: Vec<B256> = (1u8..=5).map(B256::repeat_byte).collect();
     let absent = devnet::ibft::Validator::from_key(keys[3]).unwrap().address;
     let config = devnet::ChainConfig {
         ibft: Some(devnet::ibft::IbftConfig {

@@ -50,7 +50,10 @@ fn the_devnets_sealed_blocks_move_the_node_through_a_validator_change_one_epoch_
     // proposes that the first leave and two new ones join: the set of epoch 2 on.
     let mut relay = Relay::new(4, 1, 4);
     relay.mine_to(2);
-    relay.chain.propose_validators(&[relay.keys[1], relay.keys[2], relay.keys[3], relay.keys[4], relay.keys[5]]).unwrap();
+    relay
+        .chain
+        .propose_validators(&[relay.keys[1], relay.keys[2], relay.keys[3], relay.keys[4], relay.keys[5]])
+        .unwrap();
     relay.mine_to(13);
     let (mut suite, node) = light_node(&relay, 4);
     let first: Vec<Address> = (0..4).map(|i| relay.address(i)).collect();

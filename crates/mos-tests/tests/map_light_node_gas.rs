@@ -237,6 +237,10 @@ fn map_light_node_gas_against_maps_solidity_light_node_with_4_21_and_100_validat
     }
     for row in &rows {
         let (map, ours) = (row.map_verify.0, row.ours_verify.0);
-        assert!(ours * 2 <= map, "{} validators: our verifyProofData {ours} is more than half of MAP's {map}", row.validators);
+        assert!(
+            ours * 2 <= map,
+            "{} validators: our verifyProofData {ours} is more than half of MAP's {map}",
+            row.validators
+        );
     }
 }

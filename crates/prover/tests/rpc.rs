@@ -47,7 +47,11 @@ struct Devnet {
 
 impl Devnet {
     async fn start() -> Self {
-        let chain = Arc::new(Mutex::new(devnet::Chain::new(ChainConfig::default())));
+        Self::with(ChainConfig::default()).await
+    }
+
+    async fn with(config: ChainConfig) -> Self {
+        let chain = Arc::new(Mutex::new(devnet::Chain::try_new(config).unwrap()));
         let server = RpcServer::start(Arc::clone(&chain), SocketAddr::from(([127, 0, 0, 1], 0)), None).await.unwrap();
         Self { chain, server }
     }
@@ -342,4 +346,89 @@ async fn a_pending_transaction_is_not_mined_and_a_missing_receipt_is_named() {
     others[0]["transactionHash"] = json!(B256::repeat_byte(0x33));
     let error = prove_transaction(&scripted(&[&receipt, &block_json, &others]), first).await.unwrap_err();
     assert!(matches!(error, NodeError::TransactionNotInBlock { transaction, .. } if transaction == first), "{error:?}");
+}
+
+/// A relay sealed as MAP's: four validators, the fourth absent, epochs of 4 blocks; a transfer in
+/// each of blocks 1 to 6. The transfers' hashes, by block.
+async fn sealed_relay() -> (Devnet, Vec<B256>, Vec<devnet::ibft::Validator>) {
+    use alloy_consensus::{TxEip1559, TypedTransaction};
+    let keys = devnet::ibft::dev_validator_keys(4);
+    let validators: Vec<_> = keys.iter().map(|key| devnet::ibft::Validator::from_key(*key).unwrap()).collect();
+    let ibft = devnet::ibft::IbftConfig {
+        epoch_size: 4,
+        validators: keys,
+        absent: vec![validators[3].address],
+        proposals: Vec::new(),
+    };
+    let devnet = Devnet::with(ChainConfig { ibft: Some(ibft), ..ChainConfig::default() }).await;
+    let mut transfers = vec![B256::ZERO];
+    for _ in 0..6 {
+        let mut chain = devnet.chain.lock().unwrap();
+        let from = chain.accounts()[0];
+        let tx = TxEip1559 {
+            chain_id: chain.config().chain_id,
+            nonce: chain.next_nonce(&from),
+            gas_limit: 21_000,
+            max_fee_per_gas: 1_000_000_000,
+            to: alloy_primitives::TxKind::Call(Address::repeat_byte(7)),
+            value: U256::from(1),
+            ..TxEip1559::default()
+        };
+        transfers.push(chain.send_transaction(from, TypedTransaction::Eip1559(tx)).unwrap());
+    }
+    (devnet, transfers, validators)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sealed_relays_headers_signers_key_epochs_and_proofs_are_read_from_its_node_and_checked() {
+    use mos_prover::rpc::{prove_sealed_transactions_in_block, sealed, LightNodeProof};
+    let (devnet, transfers, validators) = sealed_relay().await;
+    let node = devnet.node();
+    let expected = {
+        let chain = devnet.chain.lock().unwrap();
+        let block = chain.block(devnet::BlockId::Number(3)).unwrap();
+        (devnet::ibft::atlas_header(&block.header), block.hash)
+    };
+    let header = sealed::fetch_atlas_header(&node, BlockId::number(3)).await.unwrap();
+    assert_eq!(header, expected.0);
+    assert_eq!(map_ibft::block_hash(&header).unwrap(), expected.1);
+    // The three present validators signed: their G2 keys summed.
+    let signed = sealed::sealed_header(&node, BlockId::number(3)).await.unwrap();
+    let present: Vec<[u8; 128]> = validators[..3].iter().map(|v| v.g2_key).collect();
+    assert_eq!(signed.aggregated_key, map_ibft::bls::sum_g2(&present).unwrap());
+    assert_eq!(signed.header.as_ref(), header.encode());
+
+    let info = sealed::epoch_info(&node, 2).await.unwrap();
+    assert_eq!((info.epoch, info.epoch_size), (2, 4));
+    assert_eq!(info.validators, validators.iter().map(|v| v.address).collect::<Vec<_>>());
+    assert_eq!(info.concatenated_keys().to_vec(), validators.iter().flat_map(|v| v.g1_key).collect::<Vec<u8>>());
+    assert!(matches!(sealed::epoch_info(&node, 9).await, Err(NodeError::EpochNotFound(9))));
+    let update = sealed::epoch_update(&node, 1, 4).await.unwrap();
+    assert_eq!(map_ibft::AtlasHeader::decode(&update.header).unwrap().number, 4);
+    assert!(matches!(sealed::epoch_update(&node, 2, 4).await, Err(NodeError::BlockNotFound(_))));
+
+    let proven = prove_sealed_transactions_in_block(&node, expected.1, &[transfers[3]]).await.unwrap().remove(0);
+    let LightNodeProof::Sealed(proof) = &proven.proof else { panic!("a sealed proof: {:?}", proven.proof) };
+    assert_eq!(proof.sealed, signed);
+    let key = light_client_iface::index_key(0);
+    light_client_iface::verify_proof(header.receipt_hash, &key, proof.nodes.iter().map(|n| n.as_ref())).unwrap();
+    assert_eq!(map_ibft::SealedReceiptProof::decode(&proven.proof.encode()).unwrap(), *proof);
+
+    // A field altered by the node: its header no longer hashes to the hash it gives.
+    let mut served = node.request("eth_getBlockByNumber", json!(["0x3", false])).await.unwrap();
+    served["gasUsed"] = json!("0x1");
+    let error = sealed::fetch_atlas_header(&scripted(&[&served]), BlockId::number(3)).await.unwrap_err();
+    assert!(
+        matches!(error, NodeError::HeaderMismatch { number: 3, claimed, .. } if claimed == expected.1),
+        "{error:?}"
+    );
+    devnet.server.stop();
+
+    // A chain not sealed as MAP's: its extra is no Istanbul extra, its node knows no istanbul_*.
+    let nitro = Devnet::start().await;
+    let error = sealed::fetch_atlas_header(&nitro.node(), BlockId::number(0)).await.unwrap_err();
+    assert!(matches!(error, NodeError::Unreadable { .. }), "{error:?}");
+    let error = sealed::epoch_info(&nitro.node(), 1).await.unwrap_err();
+    assert!(matches!(error, NodeError::Chain(_)), "{error:?}");
+    nitro.server.stop();
 }

@@ -170,9 +170,10 @@ impl Ibft {
         let epoch = epoch_of(number, size).unwrap_or_default().max(1);
         let mut set = ValidatorSet::default();
         for last in (0..epoch).map(|e| e * size) {
-            let block = usize::try_from(last).ok().and_then(|i| blocks.get(i)).ok_or_else(|| {
-                format!("block {last} (the last of epoch {}) is not in the chain", last / size)
-            })?;
+            let block = usize::try_from(last)
+                .ok()
+                .and_then(|i| blocks.get(i))
+                .ok_or_else(|| format!("block {last} (the last of epoch {}) is not in the chain", last / size))?;
             let (_, extra) = IstanbulExtra::from_extra_data(&block.header.extra_data)
                 .map_err(|error| format!("block {last}'s Istanbul extra: {error}"))?;
             set = set.apply(&extra).map_err(|error| format!("block {last}'s validator change: {error}"))?;

@@ -86,9 +86,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             println!("  ({index}) {account}");
         }
         if let Some(ibft) = ibft {
-            println!("IBFT validators (epochs of {} blocks; istanbul_getEpochInfo, mos_setNextValidators):", ibft.epoch_size);
+            println!(
+                "IBFT validators (epochs of {} blocks; istanbul_getEpochInfo, mos_setNextValidators):",
+                ibft.epoch_size
+            );
             for key in &ibft.validators {
-                let address = devnet::ibft::Validator::from_key(*key).map(|v| v.address.to_string()).unwrap_or_default();
+                let address =
+                    devnet::ibft::Validator::from_key(*key).map(|v| v.address.to_string()).unwrap_or_default();
                 println!("  {address} key {key}");
             }
         }

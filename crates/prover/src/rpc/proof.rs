@@ -42,7 +42,7 @@ impl LightNodeProof {
 /// The header a block's proofs carry, and what its receipts root is.
 enum ProvenHeader {
     /// An Ethereum header (the hash a committee attests).
-    Attested(Header),
+    Attested(Box<Header>),
     /// An Atlas header, sealed.
     Sealed { sealed: SealedHeader, number: u64, receipts_root: B256 },
 }
@@ -104,7 +104,7 @@ pub struct TransactionProof {
 pub async fn prove_transaction<C: Chain + ?Sized>(chain: &C, transaction: B256) -> Result<TransactionProof, NodeError> {
     let receipt = mined_receipt(chain, transaction).await?;
     let block_hash = receipt.block_hash.ok_or(NodeError::TransactionNotMined(transaction))?;
-    let header = ProvenHeader::Attested(fetch_header(chain, BlockId::hash(block_hash)).await?);
+    let header = ProvenHeader::Attested(Box::new(fetch_header(chain, BlockId::hash(block_hash)).await?));
     let receipts = block_receipts(chain, block_hash).await?;
     let index = receipts
         .iter()
@@ -125,7 +125,7 @@ pub async fn prove_transactions_in_block<C: Chain + ?Sized>(
     block_hash: B256,
     transactions: &[B256],
 ) -> Result<Vec<TransactionProof>, NodeError> {
-    let header = ProvenHeader::Attested(fetch_header(chain, BlockId::hash(block_hash)).await?);
+    let header = ProvenHeader::Attested(Box::new(fetch_header(chain, BlockId::hash(block_hash)).await?));
     prove_in_block(chain, header, block_hash, transactions).await
 }
 
@@ -183,7 +183,7 @@ pub async fn prove_log<C: Chain + ?Sized>(
 ) -> Result<TransactionProof, NodeError> {
     let header = fetch_header(chain, BlockId::number(block)).await?;
     let block_hash = header.hash();
-    let header = ProvenHeader::Attested(header);
+    let header = ProvenHeader::Attested(Box::new(header));
     let receipts = block_receipts(chain, block_hash).await?;
     let mut first = 0u64;
     for (index, receipt) in receipts.iter().enumerate() {

@@ -10,9 +10,7 @@
 
 use alloy_primitives::{Address, Bloom, Bytes, B256, B64, U256, U64};
 use alloy_rpc_types_eth::{BlockId, BlockNumberOrTag};
-use map_ibft::{
-    bls::sum_g2, block_hash, AtlasHeader, IstanbulExtra, SealedHeader, G1_KEY_LENGTH, G2_KEY_LENGTH,
-};
+use map_ibft::{block_hash, bls::sum_g2, AtlasHeader, IstanbulExtra, SealedHeader, G1_KEY_LENGTH, G2_KEY_LENGTH};
 use mos_rpc::Chain;
 use serde::Deserialize;
 use serde_json::json;
@@ -135,7 +133,11 @@ pub async fn sealed_header<C: Chain + ?Sized>(chain: &C, block: BlockId) -> Resu
 ///
 /// # Errors
 /// [`NodeError::BlockNotFound`] when that block is not mined yet, else as [`sealed_header`].
-pub async fn epoch_update<C: Chain + ?Sized>(chain: &C, epoch: u64, epoch_size: u64) -> Result<SealedHeader, NodeError> {
+pub async fn epoch_update<C: Chain + ?Sized>(
+    chain: &C,
+    epoch: u64,
+    epoch_size: u64,
+) -> Result<SealedHeader, NodeError> {
     let last = epoch.saturating_mul(epoch_size);
     sealed_header(chain, BlockId::Number(BlockNumberOrTag::Number(last))).await
 }
