@@ -100,7 +100,7 @@ sol:
 # they are up to date), then the demo: three devnet chains in one process, the suite deployed over
 # JSON-RPC, Echo messages carried by the messenger; then the explorer, served until Ctrl-C. Exits
 # non-zero unless every message arrives.
-DEMO_PROGRAMS := mos-dest mos-relay fee-service mos-light-node mos-light-client-manager mos-echo
+DEMO_PROGRAMS := mos-dest mos-relay fee-service mos-light-node mos-light-client-manager mos-map-light-node mos-echo
 demo: setup
 	@echo "Building the programs ($(DEMO_PROGRAMS))..."
 	@$(CARGO) run -q -p stylus-build -- --locked $(DEMO_PROGRAMS) > /dev/null
