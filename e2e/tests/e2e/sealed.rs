@@ -1,7 +1,8 @@
 //! The relay chain sealed as MAP's relay chain (IBFT, BLS over BN254; four validators, one of them
 //! down): chains A and B verify its blocks with MAP light nodes, which the messenger moves epoch by
 //! epoch with the validators' seals of each epoch's last block, and nobody attests anything on
-//! relay → chain hops. Messages both ways arrive once, several epochs apart; a relay → B delivery
+//! relay → chain hops. Messages both ways arrive once, several epochs apart (with one sent on the
+//! relay, which the explorer shows waiting for B's light node's epoch updates); a relay → B delivery
 //! with a forged seal is refused by B's MOS with its light node's reason.
 
 use std::time::Duration;
@@ -13,6 +14,7 @@ use map_ibft::{bls::sum_g2, SealedHeader, SealedReceiptProof};
 use mos_e2e::{Dapp, Harness};
 use mos_message::interfaces::IMOSV3;
 use mos_messenger::{
+    explorer::{wait::Wait, Explorer, Settings},
     local::{self, ChainIds, EchoKind, Sent},
     Chain as _, ChainExt, Event, LightNodeKind,
 };
@@ -51,9 +53,21 @@ async fn relay_blocks_are_accepted_by_their_validators_seals_across_epochs_and_a
     for _ in 0..3 * EPOCH_SIZE {
         relay_node.request("evm_mine", serde_json::json!([])).await.unwrap();
     }
-    for (from, to, key, value) in [(chain_a, chain_b, "later", "three epochs on"), (chain_b, chain_a, "back", "and back")] {
+    for (from, to, key, value) in [
+        (chain_a, chain_b, "later", "three epochs on"),
+        (chain_b, chain_a, "back", "and back"),
+        (relay, chain_b, "from-relay", "sent on the relay"),
+    ] {
         sent.push(network.send(from, to, EchoKind::Message, key, value).await.unwrap());
     }
+    // Before the messenger moves B's light node, the explorer says why the relay's message waits.
+    let explorer = Explorer::connect(&network.deployment, None, Settings::default()).unwrap();
+    let waiting = explorer.journey(sent[sent.len() - 1].order_id).await.waiting.expect("a message under way");
+    let Wait::EpochNotHeld { block, epoch, held, light_node, .. } = waiting.wait else { panic!("{:?}", waiting.wait) };
+    let b_node = network.deployment.chain(chain_b).unwrap().light_client;
+    let now: U256 = harness.node(chain_b).view(b_node, &IMapLightNode::currentEpochCall {}).await.unwrap();
+    assert_eq!((light_node, epoch, held), (b_node, block.div_ceil(EPOCH_SIZE), now.to::<u64>()));
+    assert!(epoch >= held + 3, "three idle epochs: {}", waiting.text);
     harness.run_until(&messenger, Duration::from_secs(60), || harness.arrived(&sent)).await;
     harness.assert_each_executed_once(&sent).await;
 

@@ -21,7 +21,7 @@ pub mod wait;
 use std::{collections::BTreeMap, sync::Arc};
 
 use alloy_primitives::{Address, Bytes, B256, U256};
-use light_client_iface::interfaces::ICommitteeLightNode;
+use light_client_iface::interfaces::{ICommitteeLightNode, IMapLightNode};
 use mos_message::interfaces::{IMOSExtensions::messageStatusCall, IMOSExtensions::MessageStatus, IMOSV3};
 use mos_rpc::{Chain, ChainExt, Node};
 use serde::{Deserialize, Serialize};
@@ -37,7 +37,7 @@ use self::{
     wait::{DeliveryFacts, GasBound, HopFacts, MessengerFacts},
 };
 use crate::{
-    deployment::{ChainEntry, Deployment, DeploymentError},
+    deployment::{ChainEntry, Deployment, DeploymentError, LightNodeKind, Role},
     scan::MosEvent,
     store::{RouteKey, Store},
 };
@@ -371,6 +371,7 @@ impl Explorer {
             gas_limit,
             accepted_gas: None,
             attested: None,
+            epoch: None,
             light_node,
             committee: source.map_or((0, 0), |source| {
                 (source.entry.committee.threshold, source.entry.committee.members.len() as u64)
@@ -388,10 +389,19 @@ impl Explorer {
             (Some(mos), _) => Some((mos, GasBound::MosLimit)),
             (None, block) => block.map(|block| (block, GasBound::BlockLimit)),
         };
-        let attested = node
-            .view(light_node, &ICommitteeLightNode::attestedHashCall { blockNumber: U256::from(departure.block) })
-            .await;
-        facts.attested = attested.ok().map(|hash| hash == departure.block_hash);
+        if destination.entry.role == Role::Chain && destination.entry.light_node_kind == LightNodeKind::Map {
+            let size = node.view(light_node, &IMapLightNode::epochSizeCall {}).await.ok();
+            let held = node.view(light_node, &IMapLightNode::currentEpochCall {}).await.ok();
+            facts.epoch = size.zip(held).and_then(|(size, held)| {
+                let epoch = map_ibft::epoch_of(departure.block, u64::try_from(size).ok()?)?;
+                Some((epoch, u64::try_from(held).ok()?))
+            });
+        } else {
+            let attested = node
+                .view(light_node, &ICommitteeLightNode::attestedHashCall { blockNumber: U256::from(departure.block) })
+                .await;
+            facts.attested = attested.ok().map(|hash| hash == departure.block_hash);
+        }
         let route = RouteKey { from, to };
         let mut account = self.settings.accounts.get(&to).copied();
         if let Some(store) = &self.store {

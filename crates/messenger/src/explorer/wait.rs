@@ -77,6 +77,23 @@ pub enum Wait {
         /// Members of the committee that may sign.
         committee: u64,
     },
+    /// The destination's MAP light node does not hold the source block's epoch yet: the epoch
+    /// updates (each epoch's last header, sealed by its validators) come first.
+    #[serde(rename_all = "camelCase")]
+    EpochNotHeld {
+        /// The source (relay) chain.
+        chain: String,
+        /// The destination chain.
+        on: String,
+        /// The source block.
+        block: u64,
+        /// Its epoch.
+        epoch: u64,
+        /// The latest epoch the light node holds.
+        held: u64,
+        /// The light node.
+        light_node: Address,
+    },
     /// The messenger's account on the destination cannot pay for the delivery.
     #[serde(rename_all = "camelCase")]
     NoFunds {
@@ -169,6 +186,11 @@ impl Wait {
                 "block {block} of {chain} is not attested on {on}: its light node {light_node} needs {threshold} of \
                  the committee's {committee} signatures, and has none for it yet"
             ),
+            Self::EpochNotHeld { chain, on, block, epoch, held, light_node } => format!(
+                "block {block} of {chain} is in epoch {epoch}, and the MAP light node {light_node} on {on} holds \
+                 epochs up to {held}: the messenger gives it each epoch's last header, sealed by its validators, \
+                 first"
+            ),
             Self::NoFunds { on, account, balance, needed } => format!(
                 "the messenger has no funds on {on}: its account {account} holds {balance} wei and the delivery needs \
                  about {needed}; fund it"
@@ -228,8 +250,12 @@ pub struct HopFacts {
     pub gas_limit: U256,
     /// The most gas the destination gives a target, and what sets it, when read.
     pub accepted_gas: Option<(u64, GasBound)>,
-    /// Whether the destination's light node holds the source block's hash; none when unread.
+    /// Whether the destination's light node holds the source block's hash; none when unread or
+    /// for a MAP light node.
     pub attested: Option<bool>,
+    /// For a MAP light node: the source block's epoch and the latest epoch the node holds; none
+    /// when unread or for a committee light node.
+    pub epoch: Option<(u64, u64)>,
     /// The light node on the destination that verifies the source chain.
     pub light_node: Address,
     /// Its committee's threshold and size.
@@ -272,6 +298,10 @@ pub fn classify(facts: &HopFacts) -> Wait {
         let (threshold, committee) = facts.committee;
         return Wait::NotAttested { chain, on, block: facts.block, light_node: facts.light_node, threshold, committee };
     }
+    if let Some((epoch, held)) = facts.epoch.filter(|(epoch, held)| epoch > held) {
+        let (chain, block, light_node) = (chain.clone(), facts.block, facts.light_node);
+        return Wait::EpochNotHeld { chain, on, block, epoch, held, light_node };
+    }
     let broke = facts.funds.filter(|(_, balance, needed)| balance < needed);
     let said_broke = delivery.and_then(|d| d.last_error.as_deref()).is_some_and(|e| e.contains(INSUFFICIENT_FUNDS));
     if let Some((account, balance, needed)) = broke.or(facts.funds.filter(|_| said_broke)) {
@@ -304,6 +334,7 @@ mod tests {
             gas_limit: U256::from(200_000),
             accepted_gas: Some((10_000_000, GasBound::MosLimit)),
             attested: Some(true),
+            epoch: None,
             light_node: Address::repeat_byte(0x11),
             committee: (2, 3),
             funds: Some((Address::repeat_byte(0x22), U256::from(10u64.pow(18)), U256::from(10u64.pow(15)))),
@@ -321,6 +352,29 @@ mod tests {
 
     fn delivery(facts: &mut HopFacts) -> &mut DeliveryFacts {
         facts.messenger.as_mut().unwrap().delivery.as_mut().unwrap()
+    }
+
+    #[test]
+    fn a_block_of_an_epoch_the_map_light_node_does_not_hold_waits_for_the_epoch_updates() {
+        let held = HopFacts { attested: None, epoch: Some((7, 7)), ..facts() };
+        assert_eq!(classify(&held), Wait::Queued { on: "relay".into() });
+        let wait = classify(&HopFacts { attested: None, epoch: Some((9, 7)), ..facts() });
+        let expected = Wait::EpochNotHeld {
+            chain: "chain-a".into(),
+            on: "relay".into(),
+            block: 100,
+            epoch: 9,
+            held: 7,
+            light_node: Address::repeat_byte(0x11),
+        };
+        assert_eq!(wait, expected);
+        assert_eq!(
+            wait.text(),
+            "block 100 of chain-a is in epoch 9, and the MAP light node 0x1111111111111111111111111111111111111111 on \
+             relay holds epochs up to 7: the messenger gives it each epoch's last header, sealed by its validators, \
+             first"
+        );
+        assert_eq!(serde_json::to_value(&wait).unwrap()["kind"], "epochNotHeld");
     }
 
     #[test]
