@@ -108,6 +108,8 @@ pub struct Metrics {
     delivered: Family<OutcomeLabels, Counter>,
     failed: Family<RouteLabels, Counter>,
     retries: Family<RouteLabels, Counter>,
+    attestations: Family<RouteLabels, Counter>,
+    epoch_updates: Family<RouteLabels, Counter>,
     deliveries: Family<StageLabels, Gauge>,
     lag: Family<RouteLabels, Gauge>,
     latency: Histograms<RouteLabels>,
@@ -145,6 +147,8 @@ impl Metrics {
             delivered: Family::default(),
             failed: Family::default(),
             retries: Family::default(),
+            attestations: Family::default(),
+            epoch_updates: Family::default(),
             deliveries: Family::default(),
             lag: Family::default(),
             latency: Family::new_with_constructor(latency_buckets),
@@ -178,6 +182,16 @@ impl Metrics {
             "delivery_retries",
             "Delivery attempts that failed and will be tried again",
             self.retries.clone(),
+        );
+        registry.register(
+            "attestations",
+            "Source blocks the messenger attested to the route's committee light node",
+            self.attestations.clone(),
+        );
+        registry.register(
+            "epoch_updates",
+            "Epochs the messenger moved the route's MAP light node through (updateBlockHeader)",
+            self.epoch_updates.clone(),
         );
         registry.register("deliveries", "Deliveries in the store at each stage", self.deliveries.clone());
         registry.register(
@@ -262,7 +276,12 @@ impl Metrics {
             Event::Replaced { route, .. } => {
                 self.replaced.get_or_create(&ChainLabels { chain: route.to_name.clone() }).inc();
             }
-            Event::Attested { .. } | Event::EpochUpdated { .. } => {}
+            Event::Attested { route, .. } => {
+                self.attestations.get_or_create(&route.into()).inc();
+            }
+            Event::EpochUpdated { route, .. } => {
+                self.epoch_updates.get_or_create(&route.into()).inc();
+            }
         }
     }
 
@@ -375,8 +394,16 @@ mod tests {
             latency: Duration::from_millis(600),
         });
         metrics.set_lag(&route(), 10, 8);
+        let light_node = alloy_primitives::Address::repeat_byte(5);
+        metrics.record(&Event::Attested { route: route(), block: 3, light_node, transaction: order(7) });
+        for epoch in [2, 3] {
+            let update = Event::EpochUpdated { route: route(), epoch, block: 4, light_node, transaction: order(6) };
+            metrics.record(&update);
+        }
         let text = metrics.encode();
         for line in [
+            "mos_messenger_attestations_total{from=\"chain-a\",to=\"relay\"} 1",
+            "mos_messenger_epoch_updates_total{from=\"chain-a\",to=\"relay\"} 2",
             "mos_messenger_messages_found_total{from=\"chain-a\",to=\"relay\"} 2",
             "mos_messenger_messages_delivered_total{from=\"chain-a\",to=\"relay\",outcome=\"executed\"} 1",
             "mos_messenger_messages_delivered_total{from=\"chain-a\",to=\"relay\",outcome=\"target_failed\"} 1",
