@@ -17,6 +17,7 @@ use mos_tests::map_fixtures::{
     aggregated_key, aggregated_key_words, bytes, every_block, first_set, fixture, has_preimages, header, ist,
     with_extra, EPOCH_SIZE, RUNS,
 };
+use mos_tests::sealed_relay::SealedRelay;
 
 fn fq(bytes: &[u8]) -> Fq {
     Fq::from_be_bytes_mod_order(bytes)
@@ -278,42 +279,27 @@ fn verify_seal_refuses_what_an_attacker_changes_with_a_reason() {
 
 /// The devnet's IBFT chain of four validators (the fourth absent) with epochs of 4 blocks, where
 /// block 3 proposes that the fourth leave and a fifth join.
-fn ibft_devnet() -> (devnet::Chain, Vec<B256>) {
-    let keys: Vec<B256> = (1u8..=5).map(B256::repeat_byte).collect();
-    let absent = devnet::ibft::Validator::from_key(keys[3]).unwrap().address;
-    let config = devnet::ChainConfig {
-        ibft: Some(devnet::ibft::IbftConfig {
-            epoch_size: 4,
-            validators: keys[..4].to_vec(),
-            absent: vec![absent],
-            proposals: Vec::new(),
-        }),
-        ..devnet::ChainConfig::default()
-    };
-    let mut chain = devnet::Chain::try_new(config).unwrap();
-    for _ in 0..3 {
-        chain.mine();
-    }
-    chain.propose_validators(&[keys[1], keys[0], keys[2], keys[4]]).unwrap();
-    for _ in 0..9 {
-        chain.mine();
-    }
-    (chain, keys)
+fn ibft_devnet() -> SealedRelay {
+    let mut relay = SealedRelay::new(4, 1, 4);
+    relay.mine_empty_to(3);
+    let keys = &relay.keys;
+    let proposal = [keys[1], keys[0], keys[2], keys[4]];
+    relay.chain.propose_validators(&proposal).unwrap();
+    relay.mine_empty_to(12);
+    relay
 }
 
-/// Checks every block of `chain` after genesis: sealed by its epoch's set as `verify_seal`
+/// Checks every block of `relay` after genesis: sealed by its epoch's set as `verify_seal`
 /// (arkworks' pairing) accepts, proposed by validator `n mod n`, its parent's seal carried.
-fn assert_sealed_as_atlas(chain: &devnet::Chain) {
+fn assert_sealed_as_atlas(relay: &SealedRelay) {
     use devnet::BlockId;
-    let head = chain.latest().number();
-    for n in 1..=head {
+    let chain = &relay.chain;
+    for n in 1..=chain.latest().number() {
         let block = chain.block(BlockId::Number(n)).unwrap();
         let set = chain.validators_for(n).unwrap();
         let header = devnet::ibft::atlas_header(&block.header);
         let (_, extra) = IstanbulExtra::from_extra_data(&header.extra).unwrap();
-        let signers: Vec<[u8; 128]> =
-            (0..set.len()).filter(|i| extra.aggregated_seal.bitmap.bit(*i)).map(|i| set.g2_keys[i]).collect();
-        let key = map_ibft::bls::sum_g2(&signers).unwrap();
+        let key = relay.sealed(n).aggregated_key;
         assert_eq!(verify_seal(set.g1_keys.as_slice(), &header, &key, &Reference), Ok(block.hash), "block {n}");
         assert_eq!(block_hash(&header).unwrap(), block.hash);
         assert_eq!(header.coinbase, set.addresses[(n % set.len() as u64) as usize], "block {n}'s proposer");
@@ -326,9 +312,9 @@ fn assert_sealed_as_atlas(chain: &devnet::Chain) {
 
 #[test]
 fn the_devnets_ibft_chain_seals_every_block_as_atlas_and_changes_validators_only_at_an_epochs_end() {
-    let (chain, keys) = ibft_devnet();
-    assert_sealed_as_atlas(&chain);
-    let address = |i: usize| devnet::ibft::Validator::from_key(keys[i]).unwrap().address;
+    let relay = ibft_devnet();
+    assert_sealed_as_atlas(&relay);
+    let (chain, address) = (&relay.chain, |i: usize| relay.address(i));
     let first = vec![address(0), address(1), address(2), address(3)];
     let next = vec![address(0), address(1), address(2), address(4)];
     for n in 1..=12u64 {
@@ -343,7 +329,7 @@ fn the_devnets_ibft_chain_seals_every_block_as_atlas_and_changes_validators_only
             // The proposal of block 3 made at the epoch's last block: the fourth leaves, the fifth joins.
             assert_eq!(extra.removed_validators, U256::from(0b1000u8));
             assert_eq!(extra.added_validators, vec![address(4)]);
-            let fifth = devnet::ibft::Validator::from_key(keys[4]).unwrap();
+            let fifth = devnet::ibft::Validator::from_key(relay.keys[4]).unwrap();
             assert_eq!(extra.added_public_keys, vec![fifth.g2_key]);
             assert_eq!(extra.added_g1_public_keys, vec![fifth.g1_key]);
         } else {
@@ -359,13 +345,13 @@ fn the_devnets_ibft_chain_seals_every_block_as_atlas_and_changes_validators_only
 
 #[test]
 fn a_saved_ibft_chain_loads_with_its_atlas_hashes_and_seals_on_with_the_validators_that_joined() {
-    let (chain, _) = ibft_devnet();
-    let hashes: Vec<B256> = (0..=12).map(|n| chain.block(devnet::BlockId::Number(n)).unwrap().hash).collect();
-    let mut loaded = devnet::Chain::from_saved(chain.to_saved()).unwrap();
-    let reloaded: Vec<B256> = (0..=12).map(|n| loaded.block(devnet::BlockId::Number(n)).unwrap().hash).collect();
-    assert_eq!(reloaded, hashes);
-    for _ in 0..5 {
-        loaded.mine();
-    }
+    let relay = ibft_devnet();
+    let hashes = |chain: &devnet::Chain| -> Vec<B256> {
+        (0..=12).map(|n| chain.block(devnet::BlockId::Number(n)).unwrap().hash).collect()
+    };
+    let chain = devnet::Chain::from_saved(relay.chain.to_saved()).unwrap();
+    assert_eq!(hashes(&chain), hashes(&relay.chain));
+    let mut loaded = SealedRelay { chain, keys: relay.keys.clone() };
+    loaded.mine_empty_to(17);
     assert_sealed_as_atlas(&loaded);
 }
